@@ -1,0 +1,18 @@
+/**
+ * Commands the chat page's always-visible buttons send, independent of language.
+ * The page sends a message whose `text` is the button's label in the young person's language
+ * and whose `value` is `{ command: ChatCommand }`; the bot trusts `value`, never the label.
+ * Typed words for the same commands ("help", "مساعدة", "ሓገዝ", ...) live in locales/<lng>/commands.json.
+ */
+export const CHAT_COMMANDS = ['talk_to_human', 'emergency', 'menu', 'language', 'help', 'stop'] as const;
+
+/** One of the language-independent commands. */
+export type ChatCommand = (typeof CHAT_COMMANDS)[number];
+
+/** Name of the event the page sends right after starting a conversation, with the chosen language as value. */
+export const LANGUAGE_EVENT = 'lantern.language';
+
+/** Type guard for a command value coming from the channel. */
+export function isChatCommand(value: unknown): value is ChatCommand {
+  return typeof value === 'string' && (CHAT_COMMANDS as readonly string[]).includes(value);
+}

@@ -1,0 +1,75 @@
+/**
+ * Lantern's configuration: one options object, defaults in one place.
+ * Every other module receives the part it needs; nothing else reads process.env.
+ */
+import path from 'node:path';
+
+/** Everything the running product can be configured with. */
+export interface LanternConfig {
+  /** HTTP port of the Fastify server. */
+  port: number;
+  /** Interface to listen on. */
+  host: string;
+  /** Redis connection URL. Unset means: start a private redis-server (the embedded default). */
+  redisUrl: string | undefined;
+  /** Directory for the embedded redis-server's data (AOF). */
+  dataDir: string;
+  /** Prefix for every Redis key this product writes. */
+  keyPrefix: string;
+  /** How long a conversation (its activities and bot state) is kept after its last activity, in seconds. */
+  conversationTtlSeconds: number;
+  /** How long a Direct Line token is valid, in seconds. */
+  tokenTtlSeconds: number;
+  /** Anonymous token generation: max requests per window per client. */
+  tokenRateLimitMax: number;
+  /** Window of that rate limit, in milliseconds. */
+  tokenRateLimitWindowMs: number;
+  /** Where the quick exit sends the young person (a neutral site). */
+  quickExitUrl: string;
+  /** Log level for the structured (text-free) log. */
+  logLevel: string;
+}
+
+/** The defaults, documented in README.md ("Configuration"). */
+export const defaultConfig: LanternConfig = {
+  port: 3000,
+  host: '0.0.0.0',
+  redisUrl: undefined,
+  dataDir: path.resolve('data'),
+  keyPrefix: 'lantern:',
+  // 48 hours: long enough for a young person to come back to a conversation the same or the next
+  // day, and for a counsellor to finish a handoff; short enough that little can be found on a server.
+  conversationTtlSeconds: 48 * 3600,
+  tokenTtlSeconds: 3600,
+  tokenRateLimitMax: 20,
+  tokenRateLimitWindowMs: 60_000,
+  quickExitUrl: 'https://www.buienradar.nl/',
+  logLevel: 'info',
+};
+
+function intFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw new Error(`Configuration: ${name} must be a non-negative integer, got "${value}"`);
+  }
+  return parsed;
+}
+
+/** Builds the configuration from environment variables on top of the defaults. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<LanternConfig> = {}): LanternConfig {
+  const fromEnv: LanternConfig = {
+    port: intFrom(env.PORT, defaultConfig.port, 'PORT'),
+    host: env.HOST || defaultConfig.host,
+    redisUrl: env.REDIS_URL || undefined,
+    dataDir: env.DATA_DIR ? path.resolve(env.DATA_DIR) : defaultConfig.dataDir,
+    keyPrefix: env.KEY_PREFIX || defaultConfig.keyPrefix,
+    conversationTtlSeconds: intFrom(env.CONVERSATION_TTL_SECONDS, defaultConfig.conversationTtlSeconds, 'CONVERSATION_TTL_SECONDS'),
+    tokenTtlSeconds: intFrom(env.TOKEN_TTL_SECONDS, defaultConfig.tokenTtlSeconds, 'TOKEN_TTL_SECONDS'),
+    tokenRateLimitMax: intFrom(env.TOKEN_RATE_LIMIT_MAX, defaultConfig.tokenRateLimitMax, 'TOKEN_RATE_LIMIT_MAX'),
+    tokenRateLimitWindowMs: intFrom(env.TOKEN_RATE_LIMIT_WINDOW_MS, defaultConfig.tokenRateLimitWindowMs, 'TOKEN_RATE_LIMIT_WINDOW_MS'),
+    quickExitUrl: env.QUICK_EXIT_URL || defaultConfig.quickExitUrl,
+    logLevel: env.LOG_LEVEL || defaultConfig.logLevel,
+  };
+  return { ...fromEnv, ...overrides };
+}
