@@ -1,0 +1,35 @@
+/**
+ * Recognises the commands that work from anywhere in the dialog (the CancelAndHelp pattern):
+ * a button's `value.command`, or a whole message that is one of the command words of any of the
+ * five languages (locales/<lng>/commands.json). Only whole messages count, so "they won't stop
+ * calling me" is never taken for "stop".
+ */
+import type { Activity } from 'botbuilder';
+import { CHAT_COMMANDS, isChatCommand, type ChatCommand } from './ChatCommand.js';
+import { LANGUAGES } from './languages.js';
+import { normalizeCommand } from './normalizeText.js';
+import type { Translator } from './Translator.js';
+
+/** Maps messages to commands. */
+export class CommandRecognizer {
+  private readonly phrases = new Map<string, ChatCommand>();
+
+  constructor(translator: Translator) {
+    for (const language of LANGUAGES) {
+      for (const command of CHAT_COMMANDS) {
+        for (const phrase of translator.list(language, `commands:${command}`)) {
+          const key = normalizeCommand(phrase);
+          if (key && !this.phrases.has(key)) this.phrases.set(key, command);
+        }
+      }
+    }
+  }
+
+  /** The command this activity carries, if any. */
+  recognize(activity: Partial<Activity>): ChatCommand | undefined {
+    const value = activity.value as { command?: unknown } | undefined;
+    if (value && typeof value === 'object' && isChatCommand(value.command)) return value.command;
+    if (activity.type !== 'message' || typeof activity.text !== 'string') return undefined;
+    return this.phrases.get(normalizeCommand(activity.text));
+  }
+}

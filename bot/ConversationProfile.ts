@@ -1,0 +1,103 @@
+/**
+ * What the bot remembers about one conversation, as codes only: language, topics visited,
+ * screening answers and priority. Never text the young person typed, never a personal detail.
+ * It lives in conversation state (RedisStorage, with the conversation's TTL).
+ */
+import type { ConversationState, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { Language } from './languages.js';
+
+/** Topics of the dialog tree, as codes (they go to the handoff context and to metrics). */
+export const TOPICS = [
+  'privacy',
+  'exploitation',
+  'exploitation_types',
+  'smuggling_vs_trafficking',
+  'signs',
+  'rights',
+  'rights_children',
+  'rights_guardian',
+  'rights_protected_reception',
+  'rights_residence',
+  'non_punishment',
+  'help',
+  'danger_check',
+  'signal_check',
+] as const;
+export type TopicCode = (typeof TOPICS)[number];
+
+/** Soft signals asked about when the young person is not sure whether they are in danger. */
+export const SIGNALS = ['threats', 'debt', 'money_or_phone_kept', 'told_where_to_be', 'picked_up_by_cars'] as const;
+export type SignalCode = (typeof SIGNALS)[number];
+
+/** An answer to a yes/no/not-sure question, as a code. */
+export type Answer = 'yes' | 'no' | 'unsure' | 'skip';
+
+/** Priority of a handoff: danger now first, then signals of exploitation, then the rest. */
+export type Priority = 'danger' | 'raised' | 'normal';
+const PRIORITY_RANK: Record<Priority, number> = { normal: 0, raised: 1, danger: 2 };
+
+/** Screening answers as codes. */
+export interface ScreeningAnswers {
+  dangerNow?: Answer;
+  signals: Partial<Record<SignalCode, Answer>>;
+}
+
+/** The remembered profile of a conversation. */
+export interface ConversationProfileData {
+  language?: Language;
+  greeted: boolean;
+  topics: TopicCode[];
+  screening: ScreeningAnswers;
+  priority: Priority;
+}
+
+function emptyProfile(): ConversationProfileData {
+  return { greeted: false, topics: [], screening: { signals: {} }, priority: 'normal' };
+}
+
+/** Typed access to a conversation's profile in conversation state. */
+export class ConversationProfile {
+  private readonly accessor: StatePropertyAccessor<ConversationProfileData>;
+
+  constructor(conversationState: ConversationState) {
+    this.accessor = conversationState.createProperty<ConversationProfileData>('lanternProfile');
+  }
+
+  /** The profile of this turn's conversation (created on first use). */
+  get(context: TurnContext): Promise<ConversationProfileData> {
+    return this.accessor.get(context, emptyProfile()) as Promise<ConversationProfileData>;
+  }
+
+  /** The conversation's language, if one has been chosen. */
+  async language(context: TurnContext): Promise<Language | undefined> {
+    return (await this.get(context)).language;
+  }
+
+  /** Sets the conversation's language. */
+  async setLanguage(context: TurnContext, language: Language): Promise<void> {
+    (await this.get(context)).language = language;
+  }
+
+  /** Records that a topic was visited (once, in order of first visit). */
+  async visit(context: TurnContext, topic: TopicCode): Promise<void> {
+    const profile = await this.get(context);
+    if (!profile.topics.includes(topic)) profile.topics.push(topic);
+  }
+
+  /** Raises the priority; it never goes down within a conversation. */
+  async raisePriority(context: TurnContext, priority: Priority): Promise<void> {
+    const profile = await this.get(context);
+    if (PRIORITY_RANK[priority] > PRIORITY_RANK[profile.priority]) profile.priority = priority;
+  }
+
+  /** Records the answer to "are you in danger right now?". */
+  async recordDangerNow(context: TurnContext, answer: Answer): Promise<void> {
+    (await this.get(context)).screening.dangerNow = answer;
+    if (answer === 'yes') await this.raisePriority(context, 'danger');
+  }
+
+  /** Records one soft-signal answer. */
+  async recordSignal(context: TurnContext, signal: SignalCode, answer: Answer): Promise<void> {
+    (await this.get(context)).screening.signals[signal] = answer;
+  }
+}

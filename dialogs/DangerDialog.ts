@@ -1,0 +1,46 @@
+/**
+ * "Am I in danger?": asks plainly whether the young person is in danger right now.
+ * Yes → 112 first, practical safety steps, then a person with top priority.
+ * No → reassurance and the offer of a short check. Not sure → the gentle signal check.
+ * Source: seed 001 ("Loop je nu gevaar? Wat als je de telefoon uit zet?").
+ */
+import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Answer } from '../bot/ConversationProfile.js';
+import type { DialogServices } from './DialogServices.js';
+import { TopicDialog } from './TopicDialog.js';
+
+const WATERFALL = 'dangerWaterfall';
+
+export class DangerDialog extends TopicDialog {
+  static readonly id = 'dangerDialog';
+
+  constructor(services: DialogServices) {
+    super(DangerDialog.id, services);
+    this.addDialog(
+      new WaterfallDialog(WATERFALL, [this.askStep.bind(this), this.answerStep.bind(this), this.afterNoStep.bind(this)]),
+    );
+    this.initialDialogId = WATERFALL;
+  }
+
+  private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    await this.visit(step.context, 'danger_check');
+    return this.ask(step, 'danger:question', ['yes', 'no', 'not_sure']);
+  }
+
+  private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const answer = this.chosen(step);
+    const code: Answer = answer === 'yes' ? 'yes' : answer === 'no' ? 'no' : 'unsure';
+    await this.services.profile.recordDangerNow(step.context, code);
+    if (code === 'yes') {
+      await this.say(step.context, ['danger:yes.call112', 'danger:yes.safePlace', 'danger:yes.phone', 'danger:yes.person']);
+      return step.endDialog({ goto: 'human', reason: 'danger_now' });
+    }
+    if (code === 'unsure') return this.goto(step, 'signal_check');
+    await this.say(step.context, ['danger:no.good']);
+    return this.ask(step, 'danger:no.offerCheck', ['signal_check', 'human', 'menu']);
+  }
+
+  private async afterNoStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return this.goto(step, this.chosen(step) as 'signal_check' | 'human' | 'menu');
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * What every dialog gets: texts, the conversation profile, and the handoff gateway.
+ * Passed in once (like a typed context), so dialogs hold no globals.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { ConversationProfile } from '../bot/ConversationProfile.js';
+import type { Language } from '../bot/languages.js';
+import type { Translate, Translator } from '../bot/Translator.js';
+import type { HandoffGateway } from '../handoff/HandoffGateway.js';
+
+/** Services shared by all dialogs. */
+export interface DialogServices {
+  translator: Translator;
+  profile: ConversationProfile;
+  handoff: HandoffGateway;
+}
+
+/** The conversation's language, falling back to English before one is chosen. */
+export async function languageOf(services: DialogServices, context: TurnContext): Promise<Language> {
+  return (await services.profile.language(context)) ?? 'en';
+}
+
+/** The translate function for this turn's conversation. */
+export async function textsFor(services: DialogServices, context: TurnContext): Promise<Translate> {
+  return services.translator.forLanguage(await languageOf(services, context));
+}

@@ -1,0 +1,17 @@
+/** "Is this chat anonymous?": what is stored, for how long, who can read it. */
+import type { DialogServices } from './DialogServices.js';
+import { TopicTreeDialog } from './TopicTreeDialog.js';
+
+export class PrivacyDialog extends TopicTreeDialog {
+  static readonly id = 'privacyDialog';
+
+  constructor(services: DialogServices) {
+    super(PrivacyDialog.id, services, {
+      topic: 'privacy',
+      intro: ['privacy:noName', 'privacy:stored', 'privacy:howLong', 'privacy:whoReads', 'privacy:phone'],
+      prompt: 'privacy:prompt',
+      sections: {},
+      exits: ['human', 'menu'],
+    });
+  }
+}

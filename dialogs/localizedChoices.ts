@@ -1,0 +1,22 @@
+/**
+ * Choices with stable ids as values and titles in the young person's language.
+ * Each button is a messageBack: it shows and sends the title, and carries `{choice: id}` as value.
+ * Typed synonyms come from `choices:<id>.synonyms` in the locale files.
+ */
+import { ActionTypes } from 'botbuilder';
+import type { Choice } from 'botbuilder-dialogs';
+import type { Language } from '../bot/languages.js';
+import type { Translator } from '../bot/Translator.js';
+
+/** Builds translated choices for the given stable ids (keys in locales/<lng>/choices.json). */
+export function localizedChoices(translator: Translator, language: Language, ids: readonly string[]): Choice[] {
+  const t = translator.forLanguage(language);
+  return ids.map((id) => {
+    const title = t(`choices:${id}.title`);
+    return {
+      value: id,
+      action: { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { choice: id } },
+      synonyms: [title, ...translator.list(language, `choices:${id}.synonyms`)],
+    };
+  });
+}

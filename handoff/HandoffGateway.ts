@@ -1,0 +1,29 @@
+/**
+ * The door from the bot to a human counsellor. The bot asks; the gateway answers honestly
+ * whether someone can come. Implementations: NoCounsellorGateway (no counsellors connected yet)
+ * and, with the handoff issue, a BullMQ queue.
+ */
+import type { Language } from '../bot/languages.js';
+import type { Priority, ScreeningAnswers, TopicCode } from '../bot/ConversationProfile.js';
+
+/** What goes along with a handoff: codes only, never the young person's words (the transcript is separate). */
+export interface HandoffContext {
+  conversationId: string;
+  language: Language;
+  priority: Priority;
+  topics: TopicCode[];
+  screening: ScreeningAnswers;
+  /** Why the handoff was asked for: a button, the menu, the danger path, the signal check. */
+  reason: 'talk_to_human' | 'danger_now' | 'signals';
+}
+
+/** The gateway's honest answer. */
+export type HandoffOutcome =
+  | { status: 'queued'; position: number; estimatedWaitMinutes: number | null }
+  | { status: 'unavailable'; reason: 'not_connected' | 'closed'; reopensAt?: string };
+
+/** Hands a conversation to counsellors. */
+export interface HandoffGateway {
+  /** Asks for a counsellor for this conversation. */
+  request(context: HandoffContext): Promise<HandoffOutcome>;
+}

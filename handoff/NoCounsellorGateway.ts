@@ -1,0 +1,13 @@
+/**
+ * The gateway while no counsellor console is connected to Lantern: it says so, truthfully,
+ * so the bot gives the external help lines instead of letting the young person wait for nobody.
+ */
+import type { HandoffGateway, HandoffOutcome } from './HandoffGateway.js';
+
+/** A gateway with no counsellors behind it. */
+export class NoCounsellorGateway implements HandoffGateway {
+  /** Always answers that nobody can come to this chat. */
+  async request(): Promise<HandoffOutcome> {
+    return { status: 'unavailable', reason: 'not_connected' };
+  }
+}
