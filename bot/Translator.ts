@@ -36,6 +36,7 @@ export class Translator {
       ns: namespaces,
       defaultNS: 'common',
       initAsync: false,
+      showSupportNotice: false,
       returnNull: false,
       returnEmptyString: false,
       interpolation: {

@@ -32,7 +32,9 @@ export class LanternChoicePrompt extends ChoicePrompt {
   constructor(dialogId: string, validator?: PromptValidator<FoundChoice>) {
     super(dialogId, validator, 'en-us', CHOICE_DEFAULTS);
     this.style = ListStyle.suggestedAction;
-    this.recognizerOptions = { recognizeOrdinals: true, recognizeNumbers: true };
+    // Numbers only count when they are the whole message ("2", "٢", "፪."), never inside a sentence:
+    // "my number is 06 ..." must not pick button 6. See recognizeWholeNumber.
+    this.recognizerOptions = { recognizeOrdinals: false, recognizeNumbers: false };
   }
 
   protected override async onRecognize(
@@ -49,6 +51,8 @@ export class LanternChoicePrompt extends ChoicePrompt {
       if (index >= 0) return { succeeded: true, value: { value: pressed, index, score: 1 } };
     }
     if (!activity.text) return { succeeded: false };
+    const byNumber = recognizeWholeNumber(activity.text, choices);
+    if (byNumber) return { succeeded: true, value: byNumber };
     const original = activity.text;
     activity.text = normalizeForMatching(original);
     try {
@@ -66,4 +70,13 @@ export function buttonChoiceId(value: unknown): string | undefined {
     if (typeof choice === 'string') return choice;
   }
   return undefined;
+}
+
+/** A message that is only a button number (1-based), in any script: "2", "٢", "۲", "፪", "#2", "2." */
+export function recognizeWholeNumber(text: string, choices: Choice[]): FoundChoice | undefined {
+  const match = /^#?(\d{1,2})[.)]?$/.exec(normalizeForMatching(text));
+  if (!match) return undefined;
+  const index = Number(match[1]) - 1;
+  const choice = choices[index];
+  return choice ? { value: choice.value, index, score: 1 } : undefined;
 }

@@ -46,12 +46,23 @@ export class MainDialog extends InterruptibleDialog {
 
   /** Runs the tree for one turn (begins it when nothing is active). */
   async run(context: TurnContext, accessor: StatePropertyAccessor<DialogState>): Promise<void> {
+    let buttonsShown = false;
+    context.onSendActivities(async (_ctx, activities, next) => {
+      if (activities.some((activity) => activity.suggestedActions?.actions?.length)) buttonsShown = true;
+      return next();
+    });
     const dialogSet = new DialogSet(accessor);
     dialogSet.add(this);
     const dc = await dialogSet.createContext(context);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+    // A message always ends with the current question's buttons in view, even when something else
+    // (a personal-details warning) was said first and the prompt therefore stayed silent.
+    else if (result.status === DialogTurnStatus.waiting && context.activity.type === 'message' && !buttonsShown) {
+      await dc.repromptDialog();
+    }
   }
+
 
   private async languageStep(step: WaterfallStepContext<MainOptions>): Promise<DialogTurnResult> {
     if (step.options?.chooseLanguage) return step.beginDialog(LanguageDialog.id);
@@ -88,7 +99,7 @@ export class MainDialog extends InterruptibleDialog {
       case 'emergency':
         return this.sayAndReprompt(innerDc, ['common:emergency.call', 'common:emergency.safe']);
       case 'help':
-        return this.sayAndReprompt(innerDc, ['common:help.what', 'common:help.buttons']);
+        return this.sayAndReprompt(innerDc, ['common:help.what', 'common:help.buttons', 'common:help.danger']);
       case 'stop':
         await innerDc.cancelAllDialogs();
         await this.say(innerDc.context, ['common:stopped', 'common:emergency.call']);

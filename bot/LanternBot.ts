@@ -1,0 +1,58 @@
+/**
+ * The bot: it only routes activities. Messages and the page's language event go to the dialog
+ * tree; a quick exit (endOfConversation) forgets the conversation's bot state at once.
+ * Personal details in a message get a gentle warning that they are not needed.
+ */
+import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import type { MainDialog } from '../dialogs/MainDialog.js';
+import { LANGUAGE_EVENT } from './ChatCommand.js';
+import type { ConversationProfile } from './ConversationProfile.js';
+import { findPersonalDetails } from './personalDetails.js';
+import type { Translator } from './Translator.js';
+
+/** What the bot is built from. */
+export interface LanternBotOptions {
+  conversationState: ConversationState;
+  profile: ConversationProfile;
+  translator: Translator;
+  mainDialog: MainDialog;
+}
+
+/** Routes activities to the dialog tree. */
+export class LanternBot extends ActivityHandler {
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+
+  constructor(private readonly options: LanternBotOptions) {
+    super();
+    this.dialogState = options.conversationState.createProperty<DialogState>('dialogState');
+
+    this.onMessage(async (context, next) => {
+      await this.warnAboutPersonalDetails(context);
+      await options.mainDialog.run(context, this.dialogState);
+      await next();
+    });
+
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === LANGUAGE_EVENT) await options.mainDialog.run(context, this.dialogState);
+      await next();
+    });
+
+    this.onEndOfConversation(async (context, next) => {
+      await options.conversationState.delete(context);
+      await next();
+    });
+
+    this.onDialog(async (context, next) => {
+      if (context.activity.type !== 'endOfConversation') await options.conversationState.saveChanges(context, false);
+      await next();
+    });
+  }
+
+  private async warnAboutPersonalDetails(context: TurnContext): Promise<void> {
+    const text = context.activity.text;
+    if (typeof text !== 'string' || findPersonalDetails(text).length === 0) return;
+    const language = (await this.options.profile.language(context)) ?? 'en';
+    await context.sendActivity(this.options.translator.forLanguage(language)('common:personalDetails'));
+  }
+}

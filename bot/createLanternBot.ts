@@ -1,0 +1,42 @@
+/**
+ * Builds the bot and everything it needs, in one place, for the server and for tests alike.
+ */
+import { ConversationState, type Storage } from 'botbuilder';
+import { MainDialog } from '../dialogs/MainDialog.js';
+import type { HandoffGateway } from '../handoff/HandoffGateway.js';
+import { CommandRecognizer } from './CommandRecognizer.js';
+import { ConversationProfile } from './ConversationProfile.js';
+import { LanternBot } from './LanternBot.js';
+import { createTurnErrorHandler, type ErrorLog } from './turnErrorHandler.js';
+import { Translator } from './Translator.js';
+
+/** Options of createLanternBot. */
+export interface LanternBotParts {
+  storage: Storage;
+  handoff: HandoffGateway;
+  /** Hours messages are kept (shown to the young person). */
+  retentionHours: number;
+  log: ErrorLog;
+  translator?: Translator;
+}
+
+/** The bot with its state, dialogs and error handler. */
+export interface BuiltBot {
+  bot: LanternBot;
+  translator: Translator;
+  conversationState: ConversationState;
+  profile: ConversationProfile;
+  onTurnError: ReturnType<typeof createTurnErrorHandler>;
+}
+
+/** Wires the bot from its parts. */
+export function createLanternBot(parts: LanternBotParts): BuiltBot {
+  const translator = parts.translator ?? new Translator({ variables: { retentionHours: parts.retentionHours } });
+  const conversationState = new ConversationState(parts.storage);
+  const profile = new ConversationProfile(conversationState);
+  const services = { translator, profile, handoff: parts.handoff };
+  const mainDialog = new MainDialog(services, new CommandRecognizer(translator));
+  const bot = new LanternBot({ conversationState, profile, translator, mainDialog });
+  const onTurnError = createTurnErrorHandler({ conversationState, profile, translator, log: parts.log });
+  return { bot, translator, conversationState, profile, onTurnError };
+}

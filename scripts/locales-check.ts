@@ -1,0 +1,18 @@
+/**
+ * `npm run locales:check`: fails on missing or extra keys, mismatched placeholders, missing
+ * review records or source notes; prints coverage and unreviewed counts per language.
+ */
+import { checkLocales } from '../bot/localeCheck.js';
+
+const { errors, coverage } = checkLocales();
+console.log('language  texts  present  reviewed  unreviewed');
+for (const c of coverage) {
+  const pct = c.expected ? ((100 * c.present) / c.expected).toFixed(1) : '0.0';
+  console.log(`${c.language.padEnd(8)}  ${String(c.expected).padStart(5)}  ${`${pct}%`.padStart(7)}  ${String(c.reviewed).padStart(8)}  ${String(c.unreviewed).padStart(10)}`);
+}
+if (errors.length > 0) {
+  console.error(`\n${errors.length} problem(s):`);
+  for (const error of errors) console.error(`- ${error}`);
+  process.exit(1);
+}
+console.log('\nAll five languages complete.');

@@ -1,0 +1,81 @@
+/**
+ * Drives the real Lantern bot (real dialogs, real RedisStorage on the test Redis) through the
+ * Bot Framework's TestAdapter, one conversation per harness, and collects the bot's replies.
+ */
+import { randomBytes } from 'node:crypto';
+import { TestAdapter, type Activity } from 'botbuilder';
+import type { Redis } from 'ioredis';
+import { createLanternBot, type BuiltBot } from '../../bot/createLanternBot.js';
+import type { Language } from '../../bot/languages.js';
+import { RedisStorage } from '../../bot/RedisStorage.js';
+import { LANGUAGE_EVENT } from '../../bot/ChatCommand.js';
+import { NoCounsellorGateway } from '../../handoff/NoCounsellorGateway.js';
+import type { HandoffGateway } from '../../handoff/HandoffGateway.js';
+import type { RedisKeys } from '../../server/RedisKeys.js';
+
+/** The error log lines the bot wrote during a test. */
+export const loggedErrors: Array<Record<string, unknown>> = [];
+
+/** A conversation with the bot. */
+export class BotHarness {
+  readonly adapter: TestAdapter;
+  readonly built: BuiltBot;
+  readonly conversationId = `test-${randomBytes(6).toString('hex')}`;
+
+  constructor(redis: Redis, keys: RedisKeys, handoff: HandoffGateway = new NoCounsellorGateway()) {
+    this.built = createLanternBot({
+      storage: new RedisStorage({ redis, keys, ttlSeconds: 600 }),
+      handoff,
+      retentionHours: 48,
+      log: { error: (fields) => loggedErrors.push(fields) },
+    });
+    const conversationId = this.conversationId;
+    this.adapter = new TestAdapter(async (context) => this.built.bot.run(context), {
+      channelId: 'webchat',
+      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: 'u_test', name: '', role: 'user' },
+      recipient: { id: 'lantern', name: 'Lantern', role: 'bot' },
+      serviceUrl: 'https://test.invalid',
+    });
+    this.adapter.onTurnError = this.built.onTurnError;
+  }
+
+  /** Sends an activity and returns every reply of that turn. */
+  async send(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
+    await this.adapter.receiveActivity(activity);
+    return this.adapter.activeQueue.splice(0);
+  }
+
+  /** Sends the page's language event (what the chat page does right after starting). */
+  start(language: Language): Promise<Partial<Activity>[]> {
+    return this.send({ type: 'event', name: LANGUAGE_EVENT, value: language, locale: language });
+  }
+
+  /** Types a message. */
+  say(text: string, locale?: string): Promise<Partial<Activity>[]> {
+    return this.send({ type: 'message', text, locale });
+  }
+
+  /** Presses a button the bot offered (by its stable choice id), as the page does. */
+  press(choiceId: string, replies: Partial<Activity>[]): Promise<Partial<Activity>[]> {
+    const action = lastActions(replies).find((a) => (a.value as { choice?: string } | undefined)?.choice === choiceId);
+    if (!action) throw new Error(`No button "${choiceId}" among ${JSON.stringify(choiceIds(replies))}`);
+    return this.send({ type: 'message', text: String(action.text ?? action.title), value: action.value });
+  }
+}
+
+/** The suggested actions of the last reply that has any. */
+export function lastActions(replies: Partial<Activity>[]): Array<{ title?: string; text?: string; value?: unknown }> {
+  const withActions = [...replies].reverse().find((r) => r.suggestedActions?.actions?.length);
+  return (withActions?.suggestedActions?.actions ?? []) as Array<{ title?: string; text?: string; value?: unknown }>;
+}
+
+/** The stable ids of the offered buttons. */
+export function choiceIds(replies: Partial<Activity>[]): string[] {
+  return lastActions(replies).map((a) => String((a.value as { choice?: string } | undefined)?.choice));
+}
+
+/** The texts of the message replies. */
+export function texts(replies: Partial<Activity>[]): string[] {
+  return replies.filter((r) => r.type === 'message' && r.text).map((r) => String(r.text));
+}
