@@ -1,0 +1,207 @@
+/**
+ * Builds the chat page into web/dist/ (run by `npm run build`):
+ * - web/src/main.ts bundled and minified with esbuild, with the page strings of all five languages
+ *   (locales/<language>/web.json) and the help line numbers (config/helplines.json) built in;
+ * - web/styles.css minified, with @font-face rules for the self-hosted Arabic-script and Ethiopic
+ *   fonts, each limited by unicode-range so a font is only downloaded when its script is shown;
+ * - content-hashed file names (served with immutable caching), web/dist/index.html and manifest.json.
+ * Fails when the JS + CSS are more than 60 KB gzipped.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, transform } from 'esbuild';
+import { helplineVariables, loadHelplines } from '../bot/helplines.js';
+import { LANGUAGES, type Language } from '../bot/languages.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Largest allowed gzipped size of JS + CSS together. */
+export const SIZE_LIMIT_BYTES = 60 * 1024;
+
+/** Browsers the bundle must run in (old Android Chrome included). */
+const TARGETS = ['chrome61', 'firefox60', 'safari12'];
+
+/** The font files copied to web/dist/fonts. */
+const FONTS = [
+  { pkg: 'vazirmatn', family: 'Vazirmatn', subset: 'arabic', weight: 400, local: [] as string[] },
+  { pkg: 'vazirmatn', family: 'Vazirmatn', subset: 'arabic', weight: 700, local: [] as string[] },
+  // Android ships Noto Sans Ethiopic: use it when it is there instead of downloading ~75 KB.
+  { pkg: 'noto-sans-ethiopic', family: 'Noto Sans Ethiopic', subset: 'ethiopic', weight: 400, local: ['Noto Sans Ethiopic', 'NotoSansEthiopic-Regular'] },
+  { pkg: 'noto-sans-ethiopic', family: 'Noto Sans Ethiopic', subset: 'ethiopic', weight: 700, local: ['Noto Sans Ethiopic Bold', 'NotoSansEthiopic-Bold'] },
+];
+
+/** What the server needs to know about a build. */
+export interface WebManifest {
+  index: string;
+  js: string;
+  css: string;
+  fonts: string[];
+  /** Every file the server may serve (paths relative to the dist dir), with sizes. */
+  files: Record<string, { bytes: number; gzipBytes: number }>;
+  /** Gzipped size of JS + CSS, without fonts. */
+  gzipBytes: number;
+}
+
+/** Options of buildWeb. */
+export interface BuildWebOptions {
+  /** Output directory (default web/dist). It is emptied first. */
+  outDir?: string;
+  /** Print the size summary (default true). */
+  log?: boolean;
+}
+
+function hash(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('base64url').replace(/[-_]/g, '').slice(0, 10);
+}
+
+function interpolate(text: string, variables: Record<string, string>, where: string): string {
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match, name: string) => {
+    const value = variables[name];
+    if (value === undefined) throw new Error(`${where}: unknown variable {{${name}}}`);
+    return value;
+  });
+}
+
+/** Reads and checks locales/<language>/web.json of all five languages. */
+export function readWebStrings(variables: Record<string, string>, root = ROOT): Record<Language, Record<string, string>> {
+  const all = {} as Record<Language, Record<string, string>>;
+  const read = (language: Language): Record<string, string> => {
+    const file = path.join(root, 'locales', language, 'web.json');
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value !== 'string' || !value.trim()) throw new Error(`locales/${language}/web.json: "${key}" must be a non-empty string`);
+      out[key] = interpolate(value, variables, `locales/${language}/web.json "${key}"`);
+    }
+    return out;
+  };
+  const english = read('en');
+  for (const language of LANGUAGES) {
+    const strings = language === 'en' ? english : read(language);
+    const missing = Object.keys(english).filter((key) => !(key in strings));
+    const extra = Object.keys(strings).filter((key) => !(key in english));
+    if (missing.length || extra.length) {
+      throw new Error(`locales/${language}/web.json: missing [${missing.join(', ')}], unknown [${extra.join(', ')}]`);
+    }
+    all[language] = strings;
+  }
+  return all;
+}
+
+function unicodeRange(pkg: string, subset: string, weight: number): string {
+  const css = readFileSync(path.join(ROOT, 'node_modules', '@fontsource', pkg, `${weight}.css`), 'utf8');
+  const block = new RegExp(`/\\* ${pkg}-${subset}-${weight}-normal \\*/[^}]*?unicode-range:\\s*([^;]+);`).exec(css);
+  if (!block || !block[1]) throw new Error(`@fontsource/${pkg}: no unicode-range for ${subset} ${weight}`);
+  return block[1].trim();
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/** Builds the page. Throws when something is missing or the size limit is exceeded. */
+export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManifest> {
+  const outDir = path.resolve(options.outDir ?? path.join(ROOT, 'web', 'dist'));
+  const helplines = loadHelplines();
+  const variables = helplineVariables(helplines);
+  const strings = readWebStrings(variables);
+  const phones = Object.values(helplines)
+    .map((line) => line.phone)
+    .filter((phone): phone is string => typeof phone === 'string' && phone.length > 0);
+
+  const files = new Map<string, Buffer>();
+
+  // Fonts.
+  const fontFaces: string[] = [];
+  const fontPaths: string[] = [];
+  for (const font of FONTS) {
+    const name = `${font.pkg}-${font.subset}-${font.weight}-normal`;
+    const data = readFileSync(path.join(ROOT, 'node_modules', '@fontsource', font.pkg, 'files', `${name}.woff2`));
+    const file = `fonts/${name}.${hash(data)}.woff2`;
+    files.set(file, data);
+    fontPaths.push(file);
+    const sources = [...font.local.map((local) => `local("${local}")`), `url(/${file}) format("woff2")`];
+    fontFaces.push(
+      `@font-face{font-family:"${font.family}";font-style:normal;font-weight:${font.weight};font-display:swap;` +
+        `src:${sources.join(',')};unicode-range:${unicodeRange(font.pkg, font.subset, font.weight)}}`,
+    );
+  }
+
+  // CSS.
+  const css = await transform(`${fontFaces.join('\n')}\n${readFileSync(path.join(ROOT, 'web', 'styles.css'), 'utf8')}`, {
+    loader: 'css',
+    minify: true,
+    target: TARGETS,
+    legalComments: 'none',
+  });
+  const cssFile = `assets/app.${hash(css.code)}.css`;
+  files.set(cssFile, Buffer.from(css.code));
+
+  // JS.
+  const bundle = await build({
+    entryPoints: [path.join(ROOT, 'web', 'src', 'main.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: TARGETS,
+    platform: 'browser',
+    write: false,
+    legalComments: 'none',
+    charset: 'utf8',
+    tsconfig: path.join(ROOT, 'web', 'tsconfig.json'),
+    define: {
+      __LANTERN_STRINGS__: JSON.stringify(strings),
+      __LANTERN_PHONES__: JSON.stringify({ emergency: helplines.emergency.phone ?? '112', all: phones }),
+    },
+    logLevel: 'silent',
+  });
+  const js = bundle.outputFiles[0];
+  if (!js) throw new Error('esbuild produced no output');
+  const jsCode = Buffer.from(js.contents);
+  const jsFile = `assets/app.${hash(jsCode)}.js`;
+  files.set(jsFile, jsCode);
+
+  // HTML.
+  const template = readFileSync(path.join(ROOT, 'web', 'index.html'), 'utf8');
+  const html = interpolate(template, { ...variables, css: `/${cssFile}`, js: `/${jsFile}` }, 'web/index.html').replace(/\n\s*/g, '');
+  files.set('index.html', Buffer.from(html));
+
+  // Sizes.
+  const manifestFiles: WebManifest['files'] = {};
+  for (const [file, data] of files) manifestFiles[file] = { bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length };
+  const jsGzip = manifestFiles[jsFile]!.gzipBytes;
+  const cssGzip = manifestFiles[cssFile]!.gzipBytes;
+  const gzipBytes = jsGzip + cssGzip;
+  const manifest: WebManifest = { index: 'index.html', js: jsFile, css: cssFile, fonts: fontPaths, files: manifestFiles, gzipBytes };
+
+  if (options.log !== false) {
+    const fontBytes = fontPaths.reduce((sum, file) => sum + manifestFiles[file]!.bytes, 0);
+    console.log(
+      `web build: JS ${kb(jsGzip)} + CSS ${kb(cssGzip)} = ${kb(gzipBytes)} gzipped (limit ${kb(SIZE_LIMIT_BYTES)}); ` +
+        `index.html ${kb(manifestFiles['index.html']!.gzipBytes)} gzipped; ` +
+        `${fontPaths.length} fonts ${kb(fontBytes)}, loaded only when their script is shown`,
+    );
+  }
+  if (gzipBytes > SIZE_LIMIT_BYTES) {
+    throw new Error(`web build: JS + CSS are ${kb(gzipBytes)} gzipped, more than the limit of ${kb(SIZE_LIMIT_BYTES)}`);
+  }
+
+  // Write (only after everything succeeded).
+  rmSync(outDir, { recursive: true, force: true });
+  for (const [file, data] of files) {
+    mkdirSync(path.dirname(path.join(outDir, file)), { recursive: true });
+    writeFileSync(path.join(outDir, file), data);
+  }
+  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  buildWeb().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

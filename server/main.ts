@@ -1,0 +1,38 @@
+/**
+ * Entry point of `npm start`: starts Lantern, prints where it is, and shuts down cleanly on
+ * SIGINT/SIGTERM (HTTP server, WebSockets, Redis connections, the private redis-server).
+ */
+import { startLantern } from './Lantern.js';
+
+const startedAt = performance.now();
+
+async function main(): Promise<void> {
+  const lantern = await startLantern();
+  const ms = Math.round(performance.now() - startedAt);
+  const redisNote = lantern.embeddedRedis ? `private redis-server (data in ${lantern.config.dataDir})` : 'REDIS_URL';
+  console.log(`\nLantern is ready in ${ms} ms.`);
+  console.log(`  Chat page:    ${lantern.url}/`);
+  console.log(`  Direct Line:  ${lantern.url}/v3/directline`);
+  console.log(`  Health:       ${lantern.url}/healthz`);
+  console.log(`  Redis:        ${redisNote}`);
+  console.log('Press Ctrl+C to stop.\n');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Lantern...`);
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    await lantern.stop();
+    clearTimeout(timer);
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  console.error(`Lantern could not start: ${error.name}: ${error.message}`);
+  process.exit(1);
+});
