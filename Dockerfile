@@ -1,0 +1,18 @@
+# Lantern: Node 20; Redis runs beside it (compose.yaml) and is reached with REDIS_URL.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx tsx scripts/build-web.ts
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+COPY --from=build /app/web/dist ./web/dist
+USER node
+EXPOSE 3000
+CMD ["node", "--import", "tsx", "server/main.ts"]
