@@ -30,6 +30,8 @@ export class CommandRecognizer {
     const value = activity.value as { command?: unknown } | undefined;
     if (value && typeof value === 'object' && isChatCommand(value.command)) return value.command;
     if (activity.type !== 'message' || typeof activity.text !== 'string') return undefined;
+    // A pressed button carries its own meaning; its title may also be a command word ("Talk to a person").
+    if (value && typeof value === 'object' && 'choice' in value) return undefined;
     return this.phrases.get(normalizeCommand(activity.text));
   }
 }

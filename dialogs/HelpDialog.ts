@@ -8,7 +8,7 @@ export class HelpDialog extends TopicTreeDialog {
   constructor(services: DialogServices) {
     super(HelpDialog.id, services, {
       topic: 'help',
-      intro: ['help:emergency', 'help:veiligThuis', 'help:chats', 'help:comensha', 'help:people', 'help:location'],
+      intro: ['help:emergency', 'help:veiligThuis', 'help:chats', 'help:comensha', 'help:people', 'help:location', 'help:language'],
       prompt: 'help:prompt',
       sections: {},
       exits: ['human', 'menu'],

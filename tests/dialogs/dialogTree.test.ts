@@ -69,7 +69,7 @@ const BRANCHES: Record<string, Step[]> = {
   'will I be punished, on to where to get help, then a person': [
     start,
     { press: 'non_punishment', expect: ['nonPunishment:principle', 'nonPunishment:notGuaranteed', 'nonPunishment:talkFirst', 'nonPunishment:stillVictim', 'nonPunishment:prompt'] },
-    { press: 'help', expect: ['help:emergency', 'help:veiligThuis', 'help:chats', 'help:comensha', 'help:people', 'help:location', 'help:prompt'], buttons: ['human', 'menu'] },
+    { press: 'help', expect: ['help:emergency', 'help:veiligThuis', 'help:chats', 'help:comensha', 'help:people', 'help:location', 'help:language', 'help:prompt'], buttons: ['human', 'menu'] },
     { press: 'human', expect: HANDOFF_UNAVAILABLE, buttons: ['help', 'menu'], events: ['handoff.initiate'] },
     { press: 'menu', expect: ['menu:promptAgain'], buttons: MENU_CHOICES },
   ],
@@ -117,7 +117,7 @@ const BRANCHES: Record<string, Step[]> = {
   'talk to a person from the menu': [
     start,
     { press: 'human', expect: HANDOFF_UNAVAILABLE, buttons: ['help', 'menu'], events: ['handoff.initiate'] },
-    { press: 'help', expect: ['help:emergency', 'help:veiligThuis', 'help:chats', 'help:comensha', 'help:people', 'help:location', 'help:prompt'] },
+    { press: 'help', expect: ['help:emergency', 'help:veiligThuis', 'help:chats', 'help:comensha', 'help:people', 'help:location', 'help:language', 'help:prompt'] },
   ],
   'typed commands interrupt from anywhere': [
     start,
