@@ -28,7 +28,7 @@ export function normalizeDigits(text: string): string {
 export function normalizePunctuation(text: string): string {
   return text
     .replace(/[؟፧]/g, '?')
-    .replace(/[،؛٫٬።፣፤፥፦፨᎐-᎙]/g, ' ')
+    .replace(/[،؛٫٬፡።፣፤፥፦፨᎐-᎙]/g, ' ')
     .replace(/[\u200f\u200e\u061c]/g, '') // direction marks
     .replace(/\s+/g, ' ')
     .trim();

@@ -37,7 +37,7 @@ export class DangerDialog extends TopicDialog {
     }
     if (code === 'unsure') return this.goto(step, 'signal_check');
     await this.say(step.context, ['danger:no.good']);
-    return this.ask(step, 'danger:no.offerCheck', ['signal_check', 'human', 'menu']);
+    return this.ask(step, 'danger:no.offerCheck', ['signal_check', 'human', 'menu'], { signal_check: ['yes'], menu: ['no'] });
   }
 
   private async afterNoStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

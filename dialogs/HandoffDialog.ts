@@ -42,7 +42,7 @@ export class HandoffDialog extends TopicDialog {
       await this.say(step.context, ['handoff:queued'], { position: outcome.position });
       return step.endDialog({ goto: 'stay' });
     }
-    await this.say(step.context, ['handoff:notAvailable', 'handoff:helplines', 'handoff:danger112']);
+    await this.say(step.context, ['handoff:notAvailable', 'handoff:helplines', 'help:language', 'handoff:danger112']);
     return this.ask(step, 'handoff:whatNext', ['help', 'menu']);
   }
 

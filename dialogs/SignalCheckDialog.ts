@@ -10,6 +10,9 @@ import { SIGNALS, type Answer, type SignalCode } from '../bot/ConversationProfil
 import type { DialogServices } from './DialogServices.js';
 import { TopicDialog, type Destination } from './TopicDialog.js';
 
+/** The offer "Would you like to talk to a person?" is a yes/no question above other buttons. */
+const YES_IS_PERSON = { human: ['yes'], menu: ['no'] } as const;
+
 const QUESTION_WATERFALL = 'signalQuestionWaterfall';
 const RESULT_WATERFALL = 'signalResultWaterfall';
 
@@ -60,11 +63,11 @@ export class SignalCheckDialog extends TopicDialog {
       await this.services.profile.raisePriority(step.context, 'raised');
       await this.say(step.context, ['signals:result.several', 'signals:result.notYourFault']);
       if (threatened) await this.say(step.context, ['signals:result.threats112']);
-      return this.ask(step, 'signals:result.offerPerson', ['human', 'exploitation', 'menu']);
+      return this.ask(step, 'signals:result.offerPerson', ['human', 'exploitation', 'menu'], YES_IS_PERSON);
     }
     if (yes === 1) {
       await this.say(step.context, ['signals:result.one']);
-      return this.ask(step, 'signals:result.offerPerson', ['human', 'exploitation', 'menu']);
+      return this.ask(step, 'signals:result.offerPerson', ['human', 'exploitation', 'menu'], YES_IS_PERSON);
     }
     await this.say(step.context, ['signals:result.none']);
     return this.ask(step, 'signals:result.whatNext', ['human', 'exploitation', 'menu']);

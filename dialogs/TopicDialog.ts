@@ -43,14 +43,22 @@ export abstract class TopicDialog extends ComponentDialog {
     await context.sendActivities(keys.map((key) => ({ type: 'message', text: t(key, variables) })));
   }
 
-  /** Asks a question with buttons (choice ids from locales/<lng>/choices.json). */
-  protected async ask(step: WaterfallStepContext, promptKey: string, choiceIds: readonly string[]): Promise<DialogTurnResult> {
+  /**
+   * Asks a question with buttons (choice ids from locales/<lng>/choices.json). For a yes/no question
+   * whose buttons are not "Yes"/"No", `aliases` maps a button to the answers it stands for.
+   */
+  protected async ask(
+    step: WaterfallStepContext,
+    promptKey: string,
+    choiceIds: readonly string[],
+    aliases: Readonly<Record<string, readonly string[]>> = {},
+  ): Promise<DialogTurnResult> {
     const t = await textsFor(this.services, step.context);
     const language = await languageOf(this.services, step.context);
     return step.prompt(CHOICE_PROMPT, {
       prompt: t(promptKey),
       retryPrompt: t('common:notUnderstood'),
-      choices: localizedChoices(this.services.translator, language, choiceIds),
+      choices: localizedChoices(this.services.translator, language, choiceIds, aliases),
     });
   }
 

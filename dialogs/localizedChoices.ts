@@ -8,15 +8,25 @@ import type { Choice } from 'botbuilder-dialogs';
 import type { Language } from '../bot/languages.js';
 import type { Translator } from '../bot/Translator.js';
 
-/** Builds translated choices for the given stable ids (keys in locales/<lng>/choices.json). */
-export function localizedChoices(translator: Translator, language: Language, ids: readonly string[]): Choice[] {
+/**
+ * Builds translated choices for the given stable ids (keys in locales/<lng>/choices.json).
+ * `aliases` lets a typed answer of another choice count for one of these: `{ human: ['yes'] }`
+ * makes a typed "yes" pick "Talk to a person" when the question above the buttons is a yes/no one.
+ */
+export function localizedChoices(
+  translator: Translator,
+  language: Language,
+  ids: readonly string[],
+  aliases: Readonly<Record<string, readonly string[]>> = {},
+): Choice[] {
   const t = translator.forLanguage(language);
+  const wordsFor = (id: string) => [t(`choices:${id}.title`), ...translator.list(language, `choices:${id}.synonyms`)];
   return ids.map((id) => {
     const title = t(`choices:${id}.title`);
     return {
       value: id,
       action: { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { choice: id } },
-      synonyms: [title, ...translator.list(language, `choices:${id}.synonyms`)],
+      synonyms: [...wordsFor(id), ...(aliases[id] ?? []).flatMap(wordsFor)],
     };
   });
 }

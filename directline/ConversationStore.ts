@@ -18,8 +18,11 @@ export type ConversationStatus = 'active' | 'ended' | 'missing';
 
 /** Storage of the activities of Direct Line conversations. */
 export interface ConversationStore {
-  /** Creates the conversation (idempotent) and starts its expiry clock. */
-  create(conversationId: string): Promise<void>;
+  /**
+   * Creates the conversation (idempotent) and starts its expiry clock. Resolves true when this call
+   * created it, false when it already existed, so exactly one caller (on any app instance) starts it.
+   */
+  create(conversationId: string): Promise<boolean>;
   /** Whether the conversation exists, and whether it has been ended (quick exit or bot). */
   status(conversationId: string): Promise<ConversationStatus>;
   /**

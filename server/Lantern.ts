@@ -6,8 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
-import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { createLanternBot } from '../bot/createLanternBot.js';
@@ -66,9 +65,9 @@ export async function startLantern(
   const logger = pino({ level: config.logLevel, base: { pid: process.pid }, serializers: { req: () => undefined, res: () => undefined } }, runtime.logStream ?? process.stdout);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ event: 'http', method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -86,13 +85,12 @@ export async function startLantern(
   const adapter = new WebChannelAdapter({ store, turnLock: new ConversationTurnLock({ redis, keys }) });
   adapter.onTurnError = built.onTurnError;
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(directLinePlugin, {
     store,
     tokens,
     hub,
     onActivity: (activity) => adapter.processActivity(activity, (context) => built.bot.run(context)),
-    rateLimit: { max: config.tokenRateLimitMax, windowMs: config.tokenRateLimitWindowMs, redis, keyPrefix: `${keys.prefix}dl:ratelimit:` },
+    rateLimit: { max: config.tokenRateLimitMax, windowMs: config.tokenRateLimitWindowMs, redis, keyPrefix: keys.rateLimitPrefix() },
   });
   await app.register(chatPagePlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist'), quickExitUrl: config.quickExitUrl });
   app.get('/healthz', async () => ({ ok: (await redis.ping()) === 'PONG' }));

@@ -29,4 +29,9 @@ export class RedisKeys {
   tokenSecret(): string {
     return `${this.prefix}secret:directline-token`;
   }
+
+  /** Prefix of the anonymous token rate-limit counters (keyed by a salted hash, never an address). */
+  rateLimitPrefix(): string {
+    return `${this.prefix}dl:ratelimit:`;
+  }
 }

@@ -28,6 +28,11 @@ export interface LanternConfig {
   quickExitUrl: string;
   /** Log level for the structured (text-free) log. */
   logLevel: string;
+  /**
+   * Behind a reverse proxy: trust X-Forwarded-For from these proxy addresses (comma-separated IPs or
+   * CIDRs, as Fastify's trustProxy), or true for any. Only the token rate limit uses the client address.
+   */
+  trustProxy: boolean | string;
 }
 
 /** The defaults, documented in README.md ("Configuration"). */
@@ -45,6 +50,7 @@ export const defaultConfig: LanternConfig = {
   tokenRateLimitWindowMs: 60_000,
   quickExitUrl: 'https://www.buienradar.nl/',
   logLevel: 'info',
+  trustProxy: false,
 };
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -70,6 +76,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     tokenRateLimitWindowMs: intFrom(env.TOKEN_RATE_LIMIT_WINDOW_MS, defaultConfig.tokenRateLimitWindowMs, 'TOKEN_RATE_LIMIT_WINDOW_MS'),
     quickExitUrl: env.QUICK_EXIT_URL || defaultConfig.quickExitUrl,
     logLevel: env.LOG_LEVEL || defaultConfig.logLevel,
+    trustProxy: !env.TRUST_PROXY || env.TRUST_PROXY === 'false' ? defaultConfig.trustProxy : env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY,
   };
   return { ...fromEnv, ...overrides };
 }

@@ -37,7 +37,7 @@ const YES_NO_SKIP = ['yes', 'no', 'skip'];
 const WELCOME = ['welcome:hello', 'welcome:what', 'welcome:anonymous', 'welcome:emergency', 'menu:prompt'];
 const EXPLOITATION_BUTTONS = ['exploitation_types', 'smuggling_vs_trafficking', 'signs', 'signal_check', 'human', 'menu'];
 const RIGHTS_BUTTONS = ['rights_children', 'rights_guardian', 'rights_protected_reception', 'rights_residence', 'non_punishment', 'human', 'menu'];
-const HANDOFF_UNAVAILABLE = ['handoff:notAvailable', 'handoff:helplines', 'handoff:danger112', 'handoff:whatNext'];
+const HANDOFF_UNAVAILABLE = ['handoff:notAvailable', 'handoff:helplines', 'help:language', 'handoff:danger112', 'handoff:whatNext'];
 const start: Step = { start: true, expect: WELCOME, buttons: MENU_CHOICES };
 
 const signalQuestions = (answers: string[]): Step[] =>
@@ -273,5 +273,26 @@ describe('conversation start and end', () => {
     expect(stateKeys.length).toBeGreaterThan(0);
     await bot.send({ type: 'endOfConversation' });
     for (const key of stateKeys) expect(await redis.exists(key)).toBe(0);
+  });
+});
+
+describe('yes/no questions above other buttons', () => {
+  it.each(LANGUAGES)('%s: a typed "yes" to "talk to a person about it?" starts the handoff', async (language) => {
+    const bot = await walk(language, [
+      start,
+      { press: 'danger', expect: ['danger:question'] },
+      { press: 'not_sure', expect: ['signals:intro', 'signals:questions.threats'] },
+      ...signalQuestions(['no', 'yes', 'no', 'no']),
+      { press: 'no', expect: ['signals:result.one', 'signals:result.offerPerson'] },
+    ]);
+    const yes = bot.built.translator.forLanguage(language)('choices:yes.title');
+    const replies = await bot.say(yes);
+    expect(replies.some((r) => r.name === 'handoff.initiate')).toBe(true);
+  });
+
+  it.each(LANGUAGES)('%s: a typed "no" to "answer a few questions?" goes back to the menu', async (language) => {
+    const bot = await walk(language, [start, { press: 'danger', expect: ['danger:question'] }, { press: 'no', expect: ['danger:no.good', 'danger:no.offerCheck'] }]);
+    const no = bot.built.translator.forLanguage(language)('choices:no.title');
+    expect(texts(await bot.say(no))).toEqual([bot.built.translator.forLanguage(language)('menu:promptAgain')]);
   });
 });

@@ -1,0 +1,578 @@
+/**
+ * The Direct Line 3.0 channel (the subset Web Chat and botframework-directlinejs use) under
+ * `/v3/directline`, as a Fastify plugin: anonymous tokens, conversations, activities, and the
+ * WebSocket stream. Activities live in the ConversationStore (Redis Streams), so any app
+ * instance can serve any conversation. See docs/protocol.md.
+ *
+ * Register it once, without a prefix (its routes carry the full `/v3/directline/…` paths):
+ * `await app.register(directLinePlugin, { store, tokens, hub, onActivity, rateLimit })`.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyWebsocket from '@fastify/websocket';
+import type { Activity, ChannelAccount } from 'botbuilder';
+import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { WebSocket } from 'ws';
+import type { ActivityStreamHub, StreamSubscription } from './ActivityStreamHub.js';
+import type { ConversationStore } from './ConversationStore.js';
+import {
+  ActivityTooLargeError,
+  BadArgumentError,
+  ConversationEndedError,
+  ConversationNotFoundError,
+  DirectLineError,
+  ForbiddenError,
+  InvalidWatermarkError,
+  MalformedTokenError,
+  RateLimitedError,
+  ServiceError,
+} from './errors.js';
+import type { TokenClaims, TokenService } from './TokenService.js';
+
+/** Path prefix of every Direct Line route. */
+export const DIRECT_LINE_BASE = '/v3/directline';
+
+/** Options of directLinePlugin. */
+export interface DirectLinePluginOptions {
+  /** Where activities live (RedisConversationStore). */
+  store: ConversationStore;
+  /** Issues and verifies tokens. */
+  tokens: TokenService;
+  /** Pushes new stream entries to this instance's WebSockets. */
+  hub: ActivityStreamHub;
+  /**
+   * Hands an activity of the young person to the bot: every stored message/event/endOfConversation,
+   * and the (unstored) `conversationUpdate` when a conversation starts. Awaited; if it throws, the
+   * activity stays stored, an error code is logged and the client still gets 200.
+   */
+  onActivity(activity: Activity): Promise<void>;
+  /** Anonymous token generation: at most `max` per `windowMs` per client, counted in Redis. */
+  rateLimit: {
+    max: number;
+    windowMs: number;
+    /** Connection for the shared counters (the rate-limit plugin defines a Lua command on it). */
+    redis: Redis;
+    /** Redis key prefix of the counters, e.g. `${keys.prefix}dl:ratelimit:`. */
+    keyPrefix: string;
+  };
+  /** The bot's account on the channel. Default `{ id: 'lantern', name: 'Lantern', role: 'bot' }`. */
+  bot?: ChannelAccount;
+  /** `serviceUrl` put on incoming activities. Default `urn:lantern:directline`. */
+  serviceUrl?: string;
+  /**
+   * Public base URL of the site (e.g. `https://lantern.example`), used to build `streamUrl`.
+   * Default: derived from the request (protocol and Host, honouring Fastify's `trustProxy`).
+   */
+  publicUrl?: string;
+  /** Longest `text` of a young person's activity, in characters (code points). Default 4 000. */
+  maxTextLength?: number;
+  /** Interval of WebSocket keep-alives (an empty message plus a ping) and liveness checks, ms. Default 15 000. */
+  keepAliveMs?: number;
+  /** Largest request body in bytes. Default 32 768. */
+  bodyLimit?: number;
+}
+
+interface ConversationParams {
+  id: string;
+}
+
+interface WatermarkQuery {
+  watermark?: unknown;
+}
+
+interface StreamQuery extends WatermarkQuery {
+  t?: unknown;
+}
+
+const USER_ACTIVITY_TYPES = new Set(['message', 'event', 'endOfConversation', 'typing']);
+const TEXT_FORMATS = new Set(['plain', 'markdown', 'xml']);
+const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$/;
+const SAFE_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+const BACKLOG_PAGE = 100;
+const MAX_BUFFERED_BYTES = 1 << 20;
+
+/** A short, non-identifying code for an error (its `code` or class name), for the log. */
+function errorCode(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { code, name } = error as { code?: unknown; name?: unknown };
+    if (typeof code === 'string' && SAFE_CODE.test(code)) return code;
+    if (typeof name === 'string' && SAFE_CODE.test(name)) return name;
+  }
+  return 'unknown';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Expands an IPv6 address to its eight 16-bit groups (undefined when it cannot). */
+function ipv6Groups(ip: string): string[] | undefined {
+  const address = ip.split('%')[0] ?? '';
+  const halves = address.split('::');
+  if (halves.length > 2) return undefined;
+  const toGroups = (part: string | undefined): string[] => {
+    if (!part) return [];
+    const groups = part.split(':');
+    const last = groups.at(-1) ?? '';
+    if (isIPv4(last)) {
+      const [a = 0, b = 0, c = 0, d = 0] = last.split('.').map(Number);
+      groups.splice(-1, 1, ((a << 8) | b).toString(16), ((c << 8) | d).toString(16));
+    }
+    return groups;
+  };
+  const head = toGroups(halves[0]);
+  const tail = toGroups(halves[1]);
+  const missing = 8 - head.length - tail.length;
+  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
+  return [...head, ...Array<string>(missing).fill('0'), ...tail].map((g) => g.toLowerCase().padStart(4, '0'));
+}
+
+/** What a client is counted as: its IPv4 address, or its IPv6 /64 network (one household or phone). */
+function rateLimitSubject(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  if (isIPv4(ip)) return ip;
+  if (isIPv6(ip)) {
+    const groups = ipv6Groups(ip);
+    if (groups) return `${groups.slice(0, 4).join(':')}::/64`;
+  }
+  return ip;
+}
+
+/** Maps anything thrown in a route to a Direct Line error; bad input never becomes a 500. */
+function toDirectLineError(error: unknown): DirectLineError {
+  if (error instanceof DirectLineError) return error;
+  const fastifyError = error as Partial<FastifyError> | undefined;
+  const status = typeof fastifyError?.statusCode === 'number' ? fastifyError.statusCode : 500;
+  switch (fastifyError?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ActivityTooLargeError('The request body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new DirectLineError(415, 'BadArgument', 'The request body must be JSON (Content-Type: application/json).');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new BadArgumentError('The request body is empty.');
+    default:
+  }
+  if (error instanceof SyntaxError || fastifyError?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new BadArgumentError('The request body is not valid JSON.');
+  }
+  if (status >= 400 && status < 500) return new DirectLineError(status, 'BadArgument', 'The request is not valid.');
+  return new ServiceError();
+}
+
+/** Reads a single optional string query parameter; repeated or non-string values are bad input. */
+function queryString(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new BadArgumentError(`The ${name} parameter must be given once.`);
+  return value;
+}
+
+function watermarkParam(query: WatermarkQuery): string | undefined {
+  const watermark = queryString(query.watermark, 'watermark');
+  if (watermark === undefined || watermark === '') return undefined;
+  if (!/^\d{1,20}-\d{1,20}$/.test(watermark)) throw new InvalidWatermarkError();
+  return watermark;
+}
+
+/**
+ * Fastify plugin serving the Direct Line 3.0 subset under `/v3/directline`.
+ * Encapsulated: its error handler (Direct Line error bodies) applies to its own routes only.
+ */
+export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = async (fastify, options) => {
+  const { store, tokens, hub, onActivity } = options;
+  const bot: ChannelAccount = options.bot ?? { id: 'lantern', name: 'Lantern', role: 'bot' };
+  const serviceUrl = options.serviceUrl ?? 'urn:lantern:directline';
+  const maxTextLength = options.maxTextLength ?? 4_000;
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const bodyLimit = options.bodyLimit ?? 32_768;
+  const log = fastify.log.child({ component: 'directline' });
+  const publicBase = options.publicUrl ? new URL(options.publicUrl) : undefined;
+  const streamClaims = new WeakMap<object, { claims: TokenClaims; watermark: string | undefined }>();
+
+  if (!fastify.hasDecorator('websocketServer')) {
+    await fastify.register(fastifyWebsocket, {
+      // Clients only ever send empty keep-alive messages.
+      options: { maxPayload: 4_096 },
+      errorHandler: (error, socket) => {
+        log.warn({ event: 'directline.stream.socket_error', code: errorCode(error) });
+        socket.terminate();
+      },
+    });
+  }
+
+  await fastify.register(fastifyRateLimit, {
+    global: false,
+    redis: options.rateLimit.redis,
+    nameSpace: options.rateLimit.keyPrefix,
+    // Never the raw IP: a keyed hash (shared secret) of the client's IPv4 address or IPv6 /64.
+    keyGenerator: (request: FastifyRequest) => tokens.pseudonym('ratelimit:tokens', rateLimitSubject(request.ip)),
+    errorResponseBuilder: () => new RateLimitedError(),
+    onExceeded: () => log.warn({ event: 'directline.tokens.rate_limited' }),
+  });
+
+  fastify.setErrorHandler((error, _request, reply) => {
+    const dlError = toDirectLineError(error);
+    if (dlError.statusCode >= 500) log.error({ event: 'directline.error', code: errorCode(error) });
+    return reply.code(dlError.statusCode).send({ error: { code: dlError.code, message: dlError.message } });
+  });
+
+  /** Verifies the bearer token and that it belongs to the conversation in the path (if any). */
+  async function authenticate(request: FastifyRequest, conversationId?: string): Promise<TokenClaims> {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer +([^\s]+) *$/i.exec(header) : null;
+    if (!match?.[1]) throw new MalformedTokenError();
+    const claims = await tokens.verify(match[1], 'conversation');
+    if (conversationId !== undefined && conversationId !== claims.conversationId) throw new ForbiddenError();
+    return claims;
+  }
+
+  function expiresIn(claims: TokenClaims): number {
+    return Math.max(0, claims.expiresAt - Math.floor(Date.now() / 1000));
+  }
+
+  function bearerToken(request: FastifyRequest): string {
+    return /^Bearer +([^\s]+)/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  }
+
+  /** `ws(s)://host[/base]` for stream URLs. */
+  function streamOrigin(request: FastifyRequest): string {
+    if (publicBase) {
+      const scheme = publicBase.protocol === 'https:' ? 'wss' : 'ws';
+      return `${scheme}://${publicBase.host}${publicBase.pathname.replace(/\/+$/, '')}`;
+    }
+    if (!HOST.test(request.host)) throw new BadArgumentError('The Host header is not valid.');
+    return `${request.protocol === 'https' ? 'wss' : 'ws'}://${request.host}`;
+  }
+
+  async function streamUrl(request: FastifyRequest, claims: TokenClaims, watermark: string | undefined): Promise<string> {
+    const streamToken = await tokens.streamToken(claims);
+    const query = new URLSearchParams({ t: streamToken.token });
+    if (watermark) query.set('watermark', watermark);
+    return `${streamOrigin(request)}${DIRECT_LINE_BASE}/conversations/${encodeURIComponent(claims.conversationId)}/stream?${query}`;
+  }
+
+  /** Hands an activity to the bot; a failure is logged by code only and does not fail the request. */
+  async function deliverToBot(activity: Activity): Promise<void> {
+    try {
+      await onActivity(activity);
+    } catch (error) {
+      log.error({ event: 'directline.bot.failed', activityType: activity.type, code: errorCode(error) });
+    }
+  }
+
+  /** Builds the activity to store from the young person's input: a whitelist, with `from` etc. set by us. */
+  function userActivity(body: unknown, claims: TokenClaims): Partial<Activity> {
+    if (!isPlainObject(body)) throw new BadArgumentError('The request body must be a JSON object (an activity).');
+    const { type, text, textFormat, locale, name, value, channelData, replyToId, attachments } = body;
+    if (typeof type !== 'string' || !USER_ACTIVITY_TYPES.has(type)) {
+      throw new BadArgumentError('type must be one of: message, event, endOfConversation, typing.');
+    }
+    const activity: Record<string, unknown> = { type };
+    if (text !== undefined && text !== null) {
+      if (typeof text !== 'string') throw new BadArgumentError('text must be a string.');
+      if (text.length > maxTextLength * 2 || [...text].length > maxTextLength) {
+        throw new BadArgumentError(`text must be at most ${maxTextLength} characters.`);
+      }
+      activity.text = text;
+    }
+    if (textFormat !== undefined) {
+      if (typeof textFormat !== 'string' || !TEXT_FORMATS.has(textFormat)) throw new BadArgumentError('textFormat is not valid.');
+      activity.textFormat = textFormat;
+    }
+    if (locale !== undefined) {
+      if (typeof locale !== 'string' || !LOCALE.test(locale)) throw new BadArgumentError('locale must be a language tag.');
+      activity.locale = locale;
+    }
+    if (type === 'event') {
+      if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
+        throw new BadArgumentError('An event needs a name of at most 128 characters.');
+      }
+      activity.name = name;
+    }
+    if (value !== undefined) activity.value = value;
+    if (type === 'message' && activity.text === undefined && activity.value === undefined) {
+      throw new BadArgumentError('A message needs text or value.');
+    }
+    if (channelData !== undefined) {
+      if (!isPlainObject(channelData)) throw new BadArgumentError('channelData must be an object.');
+      activity.channelData = channelData;
+    }
+    if (replyToId !== undefined) {
+      if (typeof replyToId !== 'string' || replyToId.length > 128) throw new BadArgumentError('replyToId is not valid.');
+      activity.replyToId = replyToId;
+    }
+    if (attachments !== undefined && !(Array.isArray(attachments) && attachments.length === 0)) {
+      throw new BadArgumentError('Attachments are not supported on this channel.');
+    }
+    activity.from = { id: claims.userId, role: 'user' };
+    activity.recipient = { ...bot };
+    activity.serviceUrl = serviceUrl;
+    activity.channelId = 'webchat';
+    return activity as Partial<Activity>;
+  }
+
+  // --- Tokens ---------------------------------------------------------------------------------
+
+  fastify.post(
+    `${DIRECT_LINE_BASE}/tokens/generate`,
+    { bodyLimit, config: { rateLimit: { max: options.rateLimit.max, timeWindow: options.rateLimit.windowMs } } },
+    async () => {
+      const issued = await tokens.generate();
+      log.info({ event: 'directline.token.generated' });
+      return { conversationId: issued.conversationId, token: issued.token, expires_in: issued.expiresIn };
+    },
+  );
+
+  fastify.post(`${DIRECT_LINE_BASE}/tokens/refresh`, { bodyLimit }, async (request) => {
+    const claims = await authenticate(request);
+    if ((await store.status(claims.conversationId)) === 'ended') throw new ConversationEndedError();
+    const issued = await tokens.refresh(bearerToken(request));
+    return { conversationId: issued.conversationId, token: issued.token, expires_in: issued.expiresIn };
+  });
+
+  // --- Conversations --------------------------------------------------------------------------
+
+  fastify.post(`${DIRECT_LINE_BASE}/conversations`, { bodyLimit }, async (request, reply) => {
+    const claims = await authenticate(request);
+    const body: unknown = request.body;
+    let locale: string | undefined;
+    if (isPlainObject(body) && typeof body.locale === 'string' && LOCALE.test(body.locale)) locale = body.locale;
+    if ((await store.status(claims.conversationId)) === 'ended') throw new ConversationEndedError();
+
+    const created = await store.create(claims.conversationId);
+    if (created) {
+      log.info({ event: 'directline.conversation.started' });
+      const user: ChannelAccount = { id: claims.userId, name: '', role: 'user' };
+      const conversationUpdate: Partial<Activity> = {
+        type: 'conversationUpdate',
+        id: `${claims.conversationId}|start`,
+        channelId: 'webchat',
+        serviceUrl,
+        timestamp: new Date(),
+        conversation: { id: claims.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        from: user,
+        recipient: { ...bot },
+        membersAdded: [user, { ...bot }],
+        ...(locale ? { locale } : {}),
+      };
+      await deliverToBot(conversationUpdate as Activity);
+    }
+    return reply.code(created ? 201 : 200).send({
+      conversationId: claims.conversationId,
+      token: bearerToken(request),
+      expires_in: expiresIn(claims),
+      streamUrl: await streamUrl(request, claims, undefined),
+    });
+  });
+
+  fastify.get<{ Params: ConversationParams; Querystring: WatermarkQuery }>(
+    `${DIRECT_LINE_BASE}/conversations/:id`,
+    async (request) => {
+      const claims = await authenticate(request, request.params.id);
+      const watermark = watermarkParam(request.query);
+      const status = await store.status(claims.conversationId);
+      if (status === 'missing') throw new ConversationNotFoundError();
+      if (status === 'ended') {
+        // Nothing left to deliver: 404 tells directlinejs the conversation is over (no reconnect loop).
+        const rest = await store.read(claims.conversationId, watermark, 1);
+        if (rest.activities.length === 0) throw new ConversationNotFoundError('The conversation has ended.');
+      }
+      return {
+        conversationId: claims.conversationId,
+        token: bearerToken(request),
+        expires_in: expiresIn(claims),
+        streamUrl: await streamUrl(request, claims, watermark),
+      };
+    },
+  );
+
+  // --- Activities -----------------------------------------------------------------------------
+
+  fastify.post<{ Params: ConversationParams }>(
+    `${DIRECT_LINE_BASE}/conversations/:id/activities`,
+    { bodyLimit },
+    async (request) => {
+      const claims = await authenticate(request, request.params.id);
+      const status = await store.status(claims.conversationId);
+      if (status === 'missing') throw new ConversationNotFoundError();
+      if (status === 'ended') throw new ConversationEndedError();
+      const activity = userActivity(request.body, claims);
+
+      if (activity.type === 'typing') {
+        // Typing of the young person is neither stored nor given to the bot: it is of no use to
+        // either, and leaves no trace. Accepted so Web Chat's typing indicator does not fail.
+        return { id: `${claims.conversationId}|typing` };
+      }
+
+      const stored = await store.append(claims.conversationId, activity);
+      log.info({ event: 'directline.activity.received', activityType: stored.type });
+      await deliverToBot(stored);
+      if (stored.type === 'endOfConversation') {
+        await store.end(claims.conversationId);
+        log.info({ event: 'directline.conversation.ended_by_user' });
+      }
+      return { id: stored.id };
+    },
+  );
+
+  fastify.get<{ Params: ConversationParams; Querystring: WatermarkQuery }>(
+    `${DIRECT_LINE_BASE}/conversations/:id/activities`,
+    async (request) => {
+      const claims = await authenticate(request, request.params.id);
+      const watermark = watermarkParam(request.query);
+      if ((await store.status(claims.conversationId)) === 'missing') throw new ConversationNotFoundError();
+      const page = await store.read(claims.conversationId, watermark, BACKLOG_PAGE);
+      // As in Direct Line, typing activities are only sent over the WebSocket.
+      return { activities: page.activities.filter((a) => a.type !== 'typing'), watermark: page.watermark };
+    },
+  );
+
+  // --- WebSocket stream -----------------------------------------------------------------------
+
+  fastify.get<{ Params: ConversationParams; Querystring: StreamQuery }>(
+    `${DIRECT_LINE_BASE}/conversations/:id/stream`,
+    {
+      websocket: true,
+      // The URL carries a (short-lived) token: keep Fastify's request logs for this route quiet.
+      logLevel: 'warn',
+      preValidation: async (request) => {
+        const t = queryString(request.query.t, 't');
+        if (!t) throw new MalformedTokenError('A stream token is required: ?t=<token>.');
+        const claims = await tokens.verify(t, 'stream');
+        if (claims.conversationId !== request.params.id) throw new ForbiddenError();
+        const watermark = watermarkParam(request.query);
+        if ((await store.status(claims.conversationId)) === 'missing') throw new ConversationNotFoundError();
+        streamClaims.set(request.raw, { claims, watermark });
+      },
+    },
+    (socket, request) => {
+      const context = streamClaims.get(request.raw);
+      if (!context) {
+        socket.close(1011, 'not authorised');
+        return;
+      }
+      void runStream(socket, context.claims.conversationId, context.watermark);
+    },
+  );
+
+  /**
+   * Sends activities, each as its own ActivitySet with that activity's watermark; drops a client
+   * that does not keep up. One per set because directlinejs emits a set's activities one by one
+   * on an async scheduler and merges sets concurrently: two multi-activity sets arriving back to
+   * back would come out interleaved (a1 a2 b1 a3 b2). Single-activity sets keep their order.
+   */
+  function sendActivities(socket: WebSocket, activities: Activity[]): void {
+    for (const activity of activities) {
+      if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        socket.terminate();
+        return;
+      }
+      const id = activity.id ?? '';
+      const watermark = id.slice(id.lastIndexOf('|') + 1);
+      socket.send(JSON.stringify({ activities: [activity], watermark }));
+    }
+  }
+
+  /** Replays everything after the watermark, then pushes new entries until the socket or conversation ends. */
+  async function runStream(socket: WebSocket, conversationId: string, startWatermark: string | undefined): Promise<void> {
+    let subscription: StreamSubscription | undefined;
+    let keepAlive: NodeJS.Timeout | undefined;
+    let alive = true;
+    let finished = false;
+    let watermark = startWatermark;
+
+    const cleanup = () => {
+      finished = true;
+      subscription?.unsubscribe();
+      subscription = undefined;
+      if (keepAlive) clearInterval(keepAlive);
+    };
+    socket.on('close', cleanup);
+    socket.on('pong', () => {
+      alive = true;
+    });
+    // Clients send empty messages to check the connection; they are ignored.
+    socket.on('message', () => undefined);
+
+    /** Sends whatever is left after the current position, then closes the socket. */
+    const finish = async (reason: string) => {
+      if (finished) return;
+      let position = subscription?.lastId ?? watermark;
+      cleanup();
+      try {
+        for (;;) {
+          const page = await store.read(conversationId, position, BACKLOG_PAGE);
+          if (page.watermark === undefined || page.watermark === position) break;
+          sendActivities(socket, page.activities);
+          position = page.watermark;
+        }
+      } catch (error) {
+        log.warn({ event: 'directline.stream.drain_failed', code: errorCode(error) });
+      }
+      if (socket.readyState === socket.OPEN) socket.close(1000, reason);
+    };
+
+    try {
+      // 1. Everything after the watermark, oldest first.
+      for (;;) {
+        const page = await store.read(conversationId, watermark, BACKLOG_PAGE);
+        if (page.watermark === undefined || page.watermark === watermark) break;
+        sendActivities(socket, page.activities);
+        watermark = page.watermark;
+      }
+      if (finished || socket.readyState !== socket.OPEN) return;
+
+      // 2. Ended or gone meanwhile? Deliver the rest and close.
+      const status = await store.status(conversationId);
+      if (status === 'missing') {
+        cleanup();
+        socket.close(1000, 'conversation not found');
+        return;
+      }
+      if (status === 'ended') {
+        await finish('conversation ended');
+        return;
+      }
+      if (finished || socket.readyState !== socket.OPEN) return;
+
+      // 3. Live: new entries from the hub, from exactly where the replay stopped.
+      subscription = hub.subscribe(conversationId, watermark ?? '0-0', (delivery) => {
+        sendActivities(socket, delivery.activities);
+        watermark = delivery.watermark;
+        if (delivery.ended) void finish('conversation ended');
+      });
+      log.info({ event: 'directline.stream.opened' });
+
+      // 4. Keep-alive: an empty message (what Direct Line sends; clients ignore it) and a ping;
+      //    a client that misses a pong is dropped. Also notices deleted conversations (quick exit).
+      keepAlive = setInterval(() => {
+        if (finished || socket.readyState !== socket.OPEN) return;
+        if (!alive) {
+          socket.terminate();
+          return;
+        }
+        alive = false;
+        socket.ping();
+        socket.send('');
+        store.status(conversationId).then(
+          (current) => {
+            if (current === 'missing') {
+              cleanup();
+              if (socket.readyState === socket.OPEN) socket.close(1000, 'conversation not found');
+            } else if (current === 'ended') {
+              void finish('conversation ended');
+            }
+          },
+          (error: unknown) => log.warn({ event: 'directline.stream.status_failed', code: errorCode(error) }),
+        );
+      }, keepAliveMs);
+    } catch (error) {
+      log.error({ event: 'directline.stream.failed', code: errorCode(error) });
+      cleanup();
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'server error');
+    }
+  }
+};
