@@ -7,7 +7,7 @@
 import type { Activity } from 'botbuilder';
 import { CHAT_COMMANDS, isChatCommand, type ChatCommand } from './ChatCommand.js';
 import { LANGUAGES } from './languages.js';
-import { normalizeCommand } from './normalizeText.js';
+import { normalizeCommand } from '../language/normalize.js';
 import type { Translator } from './Translator.js';
 
 /** Maps messages to commands. */

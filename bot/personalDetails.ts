@@ -3,7 +3,7 @@
  * addresses, postcodes, dates of birth, case or ID numbers) so the bot can say, gently, that they
  * are not needed. Returns categories only; the text itself is never kept or logged.
  */
-import { normalizeDigits } from './normalizeText.js';
+import { normalizeDigits } from '../language/normalize.js';
 
 /** Kinds of personal detail. */
 export type PersonalDetailKind = 'phone' | 'email' | 'address' | 'postcode' | 'date_of_birth' | 'id_number';

@@ -7,6 +7,9 @@ import type { ConversationState, TurnContext } from 'botbuilder';
 import type { ConversationProfile } from './ConversationProfile.js';
 import type { Translator } from './Translator.js';
 
+/** Errors that mean the conversation is no longer there to answer (see directline/errors.ts). */
+const GONE = new Set(['ConversationNotFoundError', 'ConversationEndedError']);
+
 /** The log functions the handler needs (pino-compatible). */
 export interface ErrorLog {
   error(fields: Record<string, unknown>, message: string): void;
@@ -20,6 +23,11 @@ export function createTurnErrorHandler(options: {
   log: ErrorLog;
 }): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
+    // The conversation was ended (quick exit) or deleted while this turn ran: nobody to answer.
+    if (GONE.has(error.name)) {
+      options.log.error({ event: 'bot_turn_after_end', error: error.name }, 'conversation gone during turn');
+      return;
+    }
     // Name and code only: error messages can quote input.
     options.log.error({ event: 'bot_turn_failed', error: error.name, code: (error as { code?: unknown }).code }, 'bot turn failed');
     try {

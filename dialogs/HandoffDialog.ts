@@ -42,6 +42,8 @@ export class HandoffDialog extends TopicDialog {
       await this.say(step.context, ['handoff:queued'], { position: outcome.position });
       return step.endDialog({ goto: 'stay' });
     }
+    // Tell the channel the handoff did not happen, so the page stops showing "waiting for a person".
+    await step.context.sendActivity(EventFactory.createHandoffStatus(step.context.activity.conversation, 'failed', outcome.reason));
     await this.say(step.context, ['handoff:notAvailable', 'handoff:helplines', 'help:language', 'handoff:danger112']);
     return this.ask(step, 'handoff:whatNext', ['help', 'menu']);
   }

@@ -15,7 +15,7 @@ import {
   type PromptRecognizerResult,
   type PromptValidator,
 } from 'botbuilder-dialogs';
-import { normalizeForMatching } from '../bot/normalizeText.js';
+import { normalizeForMatching } from '../language/normalize.js';
 
 /** Choice defaults per prompt culture (keys as PromptCultureModels.mapToNearestLanguage returns them). */
 const CHOICE_DEFAULTS: Record<string, ChoiceFactoryOptions> = {

@@ -7,6 +7,7 @@ import { ActionTypes } from 'botbuilder';
 import type { Choice } from 'botbuilder-dialogs';
 import type { Language } from '../bot/languages.js';
 import type { Translator } from '../bot/Translator.js';
+import { normalizeForMatching } from '../language/normalize.js';
 
 /**
  * Builds translated choices for the given stable ids (keys in locales/<lng>/choices.json).
@@ -26,7 +27,8 @@ export function localizedChoices(
     return {
       value: id,
       action: { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { choice: id } },
-      synonyms: [...wordsFor(id), ...(aliases[id] ?? []).flatMap(wordsFor)],
+      // Normalised like the utterance the prompt compares them with (see LanternChoicePrompt).
+      synonyms: [...new Set([...wordsFor(id), ...(aliases[id] ?? []).flatMap(wordsFor)].map(normalizeForMatching))],
     };
   });
 }

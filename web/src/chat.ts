@@ -1,0 +1,448 @@
+/**
+ * The conversation on the page: renders what arrives (each activity once), sends what the young
+ * person writes or taps (in order, never losing a message), and shows the connection and handoff
+ * status in their language.
+ */
+import { LANGUAGE_EVENT, type ChatCommand } from '../../bot/ChatCommand.js';
+import { isLanguage, type Language } from '../../bot/languages.js';
+import { DirectLine, type Activity, type CardAction, type ConnectionState, type OutgoingActivity } from './directline.js';
+import { currentLanguage, t, type StringKey } from './i18n.js';
+import { actionButtons, bubble, el, translated } from './render.js';
+import { saveSession, type QueuedActivity, type Session } from './storage.js';
+
+/** The elements the chat draws into. */
+export interface ChatView {
+  /** The scrolling area (log, typing indicator, buttons). */
+  scroll: HTMLElement;
+  /** role=log list of messages. */
+  log: HTMLElement;
+  typing: HTMLElement;
+  actions: HTMLElement;
+  /** Connection status line. */
+  conn: HTMLElement;
+  /** Handoff status line. */
+  handoff: HTMLElement;
+  composer: HTMLElement;
+}
+
+/** What the chat tells the page. */
+export interface ChatHooks {
+  /** The bot switched the language. */
+  language(language: Language): void;
+  /** "Start again" after the conversation ended. */
+  restart(): void;
+}
+
+type ItemState = 'queued' | 'sending' | 'failed' | 'sent';
+
+interface Item extends QueuedActivity {
+  state: ItemState;
+  id?: string;
+  el?: HTMLElement;
+}
+
+function randomId(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('');
+}
+
+const HANDOFF_TEXT: Record<string, StringKey> = {
+  accepted: 'handoffAccepted',
+  completed: 'handoffEnded',
+  failed: 'handoffFailed',
+};
+
+/** One conversation shown on the page. */
+export class Chat {
+  private readonly dl: DirectLine;
+  /** Ids of activities already handled. */
+  private readonly seen = new Set<string>();
+  /** Everything this page sent or will send, by client id and by server id. */
+  private readonly items = new Map<string, Item>();
+  private readonly byId = new Map<string, Item>();
+  private outbox: Item[] = [];
+  private flushing = false;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private ended = false;
+  /** The young person's last message, or the bot's first message after it: kept in view. */
+  private anchor: HTMLElement | undefined;
+  /** Where the chat last scrolled to by itself. */
+  private autoTop = -1;
+  /** Handoff state shown in the status line: waiting, accepted, failed, completed. */
+  private handoff: string | undefined;
+  /** The first batch after a reload replays the conversation. */
+  private replaying: boolean;
+
+  constructor(
+    private readonly view: ChatView,
+    private readonly session: Session,
+    private readonly hooks: ChatHooks,
+  ) {
+    this.replaying = !!session.conversation;
+    for (const queued of session.outbox || []) this.enqueue({ ...queued, state: 'queued' });
+    // After a reload the whole conversation is replayed (dedupe by id), so the page shows it again.
+    const resume = session.conversation ? { ...session.conversation, watermark: undefined } : undefined;
+    this.dl = new DirectLine(
+      {
+        activities: (list) => this.receive(list),
+        state: (state) => this.showState(state),
+        save: (conversation) => {
+          this.session.conversation = conversation;
+          this.persist();
+        },
+        started: () => {
+          const lang = currentLanguage();
+          this.enqueue({ cid: randomId(), state: 'queued', activity: { type: 'event', name: LANGUAGE_EVENT, value: lang } }, true);
+          void this.flush();
+        },
+        connected: () => void this.flush(),
+        gone: () => this.end(),
+      },
+      resume,
+    );
+  }
+
+  /** The conversation id, once there is one. */
+  get conversationId(): string | undefined {
+    return this.dl.conversation?.conversationId;
+  }
+
+  /** Connects. */
+  start(): void {
+    this.dl.start();
+  }
+
+  /** Stops without telling the server. */
+  stop(): void {
+    this.dl.stop();
+    clearTimeout(this.typingTimer);
+  }
+
+  /** Ends the conversation on the server without waiting (quick exit). */
+  leave(): void {
+    this.dl.endAndForget(currentLanguage());
+  }
+
+  /** Sends typed text. */
+  sendText(text: string): void {
+    this.send({ type: 'message', text }, text);
+  }
+
+  /** Sends one of the always-visible commands; `label` is the button's text in the current language. */
+  command(command: ChatCommand, label: string): void {
+    this.send({ type: 'message', text: label, value: { command } }, label);
+  }
+
+  /** Sends a message or event; `display` is shown as the young person's bubble. */
+  send(activity: OutgoingActivity, display?: string): void {
+    if (this.ended) return;
+    const item: Item = { cid: randomId(), activity, display, state: 'queued' };
+    if (this.handoff === 'failed' || this.handoff === 'completed') this.clearHandoff();
+    this.anchor = undefined;
+    this.enqueue(item);
+    // The answer is read below what the young person said or tapped.
+    this.anchor = item.el;
+    this.setActions(undefined);
+    this.persist();
+    void this.flush();
+  }
+
+  private enqueue(item: Item, first = false): void {
+    this.items.set(item.cid, item);
+    if (first) this.outbox.unshift(item);
+    else this.outbox.push(item);
+    if (item.display) {
+      item.el = bubble('user', item.display);
+      this.mark(item, item.state);
+      this.view.log.append(item.el);
+      this.keepInView();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.ended || !this.dl.conversation) return;
+    this.flushing = true;
+    for (const item of this.outbox) if (item.state === 'failed') this.mark(item, 'queued');
+    while (this.outbox.length) {
+      const item = this.outbox[0]!;
+      if (item.state !== 'sent') {
+        this.mark(item, 'sending');
+        try {
+          const id = await this.dl.post({
+            ...item.activity,
+            locale: currentLanguage(),
+            from: { id: 'user' },
+            channelData: { ...item.activity.channelData, clientActivityID: item.cid },
+          });
+          if (id) {
+            item.id = id;
+            this.byId.set(id, item);
+          }
+          this.mark(item, 'sent');
+        } catch {
+          // The echo may have arrived while the answer got lost: then it was sent after all.
+          if ((item.state as ItemState) !== 'sent') {
+            for (const waiting of this.outbox) this.mark(waiting, 'failed');
+            break;
+          }
+        }
+      }
+      this.outbox.shift();
+      this.persist();
+    }
+    this.flushing = false;
+    this.persist();
+  }
+
+  private retry(): void {
+    void this.flush();
+  }
+
+  private mark(item: Item, state: ItemState): void {
+    if (item.state === 'sent') return;
+    item.state = state;
+    const node = item.el;
+    if (!node) return;
+    node.classList.toggle('pending', state === 'queued' || state === 'sending');
+    node.classList.toggle('failed', state === 'failed');
+    let retry = node.querySelector('.retry');
+    if (state === 'failed' && !retry) {
+      const button = translated('button', 'retry', 'notSent');
+      button.type = 'button';
+      button.addEventListener('click', () => this.retry());
+      node.append(button);
+    } else if (state !== 'failed' && retry) {
+      retry.remove();
+      retry = null;
+    }
+  }
+
+  private persist(): void {
+    this.session.outbox = this.outbox
+      .filter((item) => item.state !== 'sent')
+      .map(({ cid, activity, display }) => ({ cid, activity, display }));
+    saveSession(this.session);
+  }
+
+  /** The young person's own activity this page sent, if `activity` is its echo. */
+  private ownItem(activity: Activity): Item | undefined {
+    const byId = activity.id ? this.byId.get(activity.id) : undefined;
+    if (byId) return byId;
+    const cid = activity.channelData && activity.channelData.clientActivityID;
+    if (cid) return this.items.get(cid);
+    // The server may drop channelData: match a message still on its way by its text.
+    if (!this.isOwn(activity)) return undefined;
+    return this.outbox.find((item) => item.state !== 'sent' && item.activity.type === activity.type && (item.activity.text || '') === (activity.text || ''));
+  }
+
+  private isOwn(activity: Activity): boolean {
+    const from = activity.from || {};
+    if (from.role === 'bot') return false;
+    if (from.role === 'user') return true;
+    return !!from.id && (from.id === this.session.userId || from.id === 'user');
+  }
+
+  private receive(list: Activity[]): void {
+    const follow = this.following();
+    let actions: CardAction[] | undefined;
+    let actionsChanged = false;
+    for (let index = 0; index < list.length && !this.ended; index++) {
+      const activity = list[index]!;
+      if (activity.id) {
+        if (this.seen.has(activity.id)) continue;
+        this.seen.add(activity.id);
+      }
+      const item = this.ownItem(activity);
+      if (item) {
+        if (activity.from && activity.from.id && this.session.userId !== activity.from.id) {
+          this.session.userId = activity.from.id;
+          this.persist();
+        }
+        if (activity.id && !item.id) {
+          item.id = activity.id;
+          this.byId.set(activity.id, item);
+        }
+        this.mark(item, 'sent');
+        if (activity.type === 'message') {
+          actions = undefined;
+          actionsChanged = true;
+        }
+        continue;
+      }
+      if (this.isOwn(activity)) {
+        if (activity.type !== 'message') continue;
+        const data = activity.channelData || {};
+        const display = data.postBack ? '' : (data.messageBack && data.messageBack.displayText) || activity.text;
+        if (display) this.addBeforePending(bubble('user', display));
+        actions = undefined;
+        actionsChanged = true;
+        continue;
+      }
+      switch (activity.type) {
+        case 'message':
+          this.hideTyping();
+          if (activity.text) {
+            const node = bubble('bot', activity.text);
+            this.addBeforePending(node);
+            if (!this.anchor) this.anchor = node;
+          }
+          actions = activity.suggestedActions && activity.suggestedActions.actions;
+          actionsChanged = true;
+          // The bot asks again (e.g. nobody could come): nobody is being waited for any more.
+          if (this.handoff === 'waiting' && actions && actions.length) this.clearHandoff();
+          break;
+        case 'typing':
+          // In a replayed batch only the last one still means something.
+          if (index === list.length - 1) this.showTyping();
+          break;
+        case 'event':
+          this.event(activity);
+          break;
+        case 'endOfConversation':
+          this.end();
+          break;
+        default:
+          break;
+      }
+    }
+    if (actionsChanged && !this.ended) this.setActions(actions, false);
+    const replay = this.replaying;
+    this.replaying = false;
+    if (replay) this.anchor = undefined;
+    if (follow) this.keepInView();
+  }
+
+  private event(activity: Activity): void {
+    const value = activity.value;
+    if (activity.name === LANGUAGE_EVENT) {
+      if (isLanguage(value) && value !== currentLanguage()) this.hooks.language(value);
+    } else if (activity.name === 'handoff.initiate' || activity.name === 'handoff.status') {
+      const state = typeof value === 'string' ? value : value && typeof value === 'object' ? (value as { state?: unknown }).state : undefined;
+      this.handoff = (activity.name === 'handoff.status' && typeof state === 'string' && HANDOFF_TEXT[state] && state) || 'waiting';
+      this.setLine(this.view.handoff, HANDOFF_TEXT[this.handoff] || 'handoffWaiting');
+    }
+  }
+
+  private clearHandoff(): void {
+    this.handoff = undefined;
+    this.setLine(this.view.handoff, undefined);
+  }
+
+  private setLine(line: HTMLElement, key: StringKey | undefined): void {
+    if (key) {
+      line.dataset.t = key;
+      line.textContent = t(key);
+    } else {
+      delete line.dataset.t;
+      line.textContent = '';
+    }
+    line.hidden = !key;
+  }
+
+  private showState(state: ConnectionState): void {
+    this.setLine(this.view.conn, state === 'online' ? undefined : state);
+    this.view.scroll.setAttribute('aria-busy', String(state === 'connecting'));
+  }
+
+  private setActions(actions: CardAction[] | undefined, scroll = true): void {
+    const box = this.view.actions;
+    const near = this.following();
+    box.textContent = '';
+    if (actions && actions.length) box.append(...actionButtons(actions, (action) => this.pick(action)));
+    box.hidden = !box.firstChild;
+    if (near && scroll) this.keepInView();
+  }
+
+  /** A suggested action was tapped. */
+  private pick(action: CardAction): void {
+    const value = action.value;
+    switch (action.type) {
+      case 'messageBack':
+        this.send(
+          { type: 'message', text: action.text, value, channelData: { messageBack: { displayText: action.displayText } } },
+          action.displayText || action.text || action.title,
+        );
+        break;
+      case 'postBack':
+        this.send({
+          type: 'message',
+          text: typeof value === 'string' ? value : undefined,
+          value: value && typeof value === 'object' ? value : undefined,
+          channelData: { postBack: true },
+        });
+        break;
+      case 'openUrl':
+        if (typeof value === 'string' && /^https:\/\//.test(value)) open(value, '_blank', 'noopener,noreferrer');
+        return;
+      case 'call':
+        if (typeof value === 'string') location.href = /^tel:/.test(value) ? value : `tel:${value.replace(/[^\d+]/g, '')}`;
+        return;
+      default: {
+        // imBack and anything unknown: the value (or title) as text.
+        const text = typeof value === 'string' ? value : action.title || '';
+        if (text) this.send({ type: 'message', text }, text);
+      }
+    }
+    // The buttons are gone: keep keyboard focus in the conversation, without opening the keyboard.
+    this.view.scroll.focus({ preventScroll: true });
+  }
+
+  private showTyping(): void {
+    clearTimeout(this.typingTimer);
+    const near = this.following();
+    this.view.typing.hidden = false;
+    if (near) this.keepInView();
+    this.typingTimer = setTimeout(() => this.hideTyping(), 8_000);
+  }
+
+  private hideTyping(): void {
+    clearTimeout(this.typingTimer);
+    this.view.typing.hidden = true;
+  }
+
+  /** Shows "conversation ended" with a way to start again. */
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.dl.stop();
+    this.hideTyping();
+    this.setActions(undefined);
+    this.setLine(this.view.conn, undefined);
+    this.setLine(this.view.handoff, undefined);
+    this.view.composer.hidden = true;
+    this.session.conversation = undefined;
+    this.persist();
+    const panel = el('div', 'ended');
+    const again = translated('button', 'again', 'startAgain');
+    again.type = 'button';
+    again.addEventListener('click', () => this.hooks.restart());
+    panel.append(translated('p', '', 'ended'), again);
+    this.view.log.append(panel);
+    this.keepInView();
+  }
+
+  /** Whether new content should be scrolled into view: the young person did not scroll away to read. */
+  private following(): boolean {
+    const s = this.view.scroll;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < 120 || Math.abs(s.scrollTop - this.autoTop) < 4;
+  }
+
+  /**
+   * Scrolls to the end, but never past the bot's first new message: an answer is read from its
+   * start down to the buttons. After a reload (no anchor) to the end.
+   */
+  private keepInView(): void {
+    const scroll = this.view.scroll;
+    const bottom = scroll.scrollHeight - scroll.clientHeight;
+    scroll.scrollTop = this.anchor ? Math.min(this.anchor.offsetTop - 8, bottom) : bottom;
+    this.autoTop = scroll.scrollTop;
+  }
+
+  /** Adds a message before the young person's messages that have not reached the server yet. */
+  private addBeforePending(node: HTMLElement): void {
+    const firstPending = this.outbox.find((item) => item.el && item.state !== 'sent');
+    const anchor = firstPending && firstPending.el && firstPending.el.parentNode === this.view.log ? firstPending.el : null;
+    this.view.log.insertBefore(node, anchor);
+  }
+}

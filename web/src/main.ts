@@ -1,0 +1,123 @@
+/**
+ * Lantern's chat page: language picker first, then the conversation. Wires the always-visible
+ * bar (talk to a person, 112, language, quick exit) and the message box.
+ */
+import type { Language } from '../../bot/languages.js';
+import { Chat, type ChatView } from './chat.js';
+import { applyLanguage, browserLanguage, currentLanguage, t } from './i18n.js';
+import { renderPicker } from './picker.js';
+import { quickExit } from './quickExit.js';
+import { loadSession, saveSession, type Session } from './storage.js';
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`#${id} missing`);
+  return node as T;
+}
+
+const picker = byId('picker');
+const chatPane = byId('chat');
+const input = byId<HTMLTextAreaElement>('input');
+const langButton = byId<HTMLButtonElement>('lang');
+const view: ChatView = {
+  scroll: byId('scroll'),
+  log: byId('log'),
+  typing: byId('typing'),
+  actions: byId('actions'),
+  conn: byId('conn'),
+  handoff: byId('handoff'),
+  composer: byId('composer'),
+};
+
+let session: Session | undefined = loadSession();
+let chat: Chat | undefined;
+
+const leave = (): void => quickExit(() => chat && chat.leave());
+byId('exit').addEventListener('click', leave);
+document.addEventListener('keydown', (event) => {
+  if ((event.key === 'Escape' || event.key === 'Esc') && !event.isComposing) {
+    event.preventDefault();
+    leave();
+  }
+});
+
+function setLanguage(language: Language): void {
+  applyLanguage(language);
+  if (session) {
+    session.lang = language;
+    saveSession(session);
+  }
+}
+
+function openChat(next: Session): Chat {
+  if (chat) chat.stop();
+  session = next;
+  saveSession(next);
+  picker.hidden = true;
+  chatPane.hidden = false;
+  langButton.hidden = false;
+  view.log.textContent = '';
+  view.actions.textContent = '';
+  view.actions.hidden = true;
+  view.composer.hidden = false;
+  const current = new Chat(view, next, {
+    language: setLanguage,
+    restart: () => {
+      // Messages that could not be sent any more go to the new conversation.
+      openChat({ lang: currentLanguage(), outbox: next.outbox });
+      view.scroll.focus();
+    },
+  });
+  chat = current;
+  current.start();
+  return current;
+}
+
+renderPicker(byId('langs'), (language) => {
+  applyLanguage(language);
+  openChat({ lang: language });
+  // Focus the conversation, not the text box: on a phone that would open the keyboard over the greeting.
+  view.scroll.focus();
+});
+
+byId('human').addEventListener('click', () => {
+  (chat || openChat({ lang: currentLanguage() })).command('talk_to_human', t('talkToPerson'));
+});
+// The link dials; the bot also shows its safety text.
+byId('sos').addEventListener('click', () => {
+  if (chat) chat.command('emergency', t('emergency'));
+});
+langButton.addEventListener('click', () => {
+  if (chat) chat.command('language', t('language'));
+});
+
+function grow(): void {
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(input.scrollHeight + 2, 128)}px`;
+}
+
+function submit(): void {
+  const text = input.value.trim();
+  if (!text || !chat) return;
+  chat.sendText(text);
+  input.value = '';
+  grow();
+  input.focus();
+}
+
+byId('send').addEventListener('click', submit);
+input.addEventListener('input', grow);
+input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    submit();
+  }
+});
+
+if (session) {
+  applyLanguage(session.lang);
+  openChat(session);
+} else {
+  applyLanguage(browserLanguage());
+  picker.hidden = false;
+}
