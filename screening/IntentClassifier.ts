@@ -1,0 +1,113 @@
+/**
+ * Intents of free text, with natural's naive Bayes classifier (imported by its subpath: the package
+ * root loads ~120 MB, takes close to a second and runs dotenv on the environment).
+ * The model is trained at build time (scripts/train-intents.ts) from locales/<lng>/screening/intents.json
+ * and shipped as screening/model/intents.json.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { intentFeatures } from './intentFeatures.js';
+
+const require = createRequire(import.meta.url);
+
+/** The intents Lantern recognises. Subtypes of exploitation are reported together with `exploitation`. */
+export const INTENTS = [
+  'danger_now',
+  'exploitation',
+  'criminal',
+  'sexual',
+  'labour',
+  'debt',
+  'talk_to_human',
+  'rights',
+  'non_punishment',
+  'smuggling_vs_trafficking',
+  'greeting',
+  'other',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** Subtypes of exploitation. */
+export const EXPLOITATION_SUBTYPES: readonly Intent[] = ['criminal', 'sexual', 'labour', 'debt'];
+
+/** Known features used per message at most (the start of a long message carries its intent). */
+const MAX_FEATURES = 60;
+
+/** Where the shipped model lives. */
+export const MODEL_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'model', 'intents.json');
+
+/** The part of natural's BayesClassifier this module uses. */
+interface NaturalBayes {
+  addDocument(tokens: string[], label: string): void;
+  train(): void;
+  features: Record<string, number>;
+  classifier: {
+    getClassifications(observation: Record<number, number>): Array<{ label: string; value: number }>;
+  };
+}
+interface NaturalBayesClass {
+  new (): NaturalBayes;
+  restore(json: unknown): NaturalBayes;
+}
+
+/** natural's BayesClassifier, by subpath only. */
+export function loadBayesClass(): NaturalBayesClass {
+  return require('natural/lib/natural/classifiers/bayes_classifier') as NaturalBayesClass;
+}
+
+/** A classification: intents (best first, with `exploitation` added for a subtype) and normalised scores. */
+export interface IntentResult {
+  intents: Intent[];
+  /** Share of each intent in the posterior (sums to 1), rounded to 3 decimals. */
+  scores: Partial<Record<Intent, number>>;
+  top: Intent;
+  confidence: number;
+}
+
+/** A trained classifier ready to classify. */
+export class IntentClassifier {
+  private readonly featureIndex = new Map<string, number>();
+
+  private constructor(private readonly bayes: NaturalBayes) {
+    Object.keys(bayes.features).forEach((feature, index) => this.featureIndex.set(feature, index));
+  }
+
+  /** Loads the shipped model (or another file). */
+  static load(file = MODEL_FILE): IntentClassifier {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { model: unknown };
+    return new IntentClassifier(loadBayesClass().restore(json.model));
+  }
+
+  /** Trains a classifier from labelled utterances (used at build time and in tests). */
+  static train(examples: Array<{ text: string; intent: Intent }>): { classifier: IntentClassifier; model: unknown } {
+    const Bayes = loadBayesClass();
+    const bayes = new Bayes();
+    for (const { text, intent } of examples) bayes.addDocument(intentFeatures(text), intent);
+    bayes.train();
+    const model = JSON.parse(JSON.stringify(bayes)) as unknown;
+    return { classifier: new IntentClassifier(bayes), model };
+  }
+
+  /** Classifies one message. */
+  classify(text: string): IntentResult {
+    // A sparse observation (feature positions) instead of natural's dense vector: same model, O(words).
+    const observation: Record<number, number> = {};
+    let n = 0;
+    for (const feature of intentFeatures(text)) {
+      const index = this.featureIndex.get(feature);
+      if (index !== undefined) observation[n++] = index;
+      // natural multiplies probabilities (exp of summed logs): very long messages would underflow to 0.
+      if (n === MAX_FEATURES) break;
+    }
+    if (n === 0) return { intents: ['other'], scores: { other: 1 }, top: 'other', confidence: 1 };
+    const ranked = this.bayes.classifier.getClassifications(observation);
+    const total = ranked.reduce((sum, r) => sum + r.value, 0) || 1;
+    const scores: Partial<Record<Intent, number>> = {};
+    for (const r of ranked.slice(0, 4)) scores[r.label as Intent] = Math.round((1000 * r.value) / total) / 1000;
+    const top = (ranked[0]?.label ?? 'other') as Intent;
+    const intents: Intent[] = EXPLOITATION_SUBTYPES.includes(top) ? ['exploitation', top] : [top];
+    return { intents, scores, top, confidence: (ranked[0]?.value ?? 0) / total };
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The features the intent classifier sees for a message: its normalised words (no stopword
+ * removal: "not", "now", "niet", "nu" matter), script-aware stems and skeletons that let one
+ * utterance stand for its spelling and inflection variants, and word pairs.
+ */
+import { tokenize } from '../language/normalize.js';
+import { tokenForms } from './TokenForms.js';
+
+/** Features of one message (strings; duplicates removed). */
+export function intentFeatures(text: string): string[] {
+  const features = new Set<string>();
+  const words = tokenize(text);
+  words.forEach((word, index) => {
+    const forms = tokenForms(word);
+    features.add(`w:${word}`);
+    if (forms.script === 'arabic') {
+      for (const stem of forms.stems) {
+        features.add(`s:${stem}`);
+        if ([...stem].length > 4) features.add(`p:${[...stem].slice(0, 4).join('')}`);
+      }
+    } else if (forms.script === 'ethiopic') {
+      for (const skeleton of forms.skeletons) {
+        features.add(`k:${skeleton}`);
+        if ([...skeleton].length > 3) features.add(`p:${[...skeleton].slice(0, 3).join('')}`);
+      }
+    } else if (forms.script === 'latin') {
+      features.add(`z:${forms.latinSkeleton}`);
+      if (word.length > 5) features.add(`p:${word.slice(0, 5)}`);
+    }
+    const next = words[index + 1];
+    if (next) features.add(`b:${word}_${next}`);
+  });
+  return [...features];
+}
