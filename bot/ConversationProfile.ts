@@ -36,10 +36,23 @@ export type Answer = 'yes' | 'no' | 'unsure' | 'skip';
 export type Priority = 'danger' | 'raised' | 'normal';
 const PRIORITY_RANK: Record<Priority, number> = { normal: 0, raised: 1, danger: 2 };
 
+/** What free-text screening found over the conversation, as codes and counts (never text). */
+export interface FreeTextScreening {
+  /** Typed messages screened. */
+  messages: number;
+  /** Of those, messages that led to the danger path. */
+  dangerFlags: number;
+  /** Danger categories found (e.g. "threat", "suicide"). */
+  categories: string[];
+  /** Intents found (e.g. "exploitation", "criminal", "rights"). */
+  intents: string[];
+}
+
 /** Screening answers as codes. */
 export interface ScreeningAnswers {
   dangerNow?: Answer;
   signals: Partial<Record<SignalCode, Answer>>;
+  freeText?: FreeTextScreening;
 }
 
 /** The remembered profile of a conversation. */
@@ -49,6 +62,8 @@ export interface ConversationProfileData {
   topics: TopicCode[];
   screening: ScreeningAnswers;
   priority: Priority;
+  /** Languages the bot already offered to switch to (it offers each once). */
+  offeredLanguages?: Language[];
 }
 
 function emptyProfile(): ConversationProfileData {
@@ -94,6 +109,16 @@ export class ConversationProfile {
   async recordDangerNow(context: TurnContext, answer: Answer): Promise<void> {
     (await this.get(context)).screening.dangerNow = answer;
     if (answer === 'yes') await this.raisePriority(context, 'danger');
+  }
+
+  /** Adds one screened message's codes to the conversation's free-text summary. */
+  async recordFreeText(context: TurnContext, result: { danger: boolean; categories: readonly string[]; intents: readonly string[] }): Promise<void> {
+    const screening = (await this.get(context)).screening;
+    const summary = (screening.freeText ??= { messages: 0, dangerFlags: 0, categories: [], intents: [] });
+    summary.messages += 1;
+    if (result.danger) summary.dangerFlags += 1;
+    for (const category of result.categories) if (!summary.categories.includes(category)) summary.categories.push(category);
+    for (const intent of result.intents) if (intent !== 'other' && !summary.intents.includes(intent)) summary.intents.push(intent);
   }
 
   /** Records one soft-signal answer. */

@@ -3,6 +3,7 @@
  */
 import { ConversationState, type Storage } from 'botbuilder';
 import { MainDialog } from '../dialogs/MainDialog.js';
+import { Screener } from '../screening/Screener.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import { CommandRecognizer } from './CommandRecognizer.js';
 import { ConversationProfile } from './ConversationProfile.js';
@@ -18,6 +19,8 @@ export interface LanternBotParts {
   retentionHours: number;
   log: ErrorLog;
   translator?: Translator;
+  /** Free-text screening (default: lexicons from locales/ and the shipped model). */
+  screener?: Screener;
 }
 
 /** The bot with its state, dialogs and error handler. */
@@ -34,7 +37,7 @@ export function createLanternBot(parts: LanternBotParts): BuiltBot {
   const translator = parts.translator ?? new Translator({ variables: { retentionHours: parts.retentionHours } });
   const conversationState = new ConversationState(parts.storage);
   const profile = new ConversationProfile(conversationState);
-  const services = { translator, profile, handoff: parts.handoff };
+  const services = { translator, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load() };
   const mainDialog = new MainDialog(services, new CommandRecognizer(translator));
   const bot = new LanternBot({ conversationState, profile, translator, mainDialog });
   const onTurnError = createTurnErrorHandler({ conversationState, profile, translator, log: parts.log });

@@ -7,24 +7,48 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Answer } from '../bot/ConversationProfile.js';
 import type { DialogServices } from './DialogServices.js';
+import { LanternChoicePrompt } from './LanternChoicePrompt.js';
 import { TopicDialog } from './TopicDialog.js';
 
 const WATERFALL = 'dangerWaterfall';
+const DANGER_PROMPT = 'dangerPrompt';
+
+/** Options of DangerDialog. */
+export interface DangerOptions {
+  /** Free-text screening found danger words: urgent (112 first) or check (ask). */
+  detected?: 'urgent' | 'check';
+}
+
+/** Turn-state key where MainDialog leaves this turn's screening result. */
+export const SCREENING_TURN_KEY = Symbol('lantern.screening');
 
 export class DangerDialog extends TopicDialog {
   static readonly id = 'dangerDialog';
 
   constructor(services: DialogServices) {
     super(DangerDialog.id, services);
+    // To "Are you in danger right now?", an answer that is not a button but holds danger words counts as yes.
+    this.addDialog(
+      new LanternChoicePrompt(DANGER_PROMPT, async (prompt) => {
+        if (prompt.recognized.succeeded) return true;
+        const screening = prompt.context.turnState.get(SCREENING_TURN_KEY) as { danger?: boolean } | undefined;
+        if (!screening?.danger) return false;
+        prompt.recognized.value = { value: 'yes', index: 0, score: 1 };
+        return true;
+      }),
+    );
     this.addDialog(
       new WaterfallDialog(WATERFALL, [this.askStep.bind(this), this.answerStep.bind(this), this.afterNoStep.bind(this)]),
     );
     this.initialDialogId = WATERFALL;
   }
 
-  private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async askStep(step: WaterfallStepContext<DangerOptions>): Promise<DialogTurnResult> {
     await this.visit(step.context, 'danger_check');
-    return this.ask(step, 'danger:question', ['yes', 'no', 'not_sure']);
+    const detected = step.options?.detected;
+    if (detected === 'urgent') await this.say(step.context, ['danger:detected.urgent', 'common:emergency.call']);
+    else if (detected === 'check') await this.say(step.context, ['danger:detected.check']);
+    return this.ask(step, 'danger:question', ['yes', 'no', 'not_sure'], {}, DANGER_PROMPT);
   }
 
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -7,12 +7,14 @@ import type { ConversationProfile } from '../bot/ConversationProfile.js';
 import type { Language } from '../bot/languages.js';
 import type { Translate, Translator } from '../bot/Translator.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
+import type { Screener } from '../screening/Screener.js';
 
 /** Services shared by all dialogs. */
 export interface DialogServices {
   translator: Translator;
   profile: ConversationProfile;
   handoff: HandoffGateway;
+  screener: Screener;
 }
 
 /** The conversation's language, falling back to English before one is chosen. */

@@ -33,7 +33,7 @@ export class HandoffDialog extends TopicDialog {
       language: await languageOf(this.services, step.context),
       priority: profile.priority,
       topics: [...profile.topics],
-      screening: { dangerNow: profile.screening.dangerNow, signals: { ...profile.screening.signals } },
+      screening: JSON.parse(JSON.stringify(profile.screening)) as HandoffContext['screening'],
       reason: step.options?.reason ?? 'talk_to_human',
     };
     await step.context.sendActivity(EventFactory.createHandoffInitiation(step.context, handoffContext));

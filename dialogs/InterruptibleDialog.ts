@@ -15,7 +15,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   constructor(
     dialogId: string,
     protected readonly services: DialogServices,
-    private readonly commands: CommandRecognizer,
+    protected readonly commands: CommandRecognizer,
   ) {
     super(dialogId);
   }

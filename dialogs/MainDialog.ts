@@ -16,12 +16,19 @@ import {
 import { LANGUAGE_EVENT, type ChatCommand } from '../bot/ChatCommand.js';
 import type { CommandRecognizer } from '../bot/CommandRecognizer.js';
 import { isLanguage, languageFromLocale, type Language } from '../bot/languages.js';
+import { ActionTypes } from 'botbuilder';
+import type { ScreeningResult } from '../screening/Screener.js';
+import { activeDialogIds } from './activeDialogIds.js';
+import { DangerDialog, SCREENING_TURN_KEY } from './DangerDialog.js';
 import type { DialogServices } from './DialogServices.js';
+import { freeTextRoute } from './freeTextRoute.js';
 import { InterruptibleDialog } from './InterruptibleDialog.js';
 import { LanguageDialog } from './LanguageDialog.js';
 import { MenuDialog, type MenuOptions } from './MenuDialog.js';
 
 const WATERFALL = 'mainWaterfall';
+/** Words in another language it takes before the bot offers to switch. */
+const LANGUAGE_SWITCH_MIN_WORDS = 4;
 
 /** Options of the main waterfall. */
 export interface MainOptions {
@@ -54,15 +61,61 @@ export class MainDialog extends InterruptibleDialog {
     const dialogSet = new DialogSet(accessor);
     dialogSet.add(this);
     const dc = await dialogSet.createContext(context);
-    const result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
-    // A message always ends with the current question's buttons in view, even when something else
-    // (a personal-details warning) was said first and the prompt therefore stayed silent.
-    else if (result.status === DialogTurnStatus.waiting && context.activity.type === 'message' && !buttonsShown) {
-      await dc.repromptDialog();
+
+    const screening = await this.screenTypedText(context);
+    const route = screening && !this.commands.recognize(context.activity) ? freeTextRoute(screening) : undefined;
+    if (route && !(route.menu.goto === 'danger' && activeDialogIds(dc).includes(DangerDialog.id))) {
+      if (route.raisePriority) await this.services.profile.raisePriority(context, route.raisePriority);
+      await dc.cancelAllDialogs();
+      await dc.beginDialog(this.id, { menu: route.menu } satisfies MainOptions);
+    } else {
+      const result = await dc.continueDialog();
+      if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+      // A message always ends with the current question's buttons in view, even when something else
+      // (a personal-details warning) was said first and the prompt therefore stayed silent.
+      else if (result.status === DialogTurnStatus.waiting && context.activity.type === 'message' && !buttonsShown) {
+        await dc.repromptDialog();
+      }
     }
+    if (screening) await this.offerLanguageSwitch(context, screening);
   }
 
+  /**
+   * Screens a typed message (not a button), records its codes, and leaves the result in turn state.
+   * Before a language is chosen, a clearly identified language is taken (so a first message in
+   * danger is answered in the young person's language without a language question first).
+   */
+  private async screenTypedText(context: TurnContext): Promise<ScreeningResult | undefined> {
+    const activity = context.activity;
+    if (activity.type !== 'message' || typeof activity.text !== 'string' || !activity.text.trim()) return undefined;
+    if (activity.value && typeof activity.value === 'object') return undefined;
+    const result = this.services.screener.screen(activity.text);
+    context.turnState.set(SCREENING_TURN_KEY, result);
+    await this.services.profile.recordFreeText(context, result);
+    if (!(await this.services.profile.language(context)) && result.lang !== 'und' && (result.words >= 2 || result.danger)) {
+      await this.services.profile.setLanguage(context, result.lang);
+    }
+    return result;
+  }
+
+  /** Offers (once per language) to switch when several words are clearly in another language; never switches silently. */
+  private async offerLanguageSwitch(context: TurnContext, screening: ScreeningResult): Promise<void> {
+    const profile = await this.services.profile.get(context);
+    const detected = screening.lang;
+    if (detected === 'und' || !profile.language || detected === profile.language || screening.words < LANGUAGE_SWITCH_MIN_WORDS) return;
+    profile.offeredLanguages ??= [];
+    if (profile.offeredLanguages.includes(detected)) return;
+    profile.offeredLanguages.push(detected);
+    const button = (language: Language) => {
+      const title = this.services.translator.forLanguage(language)(`choices:lang_${language}.title`);
+      return { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { command: 'language', language } };
+    };
+    await context.sendActivity({
+      type: 'message',
+      text: this.services.translator.forLanguage(detected)('language:offerSwitch'),
+      suggestedActions: { to: [], actions: [button(detected), button(profile.language)] },
+    });
+  }
 
   private async languageStep(step: WaterfallStepContext<MainOptions>): Promise<DialogTurnResult> {
     if (step.options?.chooseLanguage) return step.beginDialog(LanguageDialog.id);
@@ -81,6 +134,8 @@ export class MainDialog extends InterruptibleDialog {
     const profile = await this.services.profile.get(step.context);
     if (!profile.greeted) {
       profile.greeted = true;
+      // Someone who writes about danger first gets the danger question first, not a welcome.
+      if (step.options?.menu?.goto === 'danger') return step.next();
       await this.say(step.context, ['welcome:hello', 'welcome:what', 'welcome:anonymous', 'welcome:emergency']);
     }
     return step.next();
@@ -106,8 +161,11 @@ export class MainDialog extends InterruptibleDialog {
         return { status: DialogTurnStatus.complete };
       case 'menu':
         return this.restart(innerDc, { menu: { again: true } });
-      case 'language':
+      case 'language': {
+        const chosen = (innerDc.context.activity.value as { language?: unknown } | undefined)?.language;
+        if (isLanguage(chosen)) return this.onLanguageChosen(innerDc, chosen);
         return this.restart(innerDc, { chooseLanguage: true });
+      }
       case 'talk_to_human':
         return this.restart(innerDc, { menu: { goto: 'human', reason: 'talk_to_human' } });
     }

@@ -27,6 +27,8 @@ export interface MenuOptions {
   goto?: Destination;
   reason?: HandoffContext['reason'];
   again?: boolean;
+  /** Options for the dialog `goto` opens (e.g. which part of a topic free text pointed at). */
+  topicOptions?: object;
 }
 
 const DIALOG_OF: Partial<Record<Destination, string>> = {
@@ -67,7 +69,7 @@ export class MenuDialog extends TopicDialog {
     if (destination === 'stay') return step.endDialog();
     const dialogId = DIALOG_OF[destination];
     if (!dialogId) return step.replaceDialog(MenuDialog.id, { again: true } satisfies MenuOptions);
-    return step.beginDialog(dialogId, { reason: step.options?.reason });
+    return step.beginDialog(dialogId, { reason: step.options?.reason, ...step.options?.topicOptions });
   }
 
   private async loopStep(step: WaterfallStepContext<MenuOptions>): Promise<DialogTurnResult> {

@@ -52,10 +52,11 @@ export abstract class TopicDialog extends ComponentDialog {
     promptKey: string,
     choiceIds: readonly string[],
     aliases: Readonly<Record<string, readonly string[]>> = {},
+    promptId = CHOICE_PROMPT,
   ): Promise<DialogTurnResult> {
     const t = await textsFor(this.services, step.context);
     const language = await languageOf(this.services, step.context);
-    return step.prompt(CHOICE_PROMPT, {
+    return step.prompt(promptId, {
       prompt: t(promptKey),
       retryPrompt: t('common:notUnderstood'),
       choices: localizedChoices(this.services.translator, language, choiceIds, aliases),

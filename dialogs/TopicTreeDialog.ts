@@ -26,9 +26,14 @@ export interface TopicTree {
   exits: Destination[];
 }
 
-interface TopicTreeOptions {
+/** Options of a topic dialog. */
+export interface TopicTreeOptions {
   /** True when the intro was already shown (the young person came back from a section). */
   again?: boolean;
+  /** Texts to show instead of the intro (free text pointed at one part of the topic). */
+  focus?: string[];
+  /** Question above the buttons instead of the topic's own (with the focus). */
+  focusPrompt?: string;
 }
 
 const WATERFALL = 'topicTreeWaterfall';
@@ -42,11 +47,18 @@ export class TopicTreeDialog extends TopicDialog {
   }
 
   private async introStep(step: WaterfallStepContext<TopicTreeOptions>): Promise<DialogTurnResult> {
-    if (!step.options?.again) {
+    const options = step.options ?? {};
+    if (!options.again) {
       await this.visit(step.context, this.tree.topic);
-      await this.say(step.context, this.tree.intro);
+      await this.say(step.context, options.focus ?? this.tree.intro);
     }
-    return this.ask(step, this.tree.prompt, [...Object.keys(this.tree.sections), ...this.tree.exits]);
+    const choices = [...Object.keys(this.tree.sections), ...this.tree.exits];
+    if (options.focusPrompt) {
+      // "Would you like to talk to a person about it?" above the topic's buttons: a typed yes/no counts.
+      const first = choices.includes('human') ? ['human', ...choices.filter((c) => c !== 'human')] : choices;
+      return this.ask(step, options.focusPrompt, first, { human: ['yes'], menu: ['no'] });
+    }
+    return this.ask(step, this.tree.prompt, choices);
   }
 
   private async routeStep(step: WaterfallStepContext<TopicTreeOptions>): Promise<DialogTurnResult> {

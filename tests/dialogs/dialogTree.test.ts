@@ -137,7 +137,7 @@ const BRANCHES: Record<string, Step[]> = {
   ],
   'typed personal details get a gentle warning': [
     start,
-    { type: 'my number is 06 12345678', expect: ['common:personalDetails', 'menu:prompt'], buttons: MENU_CHOICES },
+    { type: '06-12345678', expect: ['common:personalDetails', 'menu:prompt'], buttons: MENU_CHOICES },
   ],
 };
 

@@ -1,0 +1,68 @@
+/**
+ * Screens one free-text message: language, danger (rules first), intents. Codes only come out;
+ * the text itself is never kept. Loaded once per process (lexicons and the shipped model).
+ */
+import { identifyLanguage, type IdentifiedLanguage } from '../language/identifyLanguage.js';
+import { tokenize } from '../language/normalize.js';
+import { loadDangerLexicon, type DangerCategory } from './DangerLexicon.js';
+import { DangerDetector } from './DangerDetector.js';
+import { IntentClassifier, type Intent } from './IntentClassifier.js';
+import { tokenForms } from './TokenForms.js';
+
+/** The classifier's own danger signal counts from this confidence on (rules come first regardless). */
+export const CLASSIFIER_DANGER_CONFIDENCE = 0.6;
+
+/** What screening found, as codes. */
+export interface ScreeningResult {
+  lang: IdentifiedLanguage;
+  /** Whether the bot must go to the danger path (ask, or 112 first). */
+  danger: boolean;
+  /** urgent: 112 first, then the question; check: ask the question; none. */
+  level: 'urgent' | 'check' | 'none';
+  /** Danger categories the rules found. */
+  categories: DangerCategory[];
+  /** Intents, best first (a subtype of exploitation comes with "exploitation"). */
+  intents: Intent[];
+  /** Normalised scores of the best intents. */
+  scores: Partial<Record<Intent, number>>;
+  /** Confidence of the best intent (0–1). */
+  confidence: number;
+  /** Number of words. */
+  words: number;
+}
+
+/** Options of the Screener. */
+export interface ScreenerParts {
+  detector: DangerDetector;
+  classifier: IntentClassifier;
+}
+
+/** The screening pipeline. */
+export class Screener {
+  constructor(private readonly parts: ScreenerParts) {}
+
+  /** Loads the lexicons from locales/ and the shipped intent model. */
+  static load(): Screener {
+    return new Screener({ detector: new DangerDetector(loadDangerLexicon()), classifier: IntentClassifier.load() });
+  }
+
+  /** Screens one message. */
+  screen(text: string): ScreeningResult {
+    const words = tokenize(text);
+    const rules = this.parts.detector.detect(words.map(tokenForms));
+    const intent = this.parts.classifier.classify(text);
+    const classifierDanger = intent.top === 'danger_now' && intent.confidence >= CLASSIFIER_DANGER_CONFIDENCE;
+    const level = rules.level !== 'none' ? rules.level : classifierDanger ? 'check' : 'none';
+    const intents = rules.danger && !intent.intents.includes('danger_now') ? (['danger_now', ...intent.intents] as Intent[]) : intent.intents;
+    return {
+      lang: identifyLanguage(text),
+      danger: level !== 'none',
+      level,
+      categories: rules.categories,
+      intents,
+      scores: intent.scores,
+      confidence: Math.round(intent.confidence * 1000) / 1000,
+      words: words.length,
+    };
+  }
+}
