@@ -19,7 +19,7 @@ const DARI_WORDS = new Set(['است', 'هستم', 'هست', 'نيست', 'ميخ�
 /** Arabic function words that Dari does not use. */
 const ARABIC_WORDS = new Set(['انا', 'انت', 'هو', 'هي', 'نحن', 'هذا', 'هذه', 'الذي', 'التي', 'في', 'على', 'الى', 'عن', 'مع', 'لا', 'لم', 'لن', 'ما', 'ماذا', 'كيف', 'اين', 'هل', 'يا', 'اريد', 'بدي', 'عندي', 'ليس', 'كان', 'كانت', 'قد', 'حتى', 'لكن', 'او', 'اذا', 'لو', 'الان', 'شي', 'شو', 'مش', 'كتير', 'انو']);
 /** Words typical of Arabizi (Arabic in Latin letters). */
-const ARABIZI_WORDS = new Set(['ana', 'enta', 'inta', 'enti', 'howa', 'hiya', 'ma3', 'fi', 'fe', 'mesh', 'mish', 'msh', 'bidi', 'baddi', 'biddi', 'badi', '3andi', 'andi', 'wallah', 'walla', 'yalla', 'habibi', 'shu', 'sho', 'eh', 'la2', 'khalas', 'kteer', 'ktir', 'kter', 'ahlan', 'marhaba', 'salam', 'shukran', 'ya', 'leh', 'lesh', 'leish', 'keef', 'kif', 'kifak', 'ento', 'hay', 'hada', 'hadi', 'hal2', 'halla2', 'lazem', 'lazim', 'ba3d', 'bas', 'momken', 'mumkin', 'ayez', 'aiz', 'bade', 'ahl', 'khatar', '5atar', 'sa3idni', 'sa3dni', 'musa3ada', 'mosa3ada', 'el', 'al', 'wa', 'ma', 'bi', 'b', 'ila', 'ala', '3ala', 'min', 'mn']);
+const ARABIZI_WORDS = new Set(['ana', 'enta', 'inta', 'enti', 'howa', 'hiya', 'ma3', 'fi', 'fe', 'mesh', 'mish', 'msh', 'bidi', 'baddi', 'biddi', 'badi', '3andi', 'andi', 'wallah', 'walla', 'yalla', 'habibi', 'shu', 'sho', 'eh', 'la2', 'khalas', 'kteer', 'ktir', 'kter', 'ahlan', 'marhaba', 'salam', 'shukran', 'ya', 'leh', 'lesh', 'leish', 'keef', 'kif', 'kifak', 'ento', 'hay', 'hada', 'hadi', 'hal2', 'halla2', 'lazem', 'lazim', 'ba3d', 'bas', 'momken', 'mumkin', 'ayez', 'aiz', 'bade', 'ahl', 'khatar', '5atar', 'sa3idni', 'sa3dni', 'musa3ada', 'mosa3ada', 'el', 'al', 'wa', 'ma', 'bi', 'b', 'ila', 'ala', '3ala', 'min', 'mn', 'eza', 'iza', 'masari', 'masare', 'mosari', 'bdhom', 'bedhom', 'baddon', 'bdon', '3am', 'ma3i', 'l', 'shi', 'wen', 'hon', 'hek', 'kaman', 'kamen', 'b3d', '2al', '3a', '3al', 'ya3ni', 'yani', 'akid', 'tayeb', 'aywa', '2ana', 'hal', 'lazm', 'ma3', 'wla', 'wala', 'ba3rf', 'ba3ref', 'mafi', 'ma fi', 'fi', 'bas', 'meen', 'min', 'leh', 'elly', 'illi', 'yalli']);
 /** Words typical of Finglish (Dari/Persian in Latin letters). */
 const FINGLISH_WORDS = new Set(['man', 'man', 'hastam', 'hastum', 'ast', 'mekhaham', 'mikhaham', 'mikham', 'mekhayum', 'komak', 'kumak', 'lotfan', 'khatar', 'chi', 'chera', 'kojas', 'koja', 'mara', 'ra', 'ba', 'az', 'dar', 'kho', 'khob', 'bale', 'baleh', 'nist', 'nistam', 'mekonam', 'mikonam', 'ye', 'yak', 'pisa', 'paisa', 'gap', 'bezanam', 'chetor', 'chitor', 'tashakor', 'tashakur', 'salam', 'jan', 'bacha', 'khana', 'kar', 'mitarsam', 'metarsam', 'tars']);
 
@@ -63,7 +63,7 @@ export function identifyLanguage(text: string): IdentifiedLanguage {
   const latinTokens = tokens.filter((t) => /^[a-z0-9]+$/.test(t));
   const arabizi = arabiziScore(latinTokens);
   const finglish = finglishScore(latinTokens);
-  if (arabizi >= 0.34 && arabizi >= finglish) return 'ar';
+  if (arabizi >= 0.3 && arabizi >= finglish) return 'ar';
   if (finglish >= 0.34) return 'prs';
   if (latinTokens.length === 0) return 'und';
   const dutch = latinTokens.filter((t) => DUTCH_WORDS.has(t)).length;

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: Lantern's speed and size figures, measured on this machine.
+ * - screening: NLP start-up (modules + lexicons + model) and time per message over the labelled set;
+ * - a Direct Line round trip through the real bot (message → first bot reply), p50/p99;
+ * - the chat page's gzipped size.
+ * Prints a table; nothing here is asserted in tests.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { LANGUAGES } from '../bot/languages.js';
+import { readLabelled } from '../screening/evaluation.js';
+import { RedisServerProcess } from '../server/RedisServerProcess.js';
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
+
+function benchScreeningStartup(): number[] {
+  const script = `
+    const t0 = performance.now();
+    const { Screener } = await import('./screening/Screener.ts');
+    const t1 = performance.now();
+    Screener.load();
+    const t2 = performance.now();
+    console.log(JSON.stringify([t1 - t0, t2 - t1]));`;
+  const runs: number[][] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    runs.push(JSON.parse(out.trim().split('\n').pop() ?? '[0,0]') as number[]);
+  }
+  const imports = runs.map((r) => r[0] ?? 0).sort((a, b) => a - b);
+  const loads = runs.map((r) => r[1] ?? 0).sort((a, b) => a - b);
+  return [quantile(imports, 0.5), quantile(loads, 0.5)];
+}
+
+async function benchScreeningPerMessage(): Promise<{ mean: number; p50: number; p99: number; n: number }> {
+  const { Screener } = await import('../screening/Screener.js');
+  const screener = Screener.load();
+  const messages = LANGUAGES.flatMap((language) => readLabelled(language).map((m) => m.text));
+  for (const text of messages) screener.screen(text); // warm-up
+  const times: number[] = [];
+  for (let round = 0; round < 20; round += 1) {
+    for (const text of messages) {
+      const t0 = performance.now();
+      screener.screen(text);
+      times.push(performance.now() - t0);
+    }
+  }
+  times.sort((a, b) => a - b);
+  return { mean: times.reduce((s, t) => s + t, 0) / times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99), n: times.length };
+}
+
+async function benchDirectLineRoundTrip(): Promise<{ p50: number; p99: number; n: number; readyMs: number }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-bench-'));
+  const redis = await RedisServerProcess.start({ dir, appendOnly: false });
+  const { startLantern } = await import('../server/Lantern.js');
+  const t0 = performance.now();
+  const lantern = await startLantern({ redisUrl: redis.url, port: 0, host: '127.0.0.1', logLevel: 'silent', tokenRateLimitMax: 10_000 });
+  const readyMs = performance.now() - t0;
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 40; i += 1) {
+      const { token, conversationId } = (await (await fetch(`${lantern.url}/v3/directline/tokens/generate`, { method: 'POST' })).json()) as {
+        token: string;
+        conversationId: string;
+      };
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      await fetch(`${lantern.url}/v3/directline/conversations`, { method: 'POST', headers });
+      const base = `${lantern.url}/v3/directline/conversations/${conversationId}/activities`;
+      await fetch(base, { method: 'POST', headers, body: JSON.stringify({ type: 'event', name: 'lantern.language', value: 'en', from: { id: 'u' } }) });
+      const started = performance.now();
+      // The POST returns once the bot's turn has written its replies to the stream.
+      await fetch(base, { method: 'POST', headers, body: JSON.stringify({ type: 'message', text: 'they will stab me if i do not bring the money', from: { id: 'u' } }) });
+      const { activities } = (await (await fetch(`${base}?watermark=`, { headers })).json()) as { activities: unknown[] };
+      times.push(performance.now() - started);
+      if (activities.length < 3) throw new Error('no bot reply');
+    }
+  } finally {
+    await lantern.stop();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  times.sort((a, b) => a - b);
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), n: times.length, readyMs };
+}
+
+function chatPageSize(): string {
+  const manifest = JSON.parse(readFileSync('web/dist/manifest.json', 'utf8')) as { js: string; css: string };
+  const files = [manifest.js, manifest.css];
+  const bytes = files.reduce((sum, file) => sum + gzipSync(readFileSync(path.join('web/dist', file)), { level: 9 }).length, 0);
+  return `${(bytes / 1024).toFixed(1)} KB gzipped (JS + CSS, ${files.length} files)`;
+}
+
+const [importMs, loadMs] = benchScreeningStartup();
+const perMessage = await benchScreeningPerMessage();
+const roundTrip = await benchDirectLineRoundTrip();
+console.log('Lantern benchmarks (this machine)\n');
+console.log(`screening start-up, fresh process: import ${fmt(importMs ?? NaN)} + lexicons and model ${fmt(loadMs ?? NaN)} (median of 5)`);
+console.log(`screening per message: mean ${fmt(perMessage.mean)}, p50 ${fmt(perMessage.p50)}, p99 ${fmt(perMessage.p99)} (${perMessage.n} messages)`);
+console.log(`server start (in-process, Redis running): ${roundTrip.readyMs.toFixed(0)} ms`);
+console.log(`Direct Line message → bot replies stored: p50 ${roundTrip.p50.toFixed(1)} ms, p99 ${roundTrip.p99.toFixed(1)} ms (${roundTrip.n} conversations)`);
+try {
+  console.log(`chat page: ${chatPageSize()}`);
+} catch {
+  console.log('chat page: not built (npm run build)');
+}

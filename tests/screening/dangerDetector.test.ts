@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { tokenize } from '../../language/normalize.js';
+import { DangerDetector } from '../../screening/DangerDetector.js';
+import { compilePattern } from '../../screening/LexiconPattern.js';
+import { tokenForms } from '../../screening/TokenForms.js';
+
+const detector = new DangerDetector({
+  danger: [
+    { ...compilePattern('kill* me'), category: 'threat', language: 'en' },
+    { ...compilePattern('in danger'), category: 'danger_generic', language: 'en' },
+    { ...compilePattern('scared'), category: 'fear', language: 'en' },
+    { ...compilePattern('follow* me'), category: 'followed', language: 'en' },
+  ],
+  notDanger: [compilePattern('not in danger'), compilePattern('i am safe')],
+  benign: [compilePattern('game ... killing me')],
+});
+const detect = (text: string) => detector.detect(tokenize(text).map(tokenForms));
+
+describe('DangerDetector', () => {
+  it('an acute category is urgent', () => {
+    expect(detect('they will kill me')).toMatchObject({ danger: true, level: 'urgent', categories: ['threat'] });
+  });
+
+  it('a softer category leads to the question', () => {
+    expect(detect('someone is following me')).toMatchObject({ danger: true, level: 'check' });
+    expect(detect('i am scared')).toMatchObject({ danger: true, level: 'check' });
+  });
+
+  it('harmless look-alikes do not count', () => {
+    expect(detect('this game is killing me')).toMatchObject({ danger: false, level: 'none' });
+  });
+
+  it('"not in danger" cancels the generic words only, never a threat', () => {
+    expect(detect('i am not in danger')).toMatchObject({ danger: false });
+    expect(detect('i am safe but scared')).toMatchObject({ danger: false });
+    expect(detect('i am not in danger but they will kill me')).toMatchObject({ danger: true, level: 'urgent' });
+  });
+});
