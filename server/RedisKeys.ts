@@ -34,4 +34,49 @@ export class RedisKeys {
   rateLimitPrefix(): string {
     return `${this.prefix}dl:ratelimit:`;
   }
+
+  /** BullMQ prefix (BullMQ adds `:<queue>:...`). */
+  bullPrefix(): string {
+    return `${this.prefix}bull`;
+  }
+
+  /** Serialises claims on the handoff queue (held for milliseconds). */
+  handoffClaimLock(): string {
+    return `${this.prefix}handoff:claimlock`;
+  }
+
+  /** Live session of a handed-off conversation (hash, with TTL). */
+  handoffSession(conversationId: string): string {
+    return `${this.prefix}handoff:session:${conversationId}`;
+  }
+
+  /** Conversations a counsellor has open (set). */
+  counsellorSessions(username: string): string {
+    return `${this.prefix}handoff:counsellor:${username}:sessions`;
+  }
+
+  /** Counsellors on duty: username → last heartbeat (ms), a sorted set. */
+  counsellorPresence(): string {
+    return `${this.prefix}handoff:presence`;
+  }
+
+  /** Languages of the counsellors on duty: username → "ar,nl" (hash). */
+  counsellorLanguages(): string {
+    return `${this.prefix}handoff:presence:languages`;
+  }
+
+  /** Recent waiting times in ms (a capped list), for honest wait estimates. */
+  handoffWaits(): string {
+    return `${this.prefix}handoff:waits`;
+  }
+
+  /** What the young person was last told while waiting (hash: position, offeredAt), with TTL. */
+  handoffWaitState(conversationId: string): string {
+    return `${this.prefix}handoff:wait:${conversationId}`;
+  }
+
+  /** Counsellors' internal notes on a conversation (list), expiring with it. */
+  handoffNotes(conversationId: string): string {
+    return `${this.prefix}handoff:notes:${conversationId}`;
+  }
 }

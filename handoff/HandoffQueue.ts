@@ -1,0 +1,148 @@
+/**
+ * The handoff queue on BullMQ. One job per waiting conversation (job id = conversation id), with a
+ * BullMQ priority: danger now 1, exploitation signals 2, everything else 3 (lower runs first, and
+ * within a priority first come, first served). Jobs are never processed by a background worker:
+ * a counsellor's claim moves exactly that job to active and completes it at once (so a long chat
+ * never hangs on a job lock), under a short queue-wide claim lock, so two counsellors can never
+ * take one conversation.
+ */
+import { randomBytes } from 'node:crypto';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../server/RedisKeys.js';
+import type { HandoffContext } from './HandoffGateway.js';
+import type { Priority } from '../bot/ConversationProfile.js';
+
+/** BullMQ priority of each handoff priority (lower runs first). */
+export const BULL_PRIORITY: Record<Priority, number> = { danger: 1, raised: 2, normal: 3 };
+
+/** A waiting conversation's job data: the handoff context and where to reach the young person. */
+export interface HandoffJobData extends HandoffContext {
+  requestedAt: number;
+  /** Conversation reference for proactive messages to the young person. */
+  reference: { userId: string; serviceUrl: string };
+}
+
+/** One entry of the waiting list. */
+export interface WaitingEntry {
+  conversationId: string;
+  data: HandoffJobData;
+  priority: number;
+  /** 1-based place in line (across all languages). */
+  position: number;
+}
+
+/** Raised when a conversation is not (or no longer) waiting: someone else took it, or it was cancelled. */
+export class NotWaitingError extends Error {
+  override name = 'NotWaitingError';
+  readonly statusCode = 409;
+}
+
+/** Raised when the claim lock could not be had in time (very busy queue). */
+export class ClaimBusyError extends Error {
+  override name = 'ClaimBusyError';
+  readonly statusCode = 503;
+}
+
+/** Options of HandoffQueue. */
+export interface HandoffQueueOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  /** Queue name (default "handoff"). */
+  name?: string;
+}
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+/** The queue of conversations waiting for a counsellor. */
+export class HandoffQueue {
+  readonly queue: Queue<HandoffJobData>;
+  private readonly worker: Worker<HandoffJobData>;
+
+  constructor(private readonly options: HandoffQueueOptions) {
+    const name = options.name ?? 'handoff';
+    const connection = options.redis.duplicate({ maxRetriesPerRequest: null });
+    this.queue = new Queue<HandoffJobData>(name, { connection, prefix: options.keys.bullPrefix() });
+    // A worker without a processor: it only moves the claimed job to active so it can be completed.
+    this.worker = new Worker<HandoffJobData>(name, null, { connection: connection.duplicate(), prefix: options.keys.bullPrefix(), autorun: false });
+  }
+
+  /** Puts a conversation in line (once: a second request while waiting changes nothing). Returns its position. */
+  async enqueue(data: HandoffJobData): Promise<number> {
+    await this.queue.add('handoff', data, {
+      jobId: data.conversationId,
+      priority: BULL_PRIORITY[data.priority],
+      removeOnComplete: true,
+      removeOnFail: true,
+    });
+    return (await this.positionOf(data.conversationId)) ?? 1;
+  }
+
+  /** The waiting list, in the order counsellors get it: priority, then first come. */
+  async waiting(): Promise<WaitingEntry[]> {
+    const jobs = (await this.queue.getJobs(['prioritized', 'waiting'], 0, -1, true)).filter((job): job is Job<HandoffJobData> => Boolean(job?.id));
+    jobs.sort((a, b) => (a.priority || 0) - (b.priority || 0) || a.data.requestedAt - b.data.requestedAt || a.timestamp - b.timestamp);
+    return jobs.map((job, index) => ({ conversationId: String(job.id), data: job.data, priority: job.priority, position: index + 1 }));
+  }
+
+  /** 1-based place in line of a conversation, or undefined when it is not waiting. */
+  async positionOf(conversationId: string): Promise<number | undefined> {
+    return (await this.waiting()).find((entry) => entry.conversationId === conversationId)?.position;
+  }
+
+  /**
+   * Takes one waiting conversation for a counsellor: moves its job to active and completes it
+   * (result: the counsellor's username). Throws NotWaitingError when it is not waiting any more.
+   */
+  async claim(conversationId: string, counsellor: string): Promise<HandoffJobData> {
+    return this.withClaimLock(async () => {
+      const job = await this.queue.getJob(conversationId);
+      const state = job ? await job.getState() : 'unknown';
+      if (!job || (state !== 'waiting' && state !== 'prioritized')) throw new NotWaitingError('This conversation is not waiting any more');
+      // Priority 0 + LIFO puts it at the head of the wait list, which a worker takes before any priority.
+      await job.changePriority({ priority: 0, lifo: true });
+      const token = randomBytes(12).toString('hex');
+      const taken = await this.worker.getNextJob(token, { block: false });
+      if (!taken) throw new NotWaitingError('This conversation is not waiting any more');
+      if (taken.id !== conversationId) {
+        await taken.moveToWait(token);
+        throw new NotWaitingError('The queue changed during the claim; try again');
+      }
+      await taken.moveToCompleted(counsellor, token, false);
+      return taken.data;
+    });
+  }
+
+  /** Removes a waiting conversation from the line (the young person cancelled, or left). True when it was waiting. */
+  async cancel(conversationId: string): Promise<boolean> {
+    return this.withClaimLock(async () => {
+      const job = await this.queue.getJob(conversationId);
+      if (!job) return false;
+      const state = await job.getState();
+      if (state !== 'waiting' && state !== 'prioritized') return false;
+      await job.remove();
+      return true;
+    });
+  }
+
+  private async withClaimLock<T>(work: () => Promise<T>): Promise<T> {
+    const key = this.options.keys.handoffClaimLock();
+    const token = randomBytes(9).toString('hex');
+    const deadline = Date.now() + 5_000;
+    while ((await this.options.redis.set(key, token, 'PX', 5_000, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) throw new ClaimBusyError('The queue is busy; try again');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    try {
+      return await work();
+    } finally {
+      await this.options.redis.eval(RELEASE, 1, key, token);
+    }
+  }
+
+  /** Closes BullMQ's connections. */
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.queue.close();
+  }
+}
