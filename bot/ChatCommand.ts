@@ -2,9 +2,10 @@
  * Commands the chat page's always-visible buttons send, independent of language.
  * The page sends a message whose `text` is the button's label in the young person's language
  * and whose `value` is `{ command: ChatCommand }`; the bot trusts `value`, never the label.
- * Typed words for the same commands ("help", "مساعدة", "ሓገዝ", ...) live in locales/<lng>/commands.json.
+ * Typed words for the same commands ("help", "مساعدة", "ሓገዝ", ...) live in locales/<lng>/commands.json
+ * (cancel_handoff and keep_waiting come only from buttons: while waiting and after a long wait).
  */
-export const CHAT_COMMANDS = ['talk_to_human', 'emergency', 'menu', 'language', 'help', 'stop'] as const;
+export const CHAT_COMMANDS = ['talk_to_human', 'emergency', 'menu', 'language', 'help', 'stop', 'cancel_handoff', 'keep_waiting'] as const;
 
 /** One of the language-independent commands. */
 export type ChatCommand = (typeof CHAT_COMMANDS)[number];

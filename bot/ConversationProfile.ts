@@ -64,6 +64,8 @@ export interface ConversationProfileData {
   priority: Priority;
   /** Languages the bot already offered to switch to (it offers each once). */
   offeredLanguages?: Language[];
+  /** The handoff: waiting in line, or a counsellor has taken over (then the bot stays silent). */
+  handoff?: { status: 'waiting' | 'accepted' };
 }
 
 function emptyProfile(): ConversationProfileData {

@@ -6,6 +6,7 @@
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { MainDialog } from '../dialogs/MainDialog.js';
+import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import { LANGUAGE_EVENT } from './ChatCommand.js';
 import type { ConversationProfile } from './ConversationProfile.js';
 import { findPersonalDetails } from './personalDetails.js';
@@ -17,6 +18,7 @@ export interface LanternBotOptions {
   profile: ConversationProfile;
   translator: Translator;
   mainDialog: MainDialog;
+  handoff: HandoffGateway;
 }
 
 /** Routes activities to the dialog tree. */
@@ -28,8 +30,11 @@ export class LanternBot extends ActivityHandler {
     this.dialogState = options.conversationState.createProperty<DialogState>('dialogState');
 
     this.onMessage(async (context, next) => {
-      await this.warnAboutPersonalDetails(context);
-      await options.mainDialog.run(context, this.dialogState);
+      // Once a counsellor has taken over, the bot stays silent: the counsellor reads the stream.
+      if ((await options.profile.get(context)).handoff?.status !== 'accepted') {
+        await this.warnAboutPersonalDetails(context);
+        await options.mainDialog.run(context, this.dialogState);
+      }
       await next();
     });
 
@@ -39,6 +44,7 @@ export class LanternBot extends ActivityHandler {
     });
 
     this.onEndOfConversation(async (context, next) => {
+      await options.handoff.left(context.activity.conversation.id);
       await options.conversationState.delete(context);
       await next();
     });

@@ -51,6 +51,11 @@ export class Translator {
     return this.i18n.getFixedT(language);
   }
 
+  /** All texts of one namespace in one language (a nested object), e.g. the counsellors' quick replies. */
+  namespace(language: Language, ns: string): Record<string, unknown> {
+    return (this.i18n.getResourceBundle(language, ns) as Record<string, unknown> | undefined) ?? {};
+  }
+
   /** A list of texts (arrays in the locale files, such as synonyms); [] when missing. */
   list(language: Language, key: string): string[] {
     const value = this.i18n.getFixedT(language)(key, { returnObjects: true }) as unknown;

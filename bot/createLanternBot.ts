@@ -30,6 +30,7 @@ export interface BuiltBot {
   conversationState: ConversationState;
   profile: ConversationProfile;
   onTurnError: ReturnType<typeof createTurnErrorHandler>;
+  mainDialog: MainDialog;
 }
 
 /** Wires the bot from its parts. */
@@ -39,7 +40,7 @@ export function createLanternBot(parts: LanternBotParts): BuiltBot {
   const profile = new ConversationProfile(conversationState);
   const services = { translator, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load() };
   const mainDialog = new MainDialog(services, new CommandRecognizer(translator));
-  const bot = new LanternBot({ conversationState, profile, translator, mainDialog });
+  const bot = new LanternBot({ conversationState, profile, translator, mainDialog, handoff: parts.handoff });
   const onTurnError = createTurnErrorHandler({ conversationState, profile, translator, log: parts.log });
-  return { bot, translator, conversationState, profile, onTurnError };
+  return { bot, translator, conversationState, profile, onTurnError, mainDialog };
 }

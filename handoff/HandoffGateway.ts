@@ -19,11 +19,21 @@ export interface HandoffContext {
 
 /** The gateway's honest answer. */
 export type HandoffOutcome =
-  | { status: 'queued'; position: number; estimatedWaitMinutes: number | null }
+  | { status: 'queued'; position: number; estimatedWaitMinutes: number | null; counsellorsOnDuty: number }
   | { status: 'unavailable'; reason: 'not_connected' | 'closed'; reopensAt?: string };
+
+/** Where to reach the young person later (proactive messages). */
+export interface YoungPersonReference {
+  userId: string;
+  serviceUrl: string;
+}
 
 /** Hands a conversation to counsellors. */
 export interface HandoffGateway {
   /** Asks for a counsellor for this conversation. */
-  request(context: HandoffContext): Promise<HandoffOutcome>;
+  request(context: HandoffContext, reference: YoungPersonReference): Promise<HandoffOutcome>;
+  /** The young person no longer wants to wait. True when they were waiting. */
+  cancel(conversationId: string): Promise<boolean>;
+  /** The young person left (quick exit): stop waiting, or tell the counsellor. */
+  left(conversationId: string): Promise<void>;
 }

@@ -10,4 +10,12 @@ export class NoCounsellorGateway implements HandoffGateway {
   async request(): Promise<HandoffOutcome> {
     return { status: 'unavailable', reason: 'not_connected' };
   }
+
+  /** Nobody waits here. */
+  async cancel(): Promise<boolean> {
+    return false;
+  }
+
+  /** Nothing to tell anyone. */
+  async left(): Promise<void> {}
 }

@@ -1,0 +1,54 @@
+/**
+ * What a counsellor reads about a conversation before and while taking it: in Dutch (and English),
+ * whatever language the young person used, built only from codes (language, priority, topics,
+ * screening answers, danger flag, time waiting). The young person's own words are in the transcript.
+ */
+import type { HandoffJobData } from './HandoffQueue.js';
+import { staffText, type StaffLanguage } from './staffTexts.js';
+
+/** One line of the summary. */
+export interface SummaryLine {
+  label: string;
+  value: string;
+}
+
+/** A summary in both staff languages. */
+export type BilingualSummary = Record<StaffLanguage, SummaryLine[]>;
+
+/** Builds the summary lines in one staff language. */
+export function summaryLines(
+  language: StaffLanguage,
+  job: HandoffJobData,
+  options: { waitedMs?: number; interpreterNeeded?: boolean } = {},
+): SummaryLine[] {
+  const t = (key: string, variables?: Record<string, string | number>) => staffText(language, key, variables);
+  const none = t('summary.none');
+  const lines: SummaryLine[] = [
+    { label: t('summary.language'), value: t(`languages.${job.language}`) + (options.interpreterNeeded ? ` · ${t('summary.interpreter')}` : '') },
+    { label: t('summary.priority'), value: t(`priority.${job.priority}`) },
+    { label: t('summary.dangerFlag'), value: job.priority === 'danger' || (job.screening.freeText?.dangerFlags ?? 0) > 0 ? t('summary.yes') : t('summary.no') },
+    { label: t('summary.reason'), value: t(`reason.${job.reason}`) },
+  ];
+  if (options.waitedMs !== undefined) lines.push({ label: t('summary.waited'), value: t('summary.minutes', { count: Math.round(options.waitedMs / 60_000) }) });
+  lines.push({ label: t('summary.topics'), value: job.topics.length ? job.topics.map((topic) => t(`topics.${topic}`)).join(', ') : none });
+  lines.push({ label: t('summary.dangerNow'), value: job.screening.dangerNow ? t(`answers.${job.screening.dangerNow}`) : none });
+  const signals = Object.entries(job.screening.signals ?? {});
+  lines.push({
+    label: t('summary.signals'),
+    value: signals.length ? signals.map(([signal, answer]) => `${t(`signals.${signal}`)}: ${t(`answers.${answer}`)}`).join('; ') : none,
+  });
+  const free = job.screening.freeText;
+  if (free) {
+    const found = [...free.categories.map((c) => t(`dangerCategories.${c}`)), ...free.intents.map((i) => t(`intents.${i}`))];
+    lines.push({
+      label: t('summary.freeText'),
+      value: t('summary.freeTextLine', { messages: free.messages, flags: free.dangerFlags }) + (found.length ? ` (${found.join(', ')})` : ''),
+    });
+  }
+  return lines;
+}
+
+/** The summary in Dutch and English. */
+export function bilingualSummary(job: HandoffJobData, options: { waitedMs?: number; interpreterNeeded?: boolean } = {}): BilingualSummary {
+  return { nl: summaryLines('nl', job, options), en: summaryLines('en', job, options) };
+}
