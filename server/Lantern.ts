@@ -3,9 +3,11 @@
  * the bot, the Direct Line channel and the chat page on one Fastify server.
  * Used by `npm start` (server/main.ts) and by the end-to-end tests.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
@@ -18,7 +20,21 @@ import type { ConversationStore } from '../directline/ConversationStore.js';
 import { directLinePlugin } from '../directline/directLinePlugin.js';
 import { RedisConversationStore } from '../directline/RedisConversationStore.js';
 import { TokenService } from '../directline/TokenService.js';
-import { NoCounsellorGateway } from '../handoff/NoCounsellorGateway.js';
+import { EventEmitter } from 'node:events';
+import { QueueEvents } from 'bullmq';
+import { HandoffNotifier } from '../bot/HandoffNotifier.js';
+import { counsellorApiPlugin } from '../handoff/counsellorApiPlugin.js';
+import { CounsellorPresence } from '../handoff/CounsellorPresence.js';
+import { HandoffQueue } from '../handoff/HandoffQueue.js';
+import { HandoffService } from '../handoff/HandoffService.js';
+import { HandoffSessions } from '../handoff/HandoffSessions.js';
+import { OpeningHours } from '../handoff/OpeningHours.js';
+import { QueueHandoffGateway } from '../handoff/QueueHandoffGateway.js';
+import { WaitEstimator } from '../handoff/WaitEstimator.js';
+import { SetupLink, type IssuedSetupLink } from '../staff/SetupLink.js';
+import { staffAuthPlugin } from '../staff/staffAuthPlugin.js';
+import { isLanguage } from '../bot/languages.js';
+import { MaintenanceJobs } from './MaintenanceJobs.js';
 import { chatPagePlugin } from './chatPagePlugin.js';
 import { configFromEnv, type LanternConfig } from './config.js';
 import { RedisKeys } from './RedisKeys.js';
@@ -32,6 +48,10 @@ export interface LanternRuntimeOptions {
   logStream?: Writable;
   /** Directory of the built chat page (default web/dist). */
   webDistDir?: string;
+  /** Counsellors' opening hours (default: config.openingHoursFile or config/opening-hours.json). */
+  openingHours?: OpeningHours;
+  /** Clock for the handoff (tests). */
+  now?: () => number;
 }
 
 /** A running Lantern. */
@@ -45,6 +65,10 @@ export interface LanternInstance {
   store: ConversationStore;
   /** Whether this instance started its own redis-server. */
   embeddedRedis: boolean;
+  /** The counsellors' side of the handoff. */
+  handoff: HandoffService;
+  /** The one-time link to create the first admin, when there is no staff yet. */
+  setupLink: IssuedSetupLink | undefined;
   /** Stops the server, closes Redis connections and the private redis-server. */
   stop(): Promise<void>;
 }
@@ -58,6 +82,10 @@ export async function startLantern(
   const config = configFromEnv(env, overrides);
   const redisProcess = config.redisUrl ? undefined : await RedisServerProcess.start({ dir: config.dataDir, appendOnly: true });
   const redisUrl = config.redisUrl ?? redisProcess!.url;
+  // The embedded redis-server's port (a free one, chosen at start) in `<dataDir>/redis.port`, so
+  // `npm run staff` (scripts/staff.ts) can reach it; removed again at stop.
+  const redisPortFile = redisProcess ? path.join(config.dataDir, 'redis.port') : undefined;
+  if (redisPortFile) writeFileSync(redisPortFile, `${redisProcess!.port}\n`, { mode: 0o600 });
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 20, connectionName: 'lantern-app' });
   const keys = new RedisKeys(config.keyPrefix);
 
@@ -76,14 +104,56 @@ export async function startLantern(
   const store = new RedisConversationStore({ redis, keys, ttlSeconds: config.conversationTtlSeconds });
   const tokens = new TokenService({ redis, keys, ttlSeconds: config.tokenTtlSeconds });
   const hub = new ActivityStreamHub({ redis, keys, onError: (code) => app.log.warn({ event: 'stream_hub_error', code }, 'stream hub') });
+  const openingHours = runtime.openingHours ?? OpeningHours.fromFile(config.openingHoursFile);
+  const handoffQueue = new HandoffQueue({ redis, keys });
+  const presence = new CounsellorPresence({ redis, keys, now: runtime.now });
+  const estimator = new WaitEstimator({ redis, keys });
   const built = createLanternBot({
     storage: new RedisStorage({ redis, keys, ttlSeconds: config.conversationTtlSeconds }),
-    handoff: new NoCounsellorGateway(),
+    handoff: new QueueHandoffGateway({ queue: handoffQueue, presence, estimator, openingHours, now: runtime.now }),
     retentionHours: Math.round(config.conversationTtlSeconds / 3600),
     log: app.log,
   });
   const adapter = new WebChannelAdapter({ store, turnLock: new ConversationTurnLock({ redis, keys }) });
   adapter.onTurnError = built.onTurnError;
+
+  // Changes of the queue and sessions, from this instance (service events) and every other one
+  // (BullMQ's own event stream), refresh the counsellors' consoles.
+  const consoleChanges = new EventEmitter();
+  const queueEvents = new QueueEvents('handoff', { connection: redis.duplicate({ maxRetriesPerRequest: null }), prefix: keys.bullPrefix() });
+  for (const event of ['waiting', 'removed', 'completed', 'added'] as const) queueEvents.on(event, () => consoleChanges.emit('change'));
+
+  // One WebSocket server for the Direct Line streams and the counsellors' live view.
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 16 * 1024 },
+    errorHandler: (error, socket) => {
+      app.log.warn({ event: 'websocket_error', error: error.name }, 'websocket error');
+      socket.terminate();
+    },
+  });
+  await app.register(staffAuthPlugin, { redis, keys, secureCookies: config.secureCookies });
+  const handoff = new HandoffService({
+    redis,
+    keys,
+    queue: handoffQueue,
+    sessions: new HandoffSessions({ redis, keys, ttlSeconds: config.conversationTtlSeconds }),
+    presence,
+    estimator,
+    notifier: new HandoffNotifier(adapter, built),
+    store,
+    translator: built.translator,
+    isCounsellor: async (username) => ['counsellor', 'admin'].includes((await app.staffStore.get(username))?.role ?? ''),
+    waitTimeoutMs: config.handoffWaitTimeoutSeconds * 1000,
+    notesTtlSeconds: config.conversationTtlSeconds,
+    onEvent: () => consoleChanges.emit('change'),
+    now: runtime.now,
+  });
+  const maintenance = new MaintenanceJobs({
+    redis,
+    keys,
+    tasks: [{ name: 'handoff-tick', everyMs: config.handoffTickMs, run: () => handoff.tick() }],
+    onError: (task, error) => app.log.error({ event: 'maintenance_failed', task, error }, 'maintenance task failed'),
+  });
 
   await app.register(directLinePlugin, {
     store,
@@ -92,8 +162,22 @@ export async function startLantern(
     onActivity: (activity) => adapter.processActivity(activity, (context) => built.bot.run(context)),
     rateLimit: { max: config.tokenRateLimitMax, windowMs: config.tokenRateLimitWindowMs, redis, keyPrefix: keys.rateLimitPrefix() },
   });
+  await app.register(counsellorApiPlugin, {
+    service: handoff,
+    presence,
+    hub,
+    onChange: (listener) => consoleChanges.on('change', listener),
+    authenticateSocket: async (request) => {
+      const session = await app.verifyStaffSessionCookie(request.headers.cookie);
+      if (!session || !['counsellor', 'admin'].includes(session.role)) return undefined;
+      return { username: session.username, languages: session.languages.filter(isLanguage) };
+    },
+  });
   await app.register(chatPagePlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist'), quickExitUrl: config.quickExitUrl });
   app.get('/healthz', async () => ({ ok: (await redis.ping()) === 'PONG' }));
+
+  await maintenance.start();
+  const setupLink = await new SetupLink({ redis, keys, store: app.staffStore }).issueIfNoStaff();
 
   await app.listen({ port: config.port, host: config.host, listenTextResolver: () => 'server listening' });
   const address = app.server.address();
@@ -108,13 +192,19 @@ export async function startLantern(
     keys,
     store,
     embeddedRedis: Boolean(redisProcess),
+    handoff,
+    setupLink,
     async stop() {
       if (stopped) return;
       stopped = true;
       await app.close();
+      await maintenance.close();
+      await queueEvents.close();
+      await handoffQueue.close();
       await hub.close();
       await redis.quit().catch(() => undefined);
       await redisProcess?.stop();
+      if (redisPortFile) rmSync(redisPortFile, { force: true });
     },
   };
 }

@@ -79,4 +79,37 @@ export class RedisKeys {
   handoffNotes(conversationId: string): string {
     return `${this.prefix}handoff:notes:${conversationId}`;
   }
+
+  /** Set of every staff username (the index behind listing and counting staff accounts). */
+  staffUsers(): string {
+    return `${this.prefix}staff:users`;
+  }
+
+  /** Hash of one staff account (role, languages, password hash, created). */
+  staffUser(username: string): string {
+    return `${this.prefix}staff:user:${username}`;
+  }
+
+  /**
+   * Hash of the failed-login count and lock of one username, kept for unknown usernames too
+   * (so a lock does not reveal whether an account exists); expires by itself.
+   */
+  staffLoginAttempts(username: string): string {
+    return `${this.prefix}staff:login:${username}`;
+  }
+
+  /** Hash of one staff session, keyed by the SHA-256 (hex) of the session id, never the id itself. */
+  staffSession(sessionIdHash: string): string {
+    return `${this.prefix}staff:session:${sessionIdHash}`;
+  }
+
+  /** Set of the session id hashes of one staff member (to revoke all their sessions). */
+  staffUserSessions(username: string): string {
+    return `${this.prefix}staff:user-sessions:${username}`;
+  }
+
+  /** SHA-256 (hex) of the one-time setup token that creates the first admin (expires by itself). */
+  staffSetupToken(): string {
+    return `${this.prefix}staff:setup-token`;
+  }
 }

@@ -33,6 +33,14 @@ export interface LanternConfig {
    * CIDRs, as Fastify's trustProxy), or true for any. Only the token rate limit uses the client address.
    */
   trustProxy: boolean | string;
+  /** Opening hours of the counsellors (a JSON schedule); undefined = config/opening-hours.json. */
+  openingHoursFile: string | undefined;
+  /** After this long in line, the young person is offered the 24/7 alternatives and the choice to keep waiting. */
+  handoffWaitTimeoutSeconds: number;
+  /** How often waiting young people get their place in line updated (ms). */
+  handoffTickMs: number;
+  /** Staff cookies only over HTTPS (browsers also accept them on http://localhost). */
+  secureCookies: boolean;
 }
 
 /** The defaults, documented in README.md ("Configuration"). */
@@ -51,6 +59,10 @@ export const defaultConfig: LanternConfig = {
   quickExitUrl: 'https://www.buienradar.nl/',
   logLevel: 'info',
   trustProxy: false,
+  openingHoursFile: undefined,
+  handoffWaitTimeoutSeconds: 600,
+  handoffTickMs: 10_000,
+  secureCookies: true,
 };
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -76,6 +88,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     tokenRateLimitWindowMs: intFrom(env.TOKEN_RATE_LIMIT_WINDOW_MS, defaultConfig.tokenRateLimitWindowMs, 'TOKEN_RATE_LIMIT_WINDOW_MS'),
     quickExitUrl: env.QUICK_EXIT_URL || defaultConfig.quickExitUrl,
     logLevel: env.LOG_LEVEL || defaultConfig.logLevel,
+    openingHoursFile: env.OPENING_HOURS_FILE || undefined,
+    handoffWaitTimeoutSeconds: intFrom(env.HANDOFF_WAIT_TIMEOUT_SECONDS, defaultConfig.handoffWaitTimeoutSeconds, 'HANDOFF_WAIT_TIMEOUT_SECONDS'),
+    handoffTickMs: intFrom(env.HANDOFF_TICK_MS, defaultConfig.handoffTickMs, 'HANDOFF_TICK_MS'),
+    secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES !== 'false' : defaultConfig.secureCookies,
     trustProxy: !env.TRUST_PROXY || env.TRUST_PROXY === 'false' ? defaultConfig.trustProxy : env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY,
   };
   return { ...fromEnv, ...overrides };

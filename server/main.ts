@@ -14,6 +14,11 @@ async function main(): Promise<void> {
   console.log(`  Direct Line:  ${lantern.url}/v3/directline`);
   console.log(`  Health:       ${lantern.url}/healthz`);
   console.log(`  Redis:        ${redisNote}`);
+  console.log(`  Counsellors:  ${lantern.url}/counsellor`);
+  if (lantern.setupLink) {
+    // Printed once, to the terminal only (never to the log): it creates the first admin account.
+    console.log(`\n  No staff accounts yet. Create the first admin (one time, valid 24 h):\n  ${lantern.url}${lantern.setupLink.path}`);
+  }
   console.log('Press Ctrl+C to stop.\n');
 
   let stopping = false;

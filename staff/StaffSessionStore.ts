@@ -1,0 +1,154 @@
+/**
+ * Staff sessions in Redis. The session id (32 random bytes, base64url) lives only in the staff
+ * member's cookie; Redis holds a hash keyed by its SHA-256, so a copy of the database cannot be used
+ * to log in. A session ends after `idleSeconds` without use (sliding: every `get` extends it) and
+ * at the latest `absoluteSeconds` after login.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../server/RedisKeys.js';
+import { STAFF_LANGUAGES, STAFF_ROLES, type StaffLanguage, type StaffPrincipal, type StaffRole } from './StaffStore.js';
+
+/** Options of StaffSessionStore. */
+export interface StaffSessionStoreOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  /** A session ends after this long without a request. Default 8 hours. */
+  idleSeconds?: number;
+  /** A session ends this long after login, used or not. Default 24 hours. */
+  absoluteSeconds?: number;
+  /** Clock (ms since epoch); tests may replace it. */
+  now?: () => number;
+}
+
+/** A live session. */
+export interface StaffSession extends StaffPrincipal {
+  /** The secret id (the cookie value). Keep it in memory only; never log it. */
+  id: string;
+  /** Token the client must echo in `x-csrf-token` on state-changing requests. */
+  csrfToken: string;
+  /** When the session was created (ms since epoch). */
+  createdAt: number;
+  /** When the session ends at the latest (ms since epoch). */
+  absoluteExpiresAt: number;
+}
+
+/** Default idle timeout: a working day without touching the console. */
+export const DEFAULT_SESSION_IDLE_SECONDS = 8 * 3600;
+/** Default absolute lifetime. */
+export const DEFAULT_SESSION_ABSOLUTE_SECONDS = 24 * 3600;
+
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+/** SHA-256 (hex) of a secret, the form in which session ids and setup tokens are stored. */
+export function sha256Hex(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of two strings (false when the lengths differ). */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Staff sessions in Redis. */
+export class StaffSessionStore {
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly now: () => number;
+  /** Idle timeout, ms. */
+  readonly idleMs: number;
+  /** Absolute lifetime, ms. */
+  readonly absoluteMs: number;
+
+  constructor(options: StaffSessionStoreOptions) {
+    this.redis = options.redis;
+    this.keys = options.keys;
+    this.now = options.now ?? Date.now;
+    const idle = options.idleSeconds ?? DEFAULT_SESSION_IDLE_SECONDS;
+    const absolute = options.absoluteSeconds ?? DEFAULT_SESSION_ABSOLUTE_SECONDS;
+    if (!(idle > 0) || !(absolute > 0)) throw new RangeError('Session lifetimes must be positive.');
+    this.idleMs = Math.max(1, Math.round(idle * 1000));
+    this.absoluteMs = Math.max(1, Math.round(absolute * 1000));
+  }
+
+  /** Opens a session for an authenticated staff member. */
+  async create(principal: StaffPrincipal): Promise<StaffSession> {
+    const id = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
+    const createdAt = this.now();
+    const absoluteExpiresAt = createdAt + this.absoluteMs;
+    const idHash = sha256Hex(id);
+    const key = this.keys.staffSession(idHash);
+    const userSessions = this.keys.staffUserSessions(principal.username);
+    await this.redis
+      .multi()
+      .hset(key, {
+        username: principal.username,
+        role: principal.role,
+        languages: principal.languages.join(','),
+        csrfToken,
+        createdAt: String(createdAt),
+        absoluteExpiresAt: String(absoluteExpiresAt),
+      })
+      .pexpire(key, Math.min(this.idleMs, this.absoluteMs))
+      .sadd(userSessions, idHash)
+      .pexpire(userSessions, this.absoluteMs)
+      .exec();
+    return { id, csrfToken, createdAt, absoluteExpiresAt, username: principal.username, role: principal.role, languages: [...principal.languages] };
+  }
+
+  /**
+   * The live session with this id, or undefined (unknown, expired, revoked, or not shaped like an id).
+   * Extends the idle timeout unless `touch` is false; never beyond the absolute lifetime.
+   */
+  async get(id: string | undefined, { touch = true }: { touch?: boolean } = {}): Promise<StaffSession | undefined> {
+    if (typeof id !== 'string' || !SESSION_ID.test(id)) return undefined;
+    const key = this.keys.staffSession(sha256Hex(id));
+    const fields = await this.redis.hgetall(key);
+    const { username, role, languages, csrfToken, createdAt, absoluteExpiresAt } = fields;
+    if (!username || !role || !csrfToken || !(STAFF_ROLES as readonly string[]).includes(role)) return undefined;
+    const now = this.now();
+    const end = Number(absoluteExpiresAt);
+    if (!Number.isFinite(end) || end <= now) {
+      await this.redis.del(key);
+      return undefined;
+    }
+    if (touch) {
+      // PEXPIRE does nothing on a missing key, so a concurrent revoke still wins.
+      await this.redis.pexpire(key, Math.max(1, Math.min(this.idleMs, end - now)));
+    }
+    return {
+      id,
+      csrfToken,
+      createdAt: Number(createdAt),
+      absoluteExpiresAt: end,
+      username,
+      role: role as StaffRole,
+      languages: STAFF_LANGUAGES.filter((language) => (languages ?? '').split(',').includes(language)) as StaffLanguage[],
+    };
+  }
+
+  /** Ends one session (logout). Unknown ids are ignored. */
+  async revoke(id: string | undefined): Promise<void> {
+    if (typeof id !== 'string' || !SESSION_ID.test(id)) return;
+    const idHash = sha256Hex(id);
+    const key = this.keys.staffSession(idHash);
+    const username = await this.redis.hget(key, 'username');
+    const multi = this.redis.multi().del(key);
+    if (username) multi.srem(this.keys.staffUserSessions(username), idHash);
+    await multi.exec();
+  }
+
+  /** Ends every session of a staff member (removed account, new password); returns how many were live. */
+  async revokeAllForUser(username: string): Promise<number> {
+    const userSessions = this.keys.staffUserSessions(username);
+    const hashes = await this.redis.smembers(userSessions);
+    const multi = this.redis.multi();
+    for (const idHash of hashes) multi.del(this.keys.staffSession(idHash));
+    multi.del(userSessions);
+    const results = (await multi.exec()) ?? [];
+    return results.slice(0, hashes.length).filter(([, deleted]) => deleted === 1).length;
+  }
+}
