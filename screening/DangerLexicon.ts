@@ -73,7 +73,7 @@ export function loadDangerLexicon(dir = LOCALES_DIR): CompiledDangerLexicon {
     const file = dangerLexiconFile(language, dir);
     if (!existsSync(file)) continue;
     const data = JSON.parse(readFileSync(file, 'utf8')) as DangerLexiconFile;
-    const options = { latinIsTransliteration: language === 'ar' || language === 'prs' };
+    const options = { latinIsTransliteration: language === 'ar' || language === 'prs', persian: language === 'prs' };
     const compile = (term: string) => {
       try {
         return compilePattern(term, options);

@@ -12,7 +12,7 @@
  */
 import { normalizeForMatching } from '../language/normalize.js';
 import { arabiziSkeleton } from '../language/skeletons.js';
-import { arabicStems, ethiopicSkeletons, tokenForms, type TokenForms } from './TokenForms.js';
+import { ethiopicSkeletons, tokenForms, type TokenForms } from './TokenForms.js';
 
 /** Longest gap `...` stands for. */
 const MAX_GAP = 3;
@@ -40,6 +40,8 @@ export interface PatternMatch {
 export interface CompileOptions {
   /** Latin words are transliterations (Arabizi, Finglish): compare by skeleton. */
   latinIsTransliteration?: boolean;
+  /** Arabic-script words are Persian (Dari): strip only the Persian proclitics و and ب from message words. */
+  persian?: boolean;
 }
 
 /** Raised for a term that cannot be compiled (reported with the file and term by the loader). */
@@ -53,8 +55,9 @@ function compileWord(alternative: string, options: CompileOptions): WordMatcher 
   if (!base || /\s/.test(base)) throw new LexiconSyntaxError(`"${alternative}" is not a single word`);
   const forms = tokenForms(base);
   if (forms.script === 'arabic') {
-    const baseStems = arabicStems(base);
-    return (token) => token.stems.some((stem) => baseStems.some((b) => (prefix ? stem.startsWith(b) : stem === b)));
+    // The term is written as meant: only the message word loses its proclitics, never the term.
+    const stemsOf = options.persian ? (token: TokenForms) => token.persianStems : (token: TokenForms) => token.stems;
+    return (token) => stemsOf(token).some((stem) => (prefix ? stem.startsWith(base) : stem === base));
   }
   if (forms.script === 'ethiopic') {
     const baseSkeletons = ethiopicSkeletons(base);

@@ -12,8 +12,10 @@ export type Script = 'arabic' | 'ethiopic' | 'latin' | 'other';
 export interface TokenForms {
   text: string;
   script: Script;
-  /** Arabic script: the token and its stems without proclitics (و ف ب ل ك ال س …). */
+  /** Arabic script: the token and its stems without Arabic proclitics (و ف ب ل ك ال س …). */
   stems: string[];
+  /** Arabic script: the token and its stems without the Persian proclitics (و, ب) only. */
+  persianStems: string[];
   /** Ethiopic: skeletons of the token and of it without common Tigrinya prefixes. */
   skeletons: string[];
   /** Latin: the Arabizi/Finglish skeleton (vowels dropped, digraphs folded). */
@@ -21,6 +23,8 @@ export interface TokenForms {
 }
 
 const ARABIC_PROCLITICS = ['وبال', 'وال', 'بال', 'فال', 'كال', 'لل', 'ال', 'و', 'ف', 'ب', 'ل', 'ك', 'س'];
+/** Dari/Persian has far fewer: "و" (and) and the verbal/prepositional "ب". */
+const PERSIAN_PROCLITICS = ['و', 'ب'];
 /** Tigrinya prefixes (prepositions, conjunctions, verb prefixes), as skeletons of their first syllables. */
 const TIGRINYA_PREFIXES = ['ክ', 'ን', 'ብ', 'ዝ', 'ከም', 'ምስ', 'ኣብ', 'ናብ', 'ዘይ', 'ኣይ', 'እን', 'ይ', 'ት', 'ም', 'ተ', 'ኣ'].map(ethiopicSkeleton);
 
@@ -33,9 +37,9 @@ function scriptOf(token: string): Script {
 }
 
 /** Stems of an Arabic-script word: itself, then without each matching proclitic (keeping ≥ 2 letters). */
-export function arabicStems(token: string): string[] {
+export function arabicStems(token: string, proclitics: readonly string[] = ARABIC_PROCLITICS): string[] {
   const stems = new Set([token]);
-  for (const clitic of ARABIC_PROCLITICS) {
+  for (const clitic of proclitics) {
     if (token.startsWith(clitic) && token.length - clitic.length >= 2) stems.add(token.slice(clitic.length));
   }
   return [...stems];
@@ -58,6 +62,7 @@ export function tokenForms(token: string): TokenForms {
     text: token,
     script,
     stems: script === 'arabic' ? arabicStems(token) : [token],
+    persianStems: script === 'arabic' ? arabicStems(token, PERSIAN_PROCLITICS) : [token],
     skeletons: script === 'ethiopic' ? ethiopicSkeletons(token) : [],
     latinSkeleton: script === 'latin' ? arabiziSkeleton(token) : '',
   };
