@@ -2,11 +2,14 @@
  * The danger lexicons of all five languages (locales/<lng>/screening/danger.json), compiled.
  * Content people edit those files; the syntax of a term is in LexiconPattern.ts and docs/screening.md.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LANGUAGES, type Language } from '../bot/languages.js';
 import { LOCALES_DIR } from '../bot/localeFiles.js';
-import { compilePattern, LexiconSyntaxError, type LexiconPattern } from './LexiconPattern.js';
+import { LexiconIndex, termIndexIds } from './LexiconIndex.js';
+import { compilePrepared, LexiconSyntaxError, prepareTerm, type LexiconPattern, type PreparedTerm } from './LexiconPattern.js';
 
 /** Danger categories, strongest first. */
 export const DANGER_CATEGORIES = [
@@ -54,11 +57,13 @@ export interface CategoryPattern extends LexiconPattern {
   language: Language;
 }
 
-/** All lexicons, compiled. */
+/** All lexicons, ready to match: indexes whose patterns are compiled on first use. */
 export interface CompiledDangerLexicon {
-  danger: CategoryPattern[];
-  notDanger: LexiconPattern[];
-  benign: LexiconPattern[];
+  danger: LexiconIndex<CategoryPattern>;
+  notDanger: LexiconIndex<LexiconPattern>;
+  benign: LexiconIndex<LexiconPattern>;
+  /** Every term with its category and language (for checks and coverage; compiles all of them). */
+  all(): CategoryPattern[];
 }
 
 /** Path of a language's danger lexicon. */
@@ -66,17 +71,42 @@ export function dangerLexiconFile(language: Language, dir = LOCALES_DIR): string
   return path.join(dir, language, 'screening', 'danger.json');
 }
 
-/** Reads and compiles the lexicons of every language; throws LexiconSyntaxError naming file and term. */
-export function loadDangerLexicon(dir = LOCALES_DIR): CompiledDangerLexicon {
-  const compiled: CompiledDangerLexicon = { danger: [], notDanger: [], benign: [] };
+/** Where the prepared lexicon is shipped (built by `npm run build:model`). */
+export const PREPARED_LEXICON_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'model', 'lexicon.json');
+
+/** A prepared term with the index ids of its first word. */
+export type IndexedTerm = PreparedTerm & { ids: string[] };
+
+/** The lexicons with every term prepared (normalised, skeletons, index ids): data that loads fast. */
+export interface PreparedDangerLexicon {
+  fingerprint: string;
+  danger: Array<IndexedTerm & { category: DangerCategory; language: Language }>;
+  notDanger: IndexedTerm[];
+  benign: IndexedTerm[];
+}
+
+/** A fingerprint of the lexicon files. */
+export function lexiconFingerprint(dir = LOCALES_DIR): string {
+  const hash = createHash('sha256');
+  for (const language of LANGUAGES) {
+    const file = dangerLexiconFile(language, dir);
+    hash.update(language).update(existsSync(file) ? readFileSync(file) : '');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Reads and prepares the lexicons of every language; throws LexiconSyntaxError naming file and term. */
+export function prepareDangerLexicon(dir = LOCALES_DIR): PreparedDangerLexicon {
+  const prepared: PreparedDangerLexicon = { fingerprint: lexiconFingerprint(dir), danger: [], notDanger: [], benign: [] };
   for (const language of LANGUAGES) {
     const file = dangerLexiconFile(language, dir);
     if (!existsSync(file)) continue;
     const data = JSON.parse(readFileSync(file, 'utf8')) as DangerLexiconFile;
     const options = { latinIsTransliteration: language === 'ar' || language === 'prs', persian: language === 'prs' };
-    const compile = (term: string) => {
+    const prepare = (term: string): IndexedTerm => {
       try {
-        return compilePattern(term, options);
+        const prepared = prepareTerm(term, options);
+        return { ...prepared, ids: termIndexIds(prepared) };
       } catch (error) {
         throw new LexiconSyntaxError(`${path.relative(process.cwd(), file)}: ${(error as Error).message}`);
       }
@@ -85,10 +115,43 @@ export function loadDangerLexicon(dir = LOCALES_DIR): CompiledDangerLexicon {
       if (!(DANGER_CATEGORIES as readonly string[]).includes(category)) {
         throw new LexiconSyntaxError(`${file}: unknown category "${category}"`);
       }
-      for (const term of terms ?? []) compiled.danger.push({ ...compile(term), category: category as DangerCategory, language });
+      for (const term of terms ?? []) prepared.danger.push({ ...prepare(term), category: category as DangerCategory, language });
     }
-    compiled.notDanger.push(...(data.notDanger ?? []).map(compile));
-    compiled.benign.push(...(data.benign ?? []).map(compile));
+    prepared.notDanger.push(...(data.notDanger ?? []).map(prepare));
+    prepared.benign.push(...(data.benign ?? []).map(prepare));
   }
-  return compiled;
+  return prepared;
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+/** Indexes a prepared lexicon (matchers are built on first use). */
+export function compileDangerLexicon(prepared: PreparedDangerLexicon): CompiledDangerLexicon {
+  const danger = prepared.danger.map((term) => ({
+    ids: term.ids,
+    pattern: lazy((): CategoryPattern => ({ ...compilePrepared(term), category: term.category, language: term.language })),
+  }));
+  const plain = (terms: IndexedTerm[]) => terms.map((term) => ({ ids: term.ids, pattern: lazy(() => compilePrepared(term)) }));
+  return {
+    danger: new LexiconIndex(danger),
+    notDanger: new LexiconIndex(plain(prepared.notDanger)),
+    benign: new LexiconIndex(plain(prepared.benign)),
+    all: () => danger.map((entry) => entry.pattern()),
+  };
+}
+
+/**
+ * The lexicons, compiled: from the shipped prepared file when it matches the lexicon files
+ * (fast start), otherwise prepared from the files themselves (a content person's edit works at
+ * once; `npm run build:model` makes start-up fast again).
+ */
+export function loadDangerLexicon(dir = LOCALES_DIR, preparedFile = PREPARED_LEXICON_FILE): CompiledDangerLexicon {
+  if (dir === LOCALES_DIR && existsSync(preparedFile)) {
+    const shipped = JSON.parse(readFileSync(preparedFile, 'utf8')) as PreparedDangerLexicon;
+    if (shipped.fingerprint === lexiconFingerprint(dir)) return compileDangerLexicon(shipped);
+  }
+  return compileDangerLexicon(prepareDangerLexicon(dir));
 }

@@ -40,16 +40,28 @@ export const MODEL_FILE = path.join(path.dirname(fileURLToPath(import.meta.url))
 
 /** The part of natural's BayesClassifier this module uses. */
 interface NaturalBayes {
-  addDocument(tokens: string[], label: string): void;
-  train(): void;
   features: Record<string, number>;
-  classifier: {
-    getClassifications(observation: Record<number, number>): Array<{ label: string; value: number }>;
-  };
+  classifier: ApparatusBayes;
+}
+/** The naive Bayes model inside natural's classifier (from `apparatus`, which natural wraps). */
+interface ApparatusBayes {
+  classFeatures: Record<string, Record<number, number>>;
+  classTotals: Record<string, number>;
+  totalExamples: number;
+  smoothing: number;
+  getClassifications(observation: Record<number, number>): Array<{ label: string; value: number }>;
 }
 interface NaturalBayesClass {
   new (): NaturalBayes;
   restore(json: unknown): NaturalBayes;
+}
+
+/** The shipped model: the feature list and natural's Bayes counts (no training texts). */
+export interface IntentModelFile {
+  fingerprint: string;
+  examples: number;
+  features: string[];
+  bayes: Pick<ApparatusBayes, 'classFeatures' | 'classTotals' | 'totalExamples' | 'smoothing'>;
 }
 
 /** natural's BayesClassifier, by subpath only. */
@@ -70,24 +82,66 @@ export interface IntentResult {
 export class IntentClassifier {
   private readonly featureIndex = new Map<string, number>();
 
-  private constructor(private readonly bayes: NaturalBayes) {
-    Object.keys(bayes.features).forEach((feature, index) => this.featureIndex.set(feature, index));
+  private constructor(
+    private readonly bayes: NaturalBayes,
+    features: readonly string[],
+  ) {
+    features.forEach((feature, index) => this.featureIndex.set(feature, index));
   }
 
   /** Loads the shipped model (or another file). */
   static load(file = MODEL_FILE): IntentClassifier {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { model: unknown };
-    return new IntentClassifier(loadBayesClass().restore(json.model));
+    const model = JSON.parse(readFileSync(file, 'utf8')) as IntentModelFile;
+    return IntentClassifier.fromModel(model);
   }
 
-  /** Trains a classifier from labelled utterances (used at build time and in tests). */
-  static train(examples: Array<{ text: string; intent: Intent }>): { classifier: IntentClassifier; model: unknown } {
+  /** Builds natural's BayesClassifier from a model file's counts. */
+  static fromModel(model: Pick<IntentModelFile, 'features' | 'bayes'>): IntentClassifier {
+    // natural's own feature map is only used by its dense textToFeatures, which this class does not call.
+    const bayes = loadBayesClass().restore({ classifier: model.bayes, features: {}, docs: [], lastAdded: 0 });
+    return new IntentClassifier(bayes, model.features);
+  }
+
+  /**
+   * Trains on labelled utterances. natural's own train() turns every document into a dense vector
+   * over the whole vocabulary (tens of thousands of features: minutes); the same counts are added
+   * here as sparse observations, which its Bayes model supports, in well under a second.
+   */
+  static train(examples: Array<{ text: string; intent: Intent }>): { classifier: IntentClassifier; model: Pick<IntentModelFile, 'features' | 'bayes' | 'examples'> } {
     const Bayes = loadBayesClass();
-    const bayes = new Bayes();
-    for (const { text, intent } of examples) bayes.addDocument(intentFeatures(text), intent);
-    bayes.train();
-    const model = JSON.parse(JSON.stringify(bayes)) as unknown;
-    return { classifier: new IntentClassifier(bayes), model };
+    const natural = new Bayes();
+    const bayes = natural.classifier;
+    const index = new Map<string, number>();
+    for (const { text, intent } of examples) {
+      const observation: Record<number, number> = {};
+      let n = 0;
+      for (const feature of intentFeatures(text)) {
+        let i = index.get(feature);
+        if (i === undefined) {
+          i = index.size;
+          index.set(feature, i);
+        }
+        observation[n++] = i;
+      }
+      // apparatus counts totals only for dense observations; keep them right for sparse ones too.
+      if (!bayes.classFeatures[intent]) {
+        bayes.classFeatures[intent] = {};
+        bayes.classTotals[intent] = 1;
+      }
+      bayes.totalExamples += 1;
+      bayes.classTotals[intent] = (bayes.classTotals[intent] ?? 1) + 1;
+      for (const key of Object.keys(observation)) {
+        const feature = observation[Number(key)]!;
+        const counts = bayes.classFeatures[intent]!;
+        counts[feature] = counts[feature] ? counts[feature]! + 1 : 1 + bayes.smoothing;
+      }
+    }
+    const model = {
+      examples: examples.length,
+      features: [...index.keys()],
+      bayes: { classFeatures: bayes.classFeatures, classTotals: bayes.classTotals, totalExamples: bayes.totalExamples, smoothing: bayes.smoothing },
+    };
+    return { classifier: IntentClassifier.fromModel(model), model };
   }
 
   /** Classifies one message. */

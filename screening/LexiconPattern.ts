@@ -21,7 +21,17 @@ interface WordMatcher {
   (token: TokenForms): boolean;
 }
 
-type Step = { kind: 'word'; match: WordMatcher } | { kind: 'gap' };
+/**
+ * Where a word can be looked up in an index: by the form a message token is compared in, exactly or
+ * by its first two characters (prefix words). See LexiconIndex.
+ */
+export interface IndexKey {
+  form: 'text' | 'stem' | 'pstem' | 'skel' | 'latin';
+  value: string;
+  prefix: boolean;
+}
+
+type Step = { kind: 'word'; match: WordMatcher; keys: IndexKey[] } | { kind: 'gap' };
 
 /** A compiled term. */
 export interface LexiconPattern {
@@ -49,46 +59,94 @@ export class LexiconSyntaxError extends Error {
   override name = 'LexiconSyntaxError';
 }
 
-function compileWord(alternative: string, options: CompileOptions): WordMatcher {
+/** A word of a term, prepared for matching (pure data: can be computed at build time and shipped). */
+export type PreparedWord =
+  | { kind: 'arabic'; base: string; prefix: boolean; persian: boolean }
+  | { kind: 'ethiopic'; skeletons: string[]; prefix: boolean }
+  | { kind: 'translit'; base: string; skeleton: string; prefix: boolean }
+  | { kind: 'text'; base: string; prefix: boolean };
+
+/** A term prepared for matching: per position, the alternative words, or a gap. */
+export interface PreparedTerm {
+  term: string;
+  steps: Array<PreparedWord[] | 'gap'>;
+}
+
+/** Normalises one alternative of a term (the expensive part of compiling). */
+function prepareWord(alternative: string, options: CompileOptions): PreparedWord {
   const prefix = alternative.endsWith('*');
   const base = normalizeForMatching(prefix ? alternative.slice(0, -1) : alternative).replace(/['’`]/g, '');
   if (!base || /\s/.test(base)) throw new LexiconSyntaxError(`"${alternative}" is not a single word`);
   const forms = tokenForms(base);
-  if (forms.script === 'arabic') {
-    // The term is written as meant: only the message word loses its proclitics, never the term.
-    const stemsOf = options.persian ? (token: TokenForms) => token.persianStems : (token: TokenForms) => token.stems;
-    return (token) => stemsOf(token).some((stem) => (prefix ? stem.startsWith(base) : stem === base));
+  if (forms.script === 'arabic') return { kind: 'arabic', base, prefix, persian: Boolean(options.persian) };
+  if (forms.script === 'ethiopic') return { kind: 'ethiopic', skeletons: ethiopicSkeletons(base), prefix };
+  if (forms.script === 'latin' && options.latinIsTransliteration) return { kind: 'translit', base, skeleton: arabiziSkeleton(base), prefix };
+  return { kind: 'text', base, prefix };
+}
+
+/** Builds the matcher of a prepared word (cheap). */
+function wordMatcher(word: PreparedWord): { match: WordMatcher; keys: IndexKey[] } {
+  switch (word.kind) {
+    case 'arabic': {
+      // The term is written as meant: only the message word loses its proclitics, never the term.
+      const { base, prefix } = word;
+      const stemsOf = word.persian ? (token: TokenForms) => token.persianStems : (token: TokenForms) => token.stems;
+      return {
+        match: (token) => stemsOf(token).some((stem) => (prefix ? stem.startsWith(base) : stem === base)),
+        keys: [{ form: word.persian ? 'pstem' : 'stem', value: base, prefix }],
+      };
+    }
+    case 'ethiopic': {
+      const isPrefix = (b: string) => word.prefix || [...b].length >= 3;
+      return {
+        match: (token) => token.skeletons.some((skeleton) => word.skeletons.some((b) => skeleton === b || (isPrefix(b) && skeleton.startsWith(b)))),
+        keys: word.skeletons.map((b) => ({ form: 'skel' as const, value: b, prefix: isPrefix(b) })),
+      };
+    }
+    case 'translit': {
+      const { base, skeleton, prefix } = word;
+      return {
+        match: (token) =>
+          token.script === 'latin' && (prefix ? token.text.startsWith(base) || token.latinSkeleton.startsWith(skeleton) : token.text === base || token.latinSkeleton === skeleton),
+        keys: [
+          { form: 'text', value: base, prefix },
+          { form: 'latin', value: skeleton, prefix },
+        ],
+      };
+    }
+    case 'text': {
+      const { base, prefix } = word;
+      return { match: (token) => (prefix ? token.text.startsWith(base) : token.text === base), keys: [{ form: 'text', value: base, prefix }] };
+    }
   }
-  if (forms.script === 'ethiopic') {
-    const baseSkeletons = ethiopicSkeletons(base);
-    return (token) =>
-      token.skeletons.some((skeleton) =>
-        baseSkeletons.some((b) => skeleton === b || ((prefix || [...b].length >= 3) && skeleton.startsWith(b))),
-      );
-  }
-  if (forms.script === 'latin' && options.latinIsTransliteration) {
-    const skeleton = arabiziSkeleton(base);
-    return (token) =>
-      token.script === 'latin' && (prefix ? token.text.startsWith(base) || token.latinSkeleton.startsWith(skeleton) : token.text === base || token.latinSkeleton === skeleton);
-  }
-  return (token) => (prefix ? token.text.startsWith(base) : token.text === base);
+}
+
+/** Prepares one term (normalisation, skeletons); throws LexiconSyntaxError for a malformed one. */
+export function prepareTerm(term: string, options: CompileOptions = {}): PreparedTerm {
+  const pieces = term.trim().split(/\s+/);
+  const steps = pieces.map((piece): PreparedWord[] | 'gap' => {
+    if (piece === '...' || piece === '…') return 'gap';
+    if (piece.split('|').some((alt) => alt === '')) throw new LexiconSyntaxError(`empty word in "${term}"`);
+    return piece.split('|').map((alt) => prepareWord(alt, options));
+  });
+  if (steps.length === 0 || steps[0] === 'gap' || steps[steps.length - 1] === 'gap') throw new LexiconSyntaxError(`"${term}" must start and end with a word`);
+  return { term, steps };
+}
+
+/** Builds a pattern from a prepared term. */
+export function compilePrepared(prepared: PreparedTerm): LexiconPattern {
+  const steps: Step[] = prepared.steps.map((step): Step => {
+    if (step === 'gap') return { kind: 'gap' };
+    const alternatives = step.map(wordMatcher);
+    const matchers = alternatives.map((a) => a.match);
+    return { kind: 'word', match: (token) => matchers.some((m) => m(token)), keys: alternatives.flatMap((a) => a.keys) };
+  });
+  return { term: prepared.term, steps };
 }
 
 /** Compiles one term. */
 export function compilePattern(term: string, options: CompileOptions = {}): LexiconPattern {
-  const steps: Step[] = term
-    .trim()
-    .split(/\s+/)
-    .map((piece): Step => {
-      if (piece === '...' || piece === '…') return { kind: 'gap' };
-      const alternatives = piece.split('|').filter(Boolean).map((alt) => compileWord(alt, options));
-      if (alternatives.length === 0) throw new LexiconSyntaxError(`empty word in "${term}"`);
-      return { kind: 'word', match: (token) => alternatives.some((m) => m(token)) };
-    });
-  if (steps.length === 0 || steps[0]?.kind === 'gap' || steps[steps.length - 1]?.kind === 'gap') {
-    throw new LexiconSyntaxError(`"${term}" must start and end with a word`);
-  }
-  return { term, steps };
+  return compilePrepared(prepareTerm(term, options));
 }
 
 function matchFrom(steps: Step[], stepIndex: number, tokens: TokenForms[], position: number): number | undefined {
@@ -104,6 +162,12 @@ function matchFrom(steps: Step[], stepIndex: number, tokens: TokenForms[], posit
   const token = tokens[position];
   if (!token || !step.match(token)) return undefined;
   return matchFrom(steps, stepIndex + 1, tokens, position + 1);
+}
+
+/** Index keys of the pattern's first word: a message can only match if one of its tokens has such a key. */
+export function firstWordKeys(pattern: LexiconPattern): IndexKey[] {
+  const first = pattern.steps[0];
+  return first?.kind === 'word' ? first.keys : [];
 }
 
 /** Every place the pattern matches in the tokens. */

@@ -51,7 +51,8 @@ export class Screener {
     const words = tokenize(text);
     const rules = this.parts.detector.detect(words.map(tokenForms));
     const intent = this.parts.classifier.classify(text);
-    const classifierDanger = intent.top === 'danger_now' && intent.confidence >= CLASSIFIER_DANGER_CONFIDENCE;
+    // The classifier's own danger signal does not override "I am not in danger" (the rules' acute categories do).
+    const classifierDanger = intent.top === 'danger_now' && intent.confidence >= CLASSIFIER_DANGER_CONFIDENCE && !rules.saysSafe;
     const level = rules.level !== 'none' ? rules.level : classifierDanger ? 'check' : 'none';
     const intents = rules.danger && !intent.intents.includes('danger_now') ? (['danger_now', ...intent.intents] as Intent[]) : intent.intents;
     return {

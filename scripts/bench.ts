@@ -86,6 +86,80 @@ async function benchDirectLineRoundTrip(): Promise<{ p50: number; p99: number; n
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), n: times.length, readyMs };
 }
 
+/** Two instances on one Redis: enqueue → console, and relay latencies both ways. */
+async function benchHandoff(): Promise<{ visible: number[]; toCounsellor: number[]; toYoung: number[] }> {
+  const { WebSocket } = await import('ws');
+  const { OpeningHours } = await import('../handoff/OpeningHours.js');
+  const { startLantern } = await import('../server/Lantern.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lantern-bench-handoff-'));
+  const redis = await RedisServerProcess.start({ dir, appendOnly: false });
+  const shared = { redisUrl: redis.url, port: 0, host: '127.0.0.1', logLevel: 'silent', secureCookies: false, tokenRateLimitMax: 10_000, keyPrefix: 'bench:' };
+  const a = await startLantern(shared, { openingHours: OpeningHours.always() });
+  const b = await startLantern(shared, { openingHours: OpeningHours.always() });
+  const visible: number[] = [];
+  const toCounsellor: number[] = [];
+  const toYoung: number[] = [];
+  try {
+    await b.app.staffStore.create({ username: 'bench', role: 'counsellor', languages: ['en'], password: 'bench password 1234' });
+    const login = await fetch(`${b.url}/api/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench password 1234' }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const staff = { cookie, 'x-csrf-token': csrfToken };
+    const socket = new WebSocket(`${b.url.replace('http', 'ws')}/api/staff/live`, { headers: { cookie } });
+    const waiters: Array<{ match: (m: string) => boolean; resolve: () => void }> = [];
+    socket.on('message', (data) => {
+      const text = String(data);
+      for (const w of [...waiters]) if (w.match(text)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    const until = (match: (m: string) => boolean) => new Promise<void>((resolve) => waiters.push({ match, resolve }));
+    for (let i = 0; i < 30; i += 1) {
+      const { token, conversationId } = (await (await fetch(`${a.url}/v3/directline/tokens/generate`, { method: 'POST' })).json()) as { token: string; conversationId: string };
+      const auth = { authorization: `Bearer ${token}` };
+      const json = { ...auth, 'content-type': 'application/json' };
+      await fetch(`${a.url}/v3/directline/conversations`, { method: 'POST', headers: auth });
+      const base = `${a.url}/v3/directline/conversations/${conversationId}/activities`;
+      await fetch(base, { method: 'POST', headers: json, body: JSON.stringify({ type: 'event', name: 'lantern.language', value: 'en', from: { id: 'u' } }) });
+      const seen = until((m) => m.includes('"type":"queue"') && m.includes(conversationId));
+      const t0 = performance.now();
+      await fetch(base, { method: 'POST', headers: json, body: JSON.stringify({ type: 'message', text: 'x', value: { command: 'talk_to_human' }, from: { id: 'u' } }) });
+      await seen;
+      visible.push(performance.now() - t0);
+      await fetch(`${b.url}/api/staff/conversations/${conversationId}/claim`, { method: 'POST', headers: staff });
+      socket.send(JSON.stringify({ type: 'subscribe', conversationId, watermark: '0-0' }));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      // Young person (instance A) → counsellor console (instance B).
+      const marker = `bench-${i}-${Date.now()}`;
+      const arrived = until((m) => m.includes(marker));
+      const t1 = performance.now();
+      await fetch(base, { method: 'POST', headers: json, body: JSON.stringify({ type: 'message', text: marker, from: { id: 'u' } }) });
+      await arrived;
+      toCounsellor.push(performance.now() - t1);
+      // Counsellor (instance B) → young person's stream, read on instance A.
+      const reply = `reply-${marker}`;
+      const t2 = performance.now();
+      await fetch(`${b.url}/api/staff/conversations/${conversationId}/messages`, { method: 'POST', headers: { ...staff, 'content-type': 'application/json' }, body: JSON.stringify({ text: reply }) });
+      for (;;) {
+        const set = (await (await fetch(base, { headers: auth })).json()) as { activities: Array<{ text?: string }> };
+        if (set.activities.some((x) => x.text === reply)) break;
+      }
+      toYoung.push(performance.now() - t2);
+      await fetch(`${b.url}/api/staff/conversations/${conversationId}/end`, { method: 'POST', headers: { ...staff, 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'information_given' }) });
+    }
+    socket.close();
+  } finally {
+    await a.stop();
+    await b.stop();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const list of [visible, toCounsellor, toYoung]) list.sort((x, y) => x - y);
+  return { visible, toCounsellor, toYoung };
+}
+
 function chatPageSize(): string {
   const manifest = JSON.parse(readFileSync('web/dist/manifest.json', 'utf8')) as { js: string; css: string };
   const files = [manifest.js, manifest.css];
@@ -96,11 +170,16 @@ function chatPageSize(): string {
 const [importMs, loadMs] = benchScreeningStartup();
 const perMessage = await benchScreeningPerMessage();
 const roundTrip = await benchDirectLineRoundTrip();
+const handoff = await benchHandoff();
+const pq = (list: number[]) => `p50 ${quantile(list, 0.5).toFixed(1)} ms, p99 ${quantile(list, 0.99).toFixed(1)} ms (n=${list.length})`;
 console.log('Lantern benchmarks (this machine)\n');
 console.log(`screening start-up, fresh process: import ${fmt(importMs ?? NaN)} + lexicons and model ${fmt(loadMs ?? NaN)} (median of 5)`);
 console.log(`screening per message: mean ${fmt(perMessage.mean)}, p50 ${fmt(perMessage.p50)}, p99 ${fmt(perMessage.p99)} (${perMessage.n} messages)`);
 console.log(`server start (in-process, Redis running): ${roundTrip.readyMs.toFixed(0)} ms`);
 console.log(`Direct Line message → bot replies stored: p50 ${roundTrip.p50.toFixed(1)} ms, p99 ${roundTrip.p99.toFixed(1)} ms (${roundTrip.n} conversations)`);
+console.log(`handoff enqueue → visible in a console on another instance: ${pq(handoff.visible)}`);
+console.log(`relay young person (instance A) → counsellor console (instance B): ${pq(handoff.toCounsellor)}`);
+console.log(`relay counsellor (instance B) → young person's stream (read on A): ${pq(handoff.toYoung)}`);
 try {
   console.log(`chat page: ${chatPageSize()}`);
 } catch {

@@ -4,8 +4,10 @@
  *   (locales/<language>/web.json) and the help line numbers (config/helplines.json) built in;
  * - web/styles.css minified, with @font-face rules for the self-hosted Arabic-script and Ethiopic
  *   fonts, each limited by unicode-range so a font is only downloaded when its script is shown;
- * - content-hashed file names (served with immutable caching), web/dist/index.html and manifest.json.
- * Fails when the JS + CSS are more than 60 KB gzipped.
+ * - content-hashed file names (served with immutable caching), web/dist/index.html and manifest.json;
+ * - the counsellors' console (web/counsellor/, strings from the "console" section of
+ *   locales/staff/{nl,en}.json) into web/dist/counsellor/ with its own manifest.json, sharing the fonts.
+ * Fails when the chat page's JS + CSS are more than 60 KB gzipped (the console: 80 KB).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +23,20 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Largest allowed gzipped size of JS + CSS together. */
 export const SIZE_LIMIT_BYTES = 60 * 1024;
 
+/** Largest allowed gzipped size of the console's JS + CSS (staff laptops and tablets, not old phones). */
+export const CONSOLE_SIZE_LIMIT_BYTES = 80 * 1024;
+
+/**
+ * Placeholders in locales/<language>/web.json the page fills in itself at run time (place in line,
+ * minutes): the build leaves them as they are.
+ */
+const PAGE_VARIABLES: Record<string, string> = { position: '{{position}}', minutes: '{{minutes}}' };
+
 /** Browsers the bundle must run in (old Android Chrome included). */
 const TARGETS = ['chrome61', 'firefox60', 'safari12'];
+
+/** Browsers of the console (staff laptops and tablets, kept up to date). */
+const CONSOLE_TARGETS = ['chrome100', 'firefox100', 'safari15'];
 
 /** The font files copied to web/dist/fonts. */
 const FONTS = [
@@ -40,6 +54,18 @@ export interface WebManifest {
   css: string;
   fonts: string[];
   /** Every file the server may serve (paths relative to the dist dir), with sizes. */
+  files: Record<string, { bytes: number; gzipBytes: number }>;
+  /** Gzipped size of JS + CSS, without fonts. */
+  gzipBytes: number;
+  /** The counsellors' console (also written to <outDir>/counsellor/manifest.json). */
+  console?: ConsoleManifest;
+}
+
+/** The console's build: paths relative to <outDir>/counsellor/. */
+export interface ConsoleManifest {
+  index: string;
+  js: string;
+  css: string;
   files: Record<string, { bytes: number; gzipBytes: number }>;
   /** Gzipped size of JS + CSS, without fonts. */
   gzipBytes: number;
@@ -74,7 +100,7 @@ export function readWebStrings(variables: Record<string, string>, root = ROOT): 
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(data)) {
       if (typeof value !== 'string' || !value.trim()) throw new Error(`locales/${language}/web.json: "${key}" must be a non-empty string`);
-      out[key] = interpolate(value, variables, `locales/${language}/web.json "${key}"`);
+      out[key] = interpolate(value, { ...PAGE_VARIABLES, ...variables }, `locales/${language}/web.json "${key}"`);
     }
     return out;
   };
@@ -89,6 +115,88 @@ export function readWebStrings(variables: Record<string, string>, root = ROOT): 
     all[language] = strings;
   }
   return all;
+}
+
+/** The staff UI languages. */
+const STAFF_LANGUAGES = ['nl', 'en'] as const;
+
+type StaffTree = { [key: string]: string | StaffTree };
+
+/** What the console is built with from locales/staff/<nl|en>.json: its own texts and the names of languages and priorities. */
+export interface ConsoleStrings {
+  console: Record<string, string>;
+  languages: Record<string, string>;
+  priority: Record<string, string>;
+}
+
+/** Reads the console's strings from locales/staff/{nl,en}.json; both must have the same keys. */
+export function readConsoleStrings(root = ROOT): Record<(typeof STAFF_LANGUAGES)[number], ConsoleStrings> {
+  const out = {} as Record<(typeof STAFF_LANGUAGES)[number], ConsoleStrings>;
+  for (const language of STAFF_LANGUAGES) {
+    const file = `locales/staff/${language}.json`;
+    const data = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as StaffTree;
+    const section = (name: keyof ConsoleStrings): Record<string, string> => {
+      const tree = data[name];
+      if (!tree || typeof tree !== 'object') throw new Error(`${file}: section "${name}" is missing`);
+      for (const [key, value] of Object.entries(tree)) {
+        if (typeof value !== 'string' || !value.trim()) throw new Error(`${file}: "${name}.${key}" must be a non-empty string`);
+      }
+      return tree as Record<string, string>;
+    };
+    out[language] = { console: section('console'), languages: section('languages'), priority: section('priority') };
+  }
+  for (const name of ['console', 'languages', 'priority'] as const) {
+    const nl = Object.keys(out.nl[name]);
+    const en = Object.keys(out.en[name]);
+    const missing = nl.filter((key) => !en.includes(key));
+    const extra = en.filter((key) => !nl.includes(key));
+    if (missing.length || extra.length) throw new Error(`locales/staff/en.json "${name}": missing [${missing.join(', ')}], not in nl.json [${extra.join(', ')}]`);
+  }
+  return out;
+}
+
+/** Builds the counsellors' console; its files (paths relative to <outDir>) go into `files`. */
+async function buildConsole(fontFaces: string[], files: Map<string, Buffer>): Promise<ConsoleManifest> {
+  const dir = path.join(ROOT, 'web', 'counsellor');
+  const css = await transform(`${fontFaces.join('\n')}\n${readFileSync(path.join(dir, 'console.css'), 'utf8')}`, {
+    loader: 'css',
+    minify: true,
+    target: CONSOLE_TARGETS,
+    legalComments: 'none',
+  });
+  const cssFile = `assets/console.${hash(css.code)}.css`;
+  const bundle = await build({
+    entryPoints: [path.join(dir, 'main.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: CONSOLE_TARGETS,
+    platform: 'browser',
+    write: false,
+    legalComments: 'none',
+    charset: 'utf8',
+    tsconfig: path.join(ROOT, 'web', 'tsconfig.json'),
+    define: { __CONSOLE_STRINGS__: JSON.stringify(readConsoleStrings()) },
+    logLevel: 'silent',
+  });
+  const js = bundle.outputFiles[0];
+  if (!js) throw new Error('esbuild produced no output for the console');
+  const jsCode = Buffer.from(js.contents);
+  const jsFile = `assets/console.${hash(jsCode)}.js`;
+  const template = readFileSync(path.join(dir, 'index.html'), 'utf8');
+  const html = interpolate(template, { css: `/counsellor/${cssFile}`, js: `/counsellor/${jsFile}` }, 'web/counsellor/index.html').replace(/\n\s*/g, '');
+  const own = new Map<string, Buffer>([
+    ['index.html', Buffer.from(html)],
+    [cssFile, Buffer.from(css.code)],
+    [jsFile, jsCode],
+  ]);
+  const manifestFiles: ConsoleManifest['files'] = {};
+  for (const [file, data] of own) {
+    manifestFiles[file] = { bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length };
+    files.set(`counsellor/${file}`, data);
+  }
+  const gzipBytes = manifestFiles[jsFile]!.gzipBytes + manifestFiles[cssFile]!.gzipBytes;
+  return { index: 'index.html', js: jsFile, css: cssFile, files: manifestFiles, gzipBytes };
 }
 
 function unicodeRange(pkg: string, subset: string, weight: number): string {
@@ -177,6 +285,10 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
   const gzipBytes = jsGzip + cssGzip;
   const manifest: WebManifest = { index: 'index.html', js: jsFile, css: cssFile, fonts: fontPaths, files: manifestFiles, gzipBytes };
 
+  // The counsellors' console (after the chat page's sizes: its files are not part of the page).
+  const consoleManifest = await buildConsole(fontFaces, files);
+  manifest.console = consoleManifest;
+
   if (options.log !== false) {
     const fontBytes = fontPaths.reduce((sum, file) => sum + manifestFiles[file]!.bytes, 0);
     console.log(
@@ -184,9 +296,17 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
         `index.html ${kb(manifestFiles['index.html']!.gzipBytes)} gzipped; ` +
         `${fontPaths.length} fonts ${kb(fontBytes)}, loaded only when their script is shown`,
     );
+    const c = consoleManifest.files;
+    console.log(
+      `console build: JS ${kb(c[consoleManifest.js]!.gzipBytes)} + CSS ${kb(c[consoleManifest.css]!.gzipBytes)} = ${kb(consoleManifest.gzipBytes)} gzipped ` +
+        `(limit ${kb(CONSOLE_SIZE_LIMIT_BYTES)}); index.html ${kb(c['index.html']!.gzipBytes)} gzipped`,
+    );
   }
   if (gzipBytes > SIZE_LIMIT_BYTES) {
     throw new Error(`web build: JS + CSS are ${kb(gzipBytes)} gzipped, more than the limit of ${kb(SIZE_LIMIT_BYTES)}`);
+  }
+  if (consoleManifest.gzipBytes > CONSOLE_SIZE_LIMIT_BYTES) {
+    throw new Error(`console build: JS + CSS are ${kb(consoleManifest.gzipBytes)} gzipped, more than the limit of ${kb(CONSOLE_SIZE_LIMIT_BYTES)}`);
   }
 
   // Write (only after everything succeeded).
@@ -196,6 +316,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
     writeFileSync(path.join(outDir, file), data);
   }
   writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'counsellor', 'manifest.json'), `${JSON.stringify(consoleManifest, null, 2)}\n`);
   return manifest;
 }
 

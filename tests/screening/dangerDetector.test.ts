@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../language/normalize.js';
 import { DangerDetector } from '../../screening/DangerDetector.js';
+import type { CategoryPattern } from '../../screening/DangerLexicon.js';
+import { LexiconIndex } from '../../screening/LexiconIndex.js';
 import { compilePattern } from '../../screening/LexiconPattern.js';
 import { tokenForms } from '../../screening/TokenForms.js';
 
 const detector = new DangerDetector({
-  danger: [
+  danger: LexiconIndex.of<CategoryPattern>([
     { ...compilePattern('kill* me'), category: 'threat', language: 'en' },
     { ...compilePattern('in danger'), category: 'danger_generic', language: 'en' },
     { ...compilePattern('scared'), category: 'fear', language: 'en' },
     { ...compilePattern('follow* me'), category: 'followed', language: 'en' },
-  ],
-  notDanger: [compilePattern('not in danger'), compilePattern('i am safe')],
-  benign: [compilePattern('game ... killing me')],
+  ]),
+  notDanger: LexiconIndex.of([compilePattern('not in danger'), compilePattern('i am safe')]),
+  benign: LexiconIndex.of([compilePattern('game ... killing me')]),
 });
 const detect = (text: string) => detector.detect(tokenize(text).map(tokenForms));
 
