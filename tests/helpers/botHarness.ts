@@ -10,8 +10,12 @@ import type { Language } from '../../bot/languages.js';
 import { RedisStorage } from '../../bot/RedisStorage.js';
 import { LANGUAGE_EVENT } from '../../bot/ChatCommand.js';
 import { NoCounsellorGateway } from '../../handoff/NoCounsellorGateway.js';
+import { Screener } from '../../screening/Screener.js';
 import type { HandoffGateway } from '../../handoff/HandoffGateway.js';
 import type { RedisKeys } from '../../server/RedisKeys.js';
+
+/** One screener for every harness of a test file (loading it is the slow part). */
+let sharedScreener: Screener | undefined;
 
 /** The error log lines the bot wrote during a test. */
 export const loggedErrors: Array<Record<string, unknown>> = [];
@@ -28,6 +32,7 @@ export class BotHarness {
       handoff,
       retentionHours: 48,
       log: { error: (fields) => loggedErrors.push(fields) },
+      screener: (sharedScreener ??= Screener.load()),
     });
     const conversationId = this.conversationId;
     this.adapter = new TestAdapter(async (context) => this.built.bot.run(context), {

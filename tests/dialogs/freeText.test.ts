@@ -1,0 +1,131 @@
+/**
+ * Free text in the bot: every typed message is screened before the dialog sees it. Danger
+ * interrupts from anywhere in every language; exploitation opens the explanation and offers a
+ * person with raised priority; "talk to a person" starts the handoff; the screening codes (never
+ * the text) go along with the handoff; the bot offers a language switch on clear evidence only.
+ */
+import type { Activity } from 'botbuilder';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Language } from '../../bot/languages.js';
+import { BotHarness, choiceIds, texts } from '../helpers/botHarness.js';
+import { testKeys, testRedis } from '../helpers/redis.js';
+
+const redis = testRedis();
+const keys = testKeys('freetext');
+afterAll(() => redis.quit());
+
+const THREATS: Record<Language, string> = {
+  en: 'they will stab me if I do not bring the money',
+  nl: 'ze gaan me steken als ik het geld niet breng',
+  ar: 'سوف يقتلونني إذا لم أحضر المال',
+  prs: 'اگر پول نبرم مرا با چاقو می‌زنند',
+  ti: 'ገንዘብ እንተዘየምጻእኩ ክቐትሉኒ እዮም',
+};
+
+const handoffEvent = (replies: Partial<Activity>[]) => replies.find((r) => r.type === 'event' && r.name === 'handoff.initiate');
+
+describe('danger in free text', () => {
+  it.each(Object.entries(THREATS) as Array<[Language, string]>)('%s: a typed threat goes to 112 and the danger question from the middle of a topic', async (language, text) => {
+    const bot = new BotHarness(redis, keys);
+    let replies = await bot.start(language);
+    replies = await bot.press('rights', replies);
+    replies = await bot.say(text);
+    const t = bot.built.translator.forLanguage(language);
+    expect(texts(replies)).toEqual([t('danger:detected.urgent'), t('common:emergency.call'), t('danger:question')]);
+    expect(choiceIds(replies)).toEqual(['yes', 'no', 'not_sure']);
+  });
+
+  it('the very first message, in danger, is answered in its own language without a welcome or a language question', async () => {
+    const bot = new BotHarness(redis, keys);
+    const replies = await bot.say(THREATS.ar);
+    const t = bot.built.translator.forLanguage('ar');
+    expect(texts(replies)).toEqual([t('danger:detected.urgent'), t('common:emergency.call'), t('danger:question')]);
+  });
+
+  it('a typed answer with danger words to "Are you in danger right now?" counts as yes', async () => {
+    const bot = new BotHarness(redis, keys);
+    let replies = await bot.start('en');
+    replies = await bot.press('danger', replies);
+    replies = await bot.say('they are outside my door with a knife');
+    const t = bot.built.translator.forLanguage('en');
+    expect(texts(replies).slice(0, 2)).toEqual([t('danger:yes.call112'), t('danger:yes.safePlace')]);
+    expect(handoffEvent(replies)?.value).toMatchObject({ priority: 'danger', reason: 'danger_now' });
+  });
+
+  it('an ambiguous call for help leads to the question, never to silence', async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('en');
+    const replies = await bot.say('please help me');
+    expect(texts(replies)).toContain(bot.built.translator.forLanguage('en')('danger:question'));
+  });
+
+  it('harmless look-alikes stay with the dialog', async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('en');
+    const replies = await bot.say('this game is killing me');
+    expect(texts(replies)).not.toContain(bot.built.translator.forLanguage('en')('danger:question'));
+  });
+});
+
+describe('intents in free text', () => {
+  it('exploitation opens the explanation, offers a person, and raises the priority', async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('nl');
+    let replies = await bot.say('een man betaalt me om pakketjes te brengen in de nacht');
+    const t = bot.built.translator.forLanguage('nl');
+    expect(texts(replies)[0]).toBe(t('exploitation:detected'));
+    expect(texts(replies).at(-1)).toBe(t('exploitation:offerPerson'));
+    expect(choiceIds(replies)[0]).toBe('human');
+    replies = await bot.say(t('choices:yes.title'));
+    expect(handoffEvent(replies)?.value).toMatchObject({ priority: 'raised', screening: { freeText: { messages: 2, intents: expect.arrayContaining(['exploitation']) } } });
+  });
+
+  it('"I want to talk to a real person" starts the handoff', async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('en');
+    const replies = await bot.say('I want to talk to a real person please');
+    expect(handoffEvent(replies)).toBeDefined();
+  });
+
+  it('a rights question answers from the tree', async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('en');
+    const replies = await bot.say('what are my rights as a child here');
+    expect(texts(replies)[0]).toBe(bot.built.translator.forLanguage('en')('rights:intro.everyChild'));
+  });
+
+  it('the handoff carries the screening as codes only, never the text', async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('en');
+    const question = await bot.say(THREATS.en);
+    const replies = await bot.press('yes', question);
+    const value = JSON.stringify(handoffEvent(replies)?.value);
+    expect(value).toContain('"freeText"');
+    expect(value).toContain('"threat"');
+    expect(value).not.toContain('stab');
+    expect(value).not.toContain('money');
+  });
+});
+
+describe('language', () => {
+  it('keeps the chosen language and offers a switch once, on several words in another language', async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('en');
+    let replies = await bot.say('ik wil graag weten wat mijn rechten zijn');
+    const offer = replies.find((r) => r.text === bot.built.translator.forLanguage('nl')('language:offerSwitch'));
+    expect(offer?.suggestedActions?.actions.map((a) => (a.value as { language?: string }).language)).toEqual(['nl', 'en']);
+    // Still English: the bot does not switch silently.
+    expect(texts(replies)).toContain(bot.built.translator.forLanguage('en')('rights:intro.everyChild'));
+    replies = await bot.say('ik wil graag weten wat de hulplijnen zijn');
+    expect(replies.some((r) => r.text === bot.built.translator.forLanguage('nl')('language:offerSwitch'))).toBe(false);
+    replies = await bot.send({ type: 'message', text: 'Nederlands', value: { command: 'language', language: 'nl' } });
+    expect(texts(replies)).toContain(bot.built.translator.forLanguage('nl')('language:changed'));
+  });
+
+  it('one or two words never trigger an offer', async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('en');
+    const replies = await bot.say('hallo');
+    expect(replies.some((r) => String(r.text).includes('Nederlands'))).toBe(false);
+  });
+});
