@@ -66,6 +66,8 @@ export interface ConversationProfileData {
   offeredLanguages?: Language[];
   /** The handoff: waiting in line, or a counsellor has taken over (then the bot stays silent). */
   handoff?: { status: 'waiting' | 'accepted' };
+  /** The last node of the tree entered (for the anonymous funnel: which node led to which). */
+  lastNode?: string;
 }
 
 function emptyProfile(): ConversationProfileData {

@@ -7,6 +7,7 @@ import { ActivityHandler, type ConversationState, type StatePropertyAccessor, ty
 import type { DialogState } from 'botbuilder-dialogs';
 import type { MainDialog } from '../dialogs/MainDialog.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
+import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import { LANGUAGE_EVENT } from './ChatCommand.js';
 import type { ConversationProfile } from './ConversationProfile.js';
 import { findPersonalDetails } from './personalDetails.js';
@@ -19,6 +20,7 @@ export interface LanternBotOptions {
   translator: Translator;
   mainDialog: MainDialog;
   handoff: HandoffGateway;
+  metrics: MetricsRecorder;
 }
 
 /** Routes activities to the dialog tree. */
@@ -44,7 +46,9 @@ export class LanternBot extends ActivityHandler {
     });
 
     this.onEndOfConversation(async (context, next) => {
-      await options.handoff.left(context.activity.conversation.id);
+      const language = (await options.profile.language(context)) ?? 'en';
+      await options.metrics.record({ name: 'quick_exit', lang: language });
+      if (await options.handoff.left(context.activity.conversation.id)) await options.metrics.record({ name: 'handoff_left', lang: language });
       await options.conversationState.delete(context);
       await next();
     });

@@ -3,6 +3,7 @@
  */
 import { ConversationState, type Storage } from 'botbuilder';
 import { MainDialog } from '../dialogs/MainDialog.js';
+import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import { Screener } from '../screening/Screener.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import { CommandRecognizer } from './CommandRecognizer.js';
@@ -21,6 +22,8 @@ export interface LanternBotParts {
   translator?: Translator;
   /** Free-text screening (default: lexicons from locales/ and the shipped model). */
   screener?: Screener;
+  /** Anonymous counters. */
+  metrics: MetricsRecorder;
 }
 
 /** The bot with its state, dialogs and error handler. */
@@ -38,9 +41,9 @@ export function createLanternBot(parts: LanternBotParts): BuiltBot {
   const translator = parts.translator ?? new Translator({ variables: { retentionHours: parts.retentionHours } });
   const conversationState = new ConversationState(parts.storage);
   const profile = new ConversationProfile(conversationState);
-  const services = { translator, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load() };
+  const services = { translator, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics };
   const mainDialog = new MainDialog(services, new CommandRecognizer(translator));
-  const bot = new LanternBot({ conversationState, profile, translator, mainDialog, handoff: parts.handoff });
+  const bot = new LanternBot({ conversationState, profile, translator, mainDialog, handoff: parts.handoff, metrics: parts.metrics });
   const onTurnError = createTurnErrorHandler({ conversationState, profile, translator, log: parts.log });
   return { bot, translator, conversationState, profile, onTurnError, mainDialog };
 }

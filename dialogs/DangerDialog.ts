@@ -55,6 +55,7 @@ export class DangerDialog extends TopicDialog {
     const answer = this.chosen(step);
     const code: Answer = answer === 'yes' ? 'yes' : answer === 'no' ? 'no' : 'unsure';
     await this.services.profile.recordDangerNow(step.context, code);
+    await this.services.metrics.record({ name: 'danger_now', lang: (await this.services.profile.language(step.context)) ?? 'en', answer: code });
     if (code === 'yes') {
       await this.say(step.context, ['danger:yes.call112', 'danger:yes.safePlace', 'danger:yes.phone', 'danger:yes.person']);
       return step.endDialog({ goto: 'human', reason: 'danger_now' });

@@ -7,6 +7,7 @@ import type { ConversationProfile } from '../bot/ConversationProfile.js';
 import type { Language } from '../bot/languages.js';
 import type { Translate, Translator } from '../bot/Translator.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
+import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import type { Screener } from '../screening/Screener.js';
 
 /** Services shared by all dialogs. */
@@ -15,6 +16,15 @@ export interface DialogServices {
   profile: ConversationProfile;
   handoff: HandoffGateway;
   screener: Screener;
+  metrics: MetricsRecorder;
+}
+
+/** Records that the young person entered a node of the tree (an anonymous count, with the node it came from). */
+export async function enterNode(services: DialogServices, context: TurnContext, node: string): Promise<void> {
+  const profile = await services.profile.get(context);
+  const from = profile.lastNode ?? 'start';
+  profile.lastNode = node;
+  await services.metrics.record({ name: 'node', lang: profile.language ?? 'en', node, from });
 }
 
 /** The conversation's language, falling back to English before one is chosen. */

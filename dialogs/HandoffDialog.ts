@@ -7,7 +7,8 @@
 import { EventFactory } from 'botbuilder';
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { HandoffContext } from '../handoff/HandoffGateway.js';
-import { languageOf, type DialogServices } from './DialogServices.js';
+import { LANGUAGE_INFO, type Language } from '../bot/languages.js';
+import { enterNode, languageOf, type DialogServices } from './DialogServices.js';
 import { TopicDialog } from './TopicDialog.js';
 
 const WATERFALL = 'handoffWaterfall';
@@ -28,27 +29,64 @@ export class HandoffDialog extends TopicDialog {
 
   private async requestStep(step: WaterfallStepContext<HandoffDialogOptions>): Promise<DialogTurnResult> {
     const profile = await this.services.profile.get(step.context);
+    const activity = step.context.activity;
     const handoffContext: HandoffContext = {
-      conversationId: step.context.activity.conversation.id,
+      conversationId: activity.conversation.id,
       language: await languageOf(this.services, step.context),
       priority: profile.priority,
       topics: [...profile.topics],
       screening: JSON.parse(JSON.stringify(profile.screening)) as HandoffContext['screening'],
       reason: step.options?.reason ?? 'talk_to_human',
     };
+    await enterNode(this.services, step.context, 'handoff');
+    await this.services.metrics.record({ name: 'handoff_requested', lang: handoffContext.language, priority: handoffContext.priority });
     await step.context.sendActivity(EventFactory.createHandoffInitiation(step.context, handoffContext));
-    const outcome = await this.services.handoff.request(handoffContext);
+    const outcome = await this.services.handoff.request(handoffContext, { userId: activity.from.id, serviceUrl: activity.serviceUrl });
     if (outcome.status === 'queued') {
-      await this.say(step.context, ['handoff:queued'], { position: outcome.position });
-      return step.endDialog({ goto: 'stay' });
+      profile.handoff = { status: 'waiting' };
+      await step.context.sendActivity({
+        type: 'event',
+        name: 'handoff.status',
+        value: { state: 'waiting', position: outcome.position, estimatedWaitMinutes: outcome.estimatedWaitMinutes },
+      });
+      const keys = ['handoff:queued', outcome.estimatedWaitMinutes === null ? 'handoff:noEstimate' : 'handoff:estimate'];
+      if (outcome.counsellorsOnDuty === 0) keys.push('handoff:nobodyOnline');
+      keys.push('handoff:whileWaiting');
+      await this.say(step.context, keys, { position: outcome.position, minutes: outcome.estimatedWaitMinutes });
+      return this.ask(step, 'handoff:whatNext', ['menu', 'cancel_waiting']);
     }
     // Tell the channel the handoff did not happen, so the page stops showing "waiting for a person".
-    await step.context.sendActivity(EventFactory.createHandoffStatus(step.context.activity.conversation, 'failed', outcome.reason));
-    await this.say(step.context, ['handoff:notAvailable', 'handoff:helplines', 'help:language', 'handoff:danger112']);
+    await step.context.sendActivity(EventFactory.createHandoffStatus(activity.conversation, 'failed', outcome.reason));
+    if (outcome.reason === 'closed') {
+      await this.services.metrics.record({ name: 'out_of_hours', lang: handoffContext.language });
+      await this.say(step.context, ['handoff:closed', 'handoff:closedHelp', 'help:language'], { when: this.formatWhen(handoffContext.language, outcome.reopensAt) });
+    } else {
+      await this.say(step.context, ['handoff:notAvailable', 'handoff:helplines', 'help:language', 'handoff:danger112']);
+    }
     return this.ask(step, 'handoff:whatNext', ['help', 'menu']);
   }
 
   private async afterStep(step: WaterfallStepContext<HandoffDialogOptions>): Promise<DialogTurnResult> {
-    return this.goto(step, this.chosen(step) === 'help' ? 'help' : 'menu');
+    const choice = this.chosen(step);
+    if (choice === 'cancel_waiting') {
+      if (await this.services.handoff.cancel(step.context.activity.conversation.id)) {
+        await this.services.metrics.record({ name: 'handoff_cancelled', lang: await languageOf(this.services, step.context) });
+      }
+      (await this.services.profile.get(step.context)).handoff = undefined;
+      await step.context.sendActivity(EventFactory.createHandoffStatus(step.context.activity.conversation, 'failed', 'cancelled'));
+      await this.say(step.context, ['handoff:cancelled']);
+    }
+    return this.goto(step, choice === 'help' ? 'help' : 'menu');
+  }
+
+  /** "Monday 09:00" in the young person's language, in the counsellors' time zone. */
+  private formatWhen(language: Language, iso: string | undefined): string {
+    if (!iso) return '—';
+    return new Intl.DateTimeFormat(LANGUAGE_INFO[language].intlLocale, {
+      weekday: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Europe/Amsterdam',
+    }).format(new Date(iso));
   }
 }

@@ -36,6 +36,8 @@ export class LanguageDialog extends TopicDialog {
 
   /** Sets the conversation's language, tells the page, and confirms in the new language. */
   static async applyLanguage(services: DialogServices, step: { context: WaterfallStepContext['context'] }, language: Language): Promise<void> {
+    const previous = await services.profile.language(step.context);
+    if (previous && previous !== language) await services.metrics.record({ name: 'language_switch', lang: language, from: previous });
     await services.profile.setLanguage(step.context, language);
     await step.context.sendActivity({ type: 'event', name: LANGUAGE_EVENT, value: language });
     await step.context.sendActivity(services.translator.forLanguage(language)('language:changed'));

@@ -16,7 +16,7 @@ import {
 import { LANGUAGE_EVENT, type ChatCommand } from '../bot/ChatCommand.js';
 import type { CommandRecognizer } from '../bot/CommandRecognizer.js';
 import { isLanguage, languageFromLocale, type Language } from '../bot/languages.js';
-import { ActionTypes } from 'botbuilder';
+import { ActionTypes, EventFactory } from 'botbuilder';
 import type { ScreeningResult } from '../screening/Screener.js';
 import { activeDialogIds } from './activeDialogIds.js';
 import { DangerDialog, SCREENING_TURN_KEY } from './DangerDialog.js';
@@ -95,6 +95,8 @@ export class MainDialog extends InterruptibleDialog {
     if (!(await this.services.profile.language(context)) && result.lang !== 'und' && (result.words >= 2 || result.danger)) {
       await this.services.profile.setLanguage(context, result.lang);
     }
+    const lang = (await this.services.profile.language(context)) ?? 'en';
+    await this.services.metrics.record({ name: 'screening', lang, result: result.level, categories: result.categories });
     return result;
   }
 
@@ -134,6 +136,7 @@ export class MainDialog extends InterruptibleDialog {
     const profile = await this.services.profile.get(step.context);
     if (!profile.greeted) {
       profile.greeted = true;
+      await this.services.metrics.record({ name: 'conversation_started', lang: profile.language ?? 'en' });
       // Someone who writes about danger first gets the danger question first, not a welcome.
       if (step.options?.menu?.goto === 'danger') return step.next();
       await this.say(step.context, ['welcome:hello', 'welcome:what', 'welcome:anonymous', 'welcome:emergency']);
@@ -168,6 +171,16 @@ export class MainDialog extends InterruptibleDialog {
       }
       case 'talk_to_human':
         return this.restart(innerDc, { menu: { goto: 'human', reason: 'talk_to_human' } });
+      case 'cancel_handoff': {
+        if (await this.services.handoff.cancel(innerDc.context.activity.conversation.id)) {
+          await this.services.metrics.record({ name: 'handoff_cancelled', lang: (await this.services.profile.language(innerDc.context)) ?? 'en' });
+        }
+        (await this.services.profile.get(innerDc.context)).handoff = undefined;
+        await innerDc.context.sendActivity(EventFactory.createHandoffStatus(innerDc.context.activity.conversation, 'failed', 'cancelled'));
+        return this.sayAndReprompt(innerDc, ['handoff:cancelled']);
+      }
+      case 'keep_waiting':
+        return this.sayAndReprompt(innerDc, ['handoff:keepWaiting']);
     }
   }
 

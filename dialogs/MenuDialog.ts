@@ -7,7 +7,7 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { HandoffContext } from '../handoff/HandoffGateway.js';
 import { DangerDialog } from './DangerDialog.js';
-import type { DialogServices } from './DialogServices.js';
+import { enterNode, type DialogServices } from './DialogServices.js';
 import { ExploitationDialog } from './ExploitationDialog.js';
 import { HandoffDialog } from './HandoffDialog.js';
 import { HelpDialog } from './HelpDialog.js';
@@ -61,6 +61,7 @@ export class MenuDialog extends TopicDialog {
 
   private async promptStep(step: WaterfallStepContext<MenuOptions>): Promise<DialogTurnResult> {
     if (step.options?.goto) return step.next({ value: step.options.goto });
+    await enterNode(this.services, step.context, 'menu');
     return this.ask(step, step.options?.again ? 'menu:promptAgain' : 'menu:prompt', MENU_CHOICES);
   }
 

@@ -5,7 +5,7 @@
 import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TopicCode } from '../bot/ConversationProfile.js';
-import { languageOf, textsFor, type DialogServices } from './DialogServices.js';
+import { enterNode, languageOf, textsFor, type DialogServices } from './DialogServices.js';
 import { LanternChoicePrompt } from './LanternChoicePrompt.js';
 import { localizedChoices } from './localizedChoices.js';
 
@@ -64,8 +64,9 @@ export abstract class TopicDialog extends ComponentDialog {
   }
 
   /** Records a visited topic (a code, for the handoff summary and metrics). */
-  protected visit(context: TurnContext, topic: TopicCode): Promise<void> {
-    return this.services.profile.visit(context, topic);
+  protected async visit(context: TurnContext, topic: TopicCode): Promise<void> {
+    await this.services.profile.visit(context, topic);
+    await enterNode(this.services, context, topic);
   }
 
   /** The chosen button's id from a prompt result. */

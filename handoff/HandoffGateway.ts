@@ -34,6 +34,6 @@ export interface HandoffGateway {
   request(context: HandoffContext, reference: YoungPersonReference): Promise<HandoffOutcome>;
   /** The young person no longer wants to wait. True when they were waiting. */
   cancel(conversationId: string): Promise<boolean>;
-  /** The young person left (quick exit): stop waiting, or tell the counsellor. */
-  left(conversationId: string): Promise<void>;
+  /** The young person left (quick exit): stop waiting. True when they were waiting. */
+  left(conversationId: string): Promise<boolean>;
 }

@@ -17,6 +17,8 @@ import { HandoffSessions, SessionNotFoundError, type HandoffSession } from './Ha
 import { NotWaitingError, type HandoffQueue, type WaitingEntry } from './HandoffQueue.js';
 import { isOutcome, type Outcome } from './outcomes.js';
 import type { WaitEstimator } from './WaitEstimator.js';
+import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
+import { waitBucket } from '../metrics/MetricEvent.js';
 
 /** The staff member acting. */
 export interface ActingCounsellor {
@@ -69,6 +71,8 @@ export interface HandoffServiceOptions {
   maxMessageLength?: number;
   /** Called after every change, for the consoles' live view. */
   onEvent?: (event: HandoffEvent) => void;
+  /** Anonymous counters (claims with wait buckets, outcomes, timeouts). */
+  metrics?: MetricsRecorder;
   now?: () => number;
 }
 
@@ -109,6 +113,7 @@ export class HandoffService {
     };
     await this.options.sessions.open(session);
     await this.options.estimator.record(claimedAt - job.requestedAt);
+    await this.options.metrics?.record({ name: 'handoff_claimed', lang: job.language, wait: waitBucket(claimedAt - job.requestedAt) });
     await this.options.redis.del(this.options.keys.handoffWaitState(conversationId));
     await this.options.notifier.accepted({ conversationId, ...job.reference });
     this.options.onEvent?.({ type: 'claimed', conversationId, counsellor: counsellor.username });
@@ -208,6 +213,7 @@ export class HandoffService {
       await this.options.redis.multi().rpush(key, note.trim()).expire(key, this.options.notesTtlSeconds).exec();
     }
     await this.options.sessions.close(conversationId, counsellor.username);
+    await this.options.metrics?.record({ name: 'outcome', lang: session.job.language, code: outcome });
     if ((await this.options.store.status(conversationId)) === 'active') {
       await this.options.notifier.completed({ conversationId, ...session.job.reference });
     }
@@ -238,6 +244,7 @@ export class HandoffService {
         const waitedFrom = Math.max(entry.data.requestedAt, offeredAt);
         if (now - waitedFrom >= this.options.waitTimeoutMs) {
           await this.options.notifier.timedOut(ref);
+          await this.options.metrics?.record({ name: 'handoff_timed_out', lang: entry.data.language });
           await this.options.redis.multi().hset(key, 'offeredAt', String(now)).expire(key, this.options.notesTtlSeconds).exec();
         }
       } catch (error) {

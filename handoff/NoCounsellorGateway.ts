@@ -16,6 +16,8 @@ export class NoCounsellorGateway implements HandoffGateway {
     return false;
   }
 
-  /** Nothing to tell anyone. */
-  async left(): Promise<void> {}
+  /** Nobody was waiting. */
+  async left(): Promise<boolean> {
+    return false;
+  }
 }

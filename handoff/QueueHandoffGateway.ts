@@ -44,7 +44,7 @@ export class QueueHandoffGateway implements HandoffGateway {
   }
 
   /** A young person who leaves stops waiting; an open session stays until the counsellor ends it. */
-  async left(conversationId: string): Promise<void> {
-    await this.options.queue.cancel(conversationId);
+  async left(conversationId: string): Promise<boolean> {
+    return this.options.queue.cancel(conversationId);
   }
 }

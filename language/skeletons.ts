@@ -18,8 +18,8 @@ const MERGED_SERIES = new Map<number, string>([
   [0x12a8, 'k'], // ከ
   [0x1230, 's'], // ሰ
   [0x1220, 's'], // ሠ
-  [0x1338, 'ts'], // ጸ
-  [0x1340, 'ts'], // ፀ
+  [0x1338, 'c'], // ጸ (one symbol per consonant: "ts" would count as two)
+  [0x1340, 'c'], // ፀ
   [0x12a0, "'"], // አ
   [0x12d0, "'"], // ዐ
   [0x1240, 'q'], // ቀ

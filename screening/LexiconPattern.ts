@@ -11,8 +11,8 @@
  * words of the ar/prs lexicons (Arabizi, Finglish) by their vowel-less skeleton.
  */
 import { normalizeForMatching } from '../language/normalize.js';
-import { arabiziSkeleton } from '../language/skeletons.js';
-import { ethiopicSkeletons, tokenForms, type TokenForms } from './TokenForms.js';
+import { arabiziSkeleton, ethiopicSkeleton } from '../language/skeletons.js';
+import { tokenForms, type TokenForms } from './TokenForms.js';
 
 /** Longest gap `...` stands for. */
 const MAX_GAP = 3;
@@ -79,7 +79,8 @@ function prepareWord(alternative: string, options: CompileOptions): PreparedWord
   if (!base || /\s/.test(base)) throw new LexiconSyntaxError(`"${alternative}" is not a single word`);
   const forms = tokenForms(base);
   if (forms.script === 'arabic') return { kind: 'arabic', base, prefix, persian: Boolean(options.persian) };
-  if (forms.script === 'ethiopic') return { kind: 'ethiopic', skeletons: ethiopicSkeletons(base), prefix };
+  // The term is written as meant: its own first syllable is never taken for a prefix.
+  if (forms.script === 'ethiopic') return { kind: 'ethiopic', skeletons: [ethiopicSkeleton(base)], prefix };
   if (forms.script === 'latin' && options.latinIsTransliteration) return { kind: 'translit', base, skeleton: arabiziSkeleton(base), prefix };
   return { kind: 'text', base, prefix };
 }

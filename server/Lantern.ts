@@ -35,7 +35,9 @@ import { SetupLink, type IssuedSetupLink } from '../staff/SetupLink.js';
 import { staffAuthPlugin } from '../staff/staffAuthPlugin.js';
 import { isLanguage } from '../bot/languages.js';
 import { MaintenanceJobs } from './MaintenanceJobs.js';
+import { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import { chatPagePlugin } from './chatPagePlugin.js';
+import { counsellorConsolePlugin } from './counsellorConsolePlugin.js';
 import { configFromEnv, type LanternConfig } from './config.js';
 import { RedisKeys } from './RedisKeys.js';
 import { RedisServerProcess } from './RedisServerProcess.js';
@@ -108,7 +110,9 @@ export async function startLantern(
   const handoffQueue = new HandoffQueue({ redis, keys });
   const presence = new CounsellorPresence({ redis, keys, now: runtime.now });
   const estimator = new WaitEstimator({ redis, keys });
+  const metrics = new MetricsRecorder({ redis, keys, onError: (code) => app.log.warn({ event: 'metrics_error', code }, 'metrics') });
   const built = createLanternBot({
+    metrics,
     storage: new RedisStorage({ redis, keys, ttlSeconds: config.conversationTtlSeconds }),
     handoff: new QueueHandoffGateway({ queue: handoffQueue, presence, estimator, openingHours, now: runtime.now }),
     retentionHours: Math.round(config.conversationTtlSeconds / 3600),
@@ -146,6 +150,7 @@ export async function startLantern(
     waitTimeoutMs: config.handoffWaitTimeoutSeconds * 1000,
     notesTtlSeconds: config.conversationTtlSeconds,
     onEvent: () => consoleChanges.emit('change'),
+    metrics,
     now: runtime.now,
   });
   const maintenance = new MaintenanceJobs({
@@ -174,6 +179,7 @@ export async function startLantern(
     },
   });
   await app.register(chatPagePlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist'), quickExitUrl: config.quickExitUrl });
+  await app.register(counsellorConsolePlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist') });
   app.get('/healthz', async () => ({ ok: (await redis.ping()) === 'PONG' }));
 
   await maintenance.start();

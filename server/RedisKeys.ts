@@ -112,4 +112,24 @@ export class RedisKeys {
   staffSetupToken(): string {
     return `${this.prefix}staff:setup-token`;
   }
+
+  /** Metric counters of one Amsterdam hour ("YYYY-MM-DDTHH"), a hash of event fields → counts. */
+  metricsHour(hour: string): string {
+    return `${this.prefix}metrics:h:${hour}`;
+  }
+
+  /** Metric counters of one Amsterdam day ("YYYY-MM-DD"). */
+  metricsDay(day: string): string {
+    return `${this.prefix}metrics:d:${day}`;
+  }
+
+  /** Pattern of every hourly metrics key (for the rollup). */
+  metricsHourPattern(): string {
+    return `${this.prefix}metrics:h:*`;
+  }
+
+  /** Marks a deleted conversation so an old token cannot start it again (until the retention ends). */
+  conversationTombstone(conversationId: string): string {
+    return `${this.prefix}dl:conv:${conversationId}:deleted`;
+  }
 }

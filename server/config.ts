@@ -41,6 +41,10 @@ export interface LanternConfig {
   handoffTickMs: number;
   /** Staff cookies only over HTTPS (browsers also accept them on http://localhost). */
   secureCookies: boolean;
+  /** How long the anonymous daily counters are kept (days). */
+  metricsRetentionDays: number;
+  /** How often the retention job and the metrics rollup run (ms). */
+  retentionEveryMs: number;
 }
 
 /** The defaults, documented in README.md ("Configuration"). */
@@ -63,6 +67,9 @@ export const defaultConfig: LanternConfig = {
   handoffWaitTimeoutSeconds: 600,
   handoffTickMs: 10_000,
   secureCookies: true,
+  // Counts only, no conversation can be found in them: kept long enough to compare year on year.
+  metricsRetentionDays: 400,
+  retentionEveryMs: 10 * 60_000,
 };
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -91,6 +98,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     openingHoursFile: env.OPENING_HOURS_FILE || undefined,
     handoffWaitTimeoutSeconds: intFrom(env.HANDOFF_WAIT_TIMEOUT_SECONDS, defaultConfig.handoffWaitTimeoutSeconds, 'HANDOFF_WAIT_TIMEOUT_SECONDS'),
     handoffTickMs: intFrom(env.HANDOFF_TICK_MS, defaultConfig.handoffTickMs, 'HANDOFF_TICK_MS'),
+    metricsRetentionDays: intFrom(env.METRICS_RETENTION_DAYS, defaultConfig.metricsRetentionDays, 'METRICS_RETENTION_DAYS'),
+    retentionEveryMs: intFrom(env.RETENTION_EVERY_MS, defaultConfig.retentionEveryMs, 'RETENTION_EVERY_MS'),
     secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES !== 'false' : defaultConfig.secureCookies,
     trustProxy: !env.TRUST_PROXY || env.TRUST_PROXY === 'false' ? defaultConfig.trustProxy : env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY,
   };

@@ -471,6 +471,9 @@ describe('counsellor console', () => {
       await young.page.locator('.msg.user .text', { hasText: web.en.stopWaiting! }).waitFor({ timeout: 10_000 });
       await expect.poll(() => young.page.locator('#handoff').isHidden(), { timeout: 10_000 }).toBe(true);
       await expect.poll(async () => (await lantern.handoff.queueItems()).some((item) => item.conversationId === conversationId), { timeout: 10_000 }).toBe(false);
+      // Still cleared after the server's next wait tick (a place in line sent after "failed" is stale).
+      await young.page.waitForTimeout(1_500);
+      expect(await young.page.locator('#handoff').isHidden()).toBe(true);
       const sent = (await lantern.store.read(conversationId)).activities.filter((a) => a.from?.role === 'user' && a.type === 'message');
       expect(sent.some((a) => (a.value as { command?: string } | undefined)?.command === 'cancel_handoff')).toBe(true);
       expect(external(young.requests)).toEqual([]);

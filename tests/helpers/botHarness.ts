@@ -11,6 +11,7 @@ import { RedisStorage } from '../../bot/RedisStorage.js';
 import { LANGUAGE_EVENT } from '../../bot/ChatCommand.js';
 import { NoCounsellorGateway } from '../../handoff/NoCounsellorGateway.js';
 import { Screener } from '../../screening/Screener.js';
+import { MetricsRecorder } from '../../metrics/MetricsRecorder.js';
 import type { HandoffGateway } from '../../handoff/HandoffGateway.js';
 import type { RedisKeys } from '../../server/RedisKeys.js';
 
@@ -33,6 +34,7 @@ export class BotHarness {
       retentionHours: 48,
       log: { error: (fields) => loggedErrors.push(fields) },
       screener: (sharedScreener ??= Screener.load()),
+      metrics: new MetricsRecorder({ redis, keys }),
     });
     const conversationId = this.conversationId;
     this.adapter = new TestAdapter(async (context) => this.built.bot.run(context), {

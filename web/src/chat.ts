@@ -20,8 +20,10 @@ export interface ChatView {
   actions: HTMLElement;
   /** Connection status line. */
   conn: HTMLElement;
-  /** Handoff status line. */
+  /** Handoff status: its text line and the "stop waiting" button. */
   handoff: HTMLElement;
+  handoffText: HTMLElement;
+  stopWaiting: HTMLButtonElement;
   composer: HTMLElement;
 }
 
@@ -47,11 +49,28 @@ function randomId(): string {
   return Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('');
 }
 
-const HANDOFF_TEXT: Record<string, StringKey> = {
-  accepted: 'handoffAccepted',
-  completed: 'handoffEnded',
-  failed: 'handoffFailed',
-};
+/** Where the young person is in the handoff to a person, as the status line shows it. */
+interface HandoffState {
+  state: 'waiting' | 'accepted';
+  position?: number;
+  minutes?: number;
+}
+
+/** A number from an event value (place in line, minutes), if it is a sensible one. */
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+}
+
+/** A string with `{{name}}` filled in. */
+function fill(text: string, values: Record<string, number>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+/** Whether a counsellor (a person, not the bot) wrote this message. */
+function fromCounsellor(activity: Activity): boolean {
+  const data = activity.channelData;
+  return !!(data && data.lantern && data.lantern.sender === 'counsellor');
+}
 
 /** One conversation shown on the page. */
 export class Chat {
@@ -69,8 +88,8 @@ export class Chat {
   private anchor: HTMLElement | undefined;
   /** Where the chat last scrolled to by itself. */
   private autoTop = -1;
-  /** Handoff state shown in the status line: waiting, accepted, failed, completed. */
-  private handoff: string | undefined;
+  /** Handoff state shown in the status line. */
+  private handoff: HandoffState | undefined;
   /** The first batch after a reload replays the conversation. */
   private replaying: boolean;
 
@@ -101,6 +120,12 @@ export class Chat {
       },
       resume,
     );
+    view.stopWaiting.onclick = () => {
+      // Once: the bot answers with handoff.status "failed", which clears the line.
+      view.stopWaiting.hidden = true;
+      this.command('cancel_handoff', t('stopWaiting'));
+    };
+    this.showHandoff();
   }
 
   /** The conversation id, once there is one. */
@@ -138,7 +163,6 @@ export class Chat {
   send(activity: OutgoingActivity, display?: string): void {
     if (this.ended) return;
     const item: Item = { cid: randomId(), activity, display, state: 'queued' };
-    if (this.handoff === 'failed' || this.handoff === 'completed') this.clearHandoff();
     this.anchor = undefined;
     this.enqueue(item);
     // The answer is read below what the young person said or tapped.
@@ -283,14 +307,12 @@ export class Chat {
         case 'message':
           this.hideTyping();
           if (activity.text) {
-            const node = bubble('bot', activity.text);
+            const node = bubble(fromCounsellor(activity) ? 'person' : 'bot', activity.text);
             this.addBeforePending(node);
             if (!this.anchor) this.anchor = node;
           }
           actions = activity.suggestedActions && activity.suggestedActions.actions;
           actionsChanged = true;
-          // The bot asks again (e.g. nobody could come): nobody is being waited for any more.
-          if (this.handoff === 'waiting' && actions && actions.length) this.clearHandoff();
           break;
         case 'typing':
           // In a replayed batch only the last one still means something.
@@ -316,17 +338,46 @@ export class Chat {
   private event(activity: Activity): void {
     const value = activity.value;
     if (activity.name === LANGUAGE_EVENT) {
-      if (isLanguage(value) && value !== currentLanguage()) this.hooks.language(value);
-    } else if (activity.name === 'handoff.initiate' || activity.name === 'handoff.status') {
-      const state = typeof value === 'string' ? value : value && typeof value === 'object' ? (value as { state?: unknown }).state : undefined;
-      this.handoff = (activity.name === 'handoff.status' && typeof state === 'string' && HANDOFF_TEXT[state] && state) || 'waiting';
-      this.setLine(this.view.handoff, HANDOFF_TEXT[this.handoff] || 'handoffWaiting');
+      if (isLanguage(value) && value !== currentLanguage()) {
+        this.hooks.language(value);
+        this.showHandoff();
+      }
+    } else if (activity.name === 'handoff.initiate') {
+      // Asked for a person; the place in line follows in handoff.status.
+      if (!this.handoff || this.handoff.state !== 'waiting') this.handoff = { state: 'waiting' };
+      this.showHandoff();
+    } else if (activity.name === 'handoff.status') {
+      const data = value && typeof value === 'object' ? (value as { state?: unknown; position?: unknown; estimatedWaitMinutes?: unknown }) : {};
+      const state = typeof value === 'string' ? value : data.state;
+      // A place in line only counts while a request is open: one that arrives after "failed" or
+      // "completed" is stale (sent by the server's wait tick while the young person stopped waiting).
+      if (state === 'waiting' && this.handoff) this.handoff = { state, position: count(data.position), minutes: count(data.estimatedWaitMinutes) };
+      else if (state === 'accepted') this.handoff = { state };
+      // completed, failed (also "stopped waiting"): the bot says what happened; the line is cleared.
+      else if (state === 'completed' || state === 'failed') this.handoff = undefined;
+      this.showHandoff();
     }
   }
 
-  private clearHandoff(): void {
-    this.handoff = undefined;
-    this.setLine(this.view.handoff, undefined);
+  /** The handoff status line in the current language: place in line and estimate, or "talking with a person". */
+  private showHandoff(): void {
+    const handoff = this.handoff;
+    const line = this.view.handoff;
+    line.hidden = !handoff || this.ended;
+    this.view.stopWaiting.hidden = !handoff || handoff.state !== 'waiting';
+    if (!handoff) {
+      this.view.handoffText.textContent = '';
+      return;
+    }
+    let text: string;
+    if (handoff.state === 'accepted') text = t('handoffAccepted');
+    else if (handoff.position === undefined) text = t('handoffWaiting');
+    else {
+      text = fill(t('handoffPlace'), { position: handoff.position });
+      // "About 0 min." reads oddly: a wait that is nearly over is "about 1 min".
+      if (handoff.minutes !== undefined) text += ` ${fill(t('handoffEstimate'), { minutes: Math.max(1, handoff.minutes) })}`;
+    }
+    this.view.handoffText.textContent = text;
   }
 
   private setLine(line: HTMLElement, key: StringKey | undefined): void {
@@ -409,7 +460,8 @@ export class Chat {
     this.hideTyping();
     this.setActions(undefined);
     this.setLine(this.view.conn, undefined);
-    this.setLine(this.view.handoff, undefined);
+    this.handoff = undefined;
+    this.showHandoff();
     this.view.composer.hidden = true;
     this.session.conversation = undefined;
     this.persist();

@@ -27,6 +27,8 @@ export interface Activity {
     clientActivityID?: string;
     postBack?: boolean;
     messageBack?: { displayText?: string };
+    /** Set by the server on a counsellor's message. */
+    lantern?: { sender?: string };
   };
 }
 

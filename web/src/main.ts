@@ -26,6 +26,8 @@ const view: ChatView = {
   actions: byId('actions'),
   conn: byId('conn'),
   handoff: byId('handoff'),
+  handoffText: byId('handoffText'),
+  stopWaiting: byId<HTMLButtonElement>('stopWaiting'),
   composer: byId('composer'),
 };
 

@@ -79,17 +79,17 @@ export function linkify(text: string): DocumentFragment {
   return out;
 }
 
-/** Who wrote a bubble. */
-export type Author = 'bot' | 'user';
+/** Who wrote a bubble: the bot, the young person, or a person (a counsellor) who took over the chat. */
+export type Author = 'bot' | 'user' | 'person';
 
-/** One message bubble; `text` is shown as plain text. */
+/** One message bubble; `text` is shown as plain text. A person's message carries a visible label. */
 export function bubble(author: Author, text: string): HTMLElement {
-  const item = el('div', `msg ${author}`);
-  const who = translated('span', 'sr', author === 'bot' ? 'bot' : 'you');
+  const item = el('div', author === 'person' ? 'msg bot person' : `msg ${author}`);
+  const who = author === 'person' ? translated('span', 'who', 'person') : translated('span', 'sr', author === 'bot' ? 'bot' : 'you');
   const body = el('p', 'text');
   body.dir = 'auto';
-  if (author === 'bot') body.append(linkify(text));
-  else body.textContent = text;
+  if (author === 'user') body.textContent = text;
+  else body.append(linkify(text));
   item.append(who, body);
   return item;
 }

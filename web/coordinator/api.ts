@@ -1,0 +1,133 @@
+/**
+ * The staff login (docs/api.md, staff/staffAuthPlugin.ts) and the anonymised metrics
+ * (`GET /api/metrics`). The session is the HttpOnly cookie; the CSRF token lives in this module's
+ * memory only (never in storage) and goes as `x-csrf-token` on every POST. After a reload it comes
+ * back from GET /api/staff/me.
+ */
+
+/** The signed-in staff member. */
+export interface Me {
+  username: string;
+  role: 'counsellor' | 'coordinator' | 'admin';
+  languages: string[];
+  csrfToken: string;
+}
+
+/**
+ * A count as the API gives it: a number, or a string such as "<5" for 1 to 4 (never turned into
+ * a number here).
+ */
+export type Count = number | string;
+
+/** One day of conversations: `date`, `total` and one count per language code. */
+export type DayRow = { date: string; total: Count } & Record<string, Count>;
+
+/** The figures of GET /api/metrics (docs/api.md, "Coordinators: anonymised metrics"). */
+export interface Metrics {
+  from: string;
+  to: string;
+  language: string | null;
+  suppressedBelow: number;
+  conversationsPerDay: DayRow[];
+  conversations: { total: Count; byLanguage: Record<string, Count> };
+  languageSwitches: Count;
+  funnel: Array<{ node: string; entered: Count; continued: Count; dropOff: Count }>;
+  handoff: {
+    requested: Count;
+    claimed: Count;
+    cancelled: Count;
+    timedOut: Count;
+    leftWhileWaiting: Count;
+    abandoned: Count;
+    handoffRate: number | null;
+    waitMedianMinutes: number | null;
+    waitP90Minutes: number | null;
+    waitBuckets: Array<{ bucket: string; count: Count }>;
+  };
+  danger: { flags: Count; dangerNowYes: Count; byCategory: Array<{ category: string; count: Count }> };
+  outcomes: Array<{ code: string; count: Count }>;
+  quickExits: Count;
+  outOfHoursDemand: Count;
+  translationCoverage: Array<{ language: string; texts: number; reviewed: number; unreviewed: number }>;
+}
+
+/** The filters of a metrics request. */
+export interface MetricsQuery {
+  from: string;
+  to: string;
+  language: string;
+}
+
+/** A non-2xx answer, with the API's error code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | undefined;
+
+/** Keeps the session's CSRF token (in memory only). */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+async function request(method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json'): Promise<Response> {
+  const headers: Record<string, string> = { accept };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'NetworkError', 'network');
+  }
+  if (!response.ok) {
+    let error: { code?: string; message?: string } | undefined;
+    try {
+      error = ((await response.json()) as { error?: { code?: string; message?: string } }).error;
+    } catch {
+      error = undefined;
+    }
+    const retry = Number(response.headers.get('retry-after'));
+    throw new ApiError(response.status, error?.code ?? `HTTP${response.status}`, error?.message ?? '', isFinite(retry) && retry > 0 ? retry : undefined);
+  }
+  return response;
+}
+
+/** Calls a JSON route; resolves with the answer (undefined for 204). */
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const response = await request(method, path, body);
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** The query string of a metrics request (no `language` for all languages). */
+export function metricsSearch(query: MetricsQuery, format?: 'csv'): string {
+  const params = new URLSearchParams({ from: query.from, to: query.to });
+  if (query.language) params.set('language', query.language);
+  if (format) params.set('format', format);
+  return params.toString();
+}
+
+/** GET /api/metrics as JSON. */
+export function fetchMetrics(query: MetricsQuery): Promise<Metrics> {
+  return api<Metrics>('GET', `/api/metrics?${metricsSearch(query)}`);
+}
+
+/** GET /api/metrics as CSV (the same figures, "<5" included). */
+export async function fetchMetricsCsv(query: MetricsQuery): Promise<Blob> {
+  const response = await request('GET', `/api/metrics?${metricsSearch(query, 'csv')}`, undefined, 'text/csv');
+  return response.blob();
+}

@@ -1,0 +1,94 @@
+/**
+ * The dashboard's texts in Dutch (default) or English (toggle), from the "dashboard" section of
+ * locales/staff/{nl,en}.json, and the staff names of languages, dialog-tree nodes, outcomes and
+ * danger categories from the same files. Elements marked `data-t` (text) or `data-tl`
+ * (aria-label) follow the language; the figures re-render through `onLanguageChange`.
+ */
+
+/** The languages staff read. */
+export type UiLanguage = 'nl' | 'en';
+/** Name of one dashboard text. */
+export type Key = keyof (typeof __DASHBOARD_STRINGS__)['nl']['dashboard'];
+
+const STORAGE_KEY = 'lantern-dashboard-language';
+const listeners: Array<() => void> = [];
+
+function stored(): UiLanguage {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'nl';
+  } catch {
+    return 'nl';
+  }
+}
+
+let current: UiLanguage = stored();
+
+/** The language the dashboard is shown in. */
+export function uiLanguage(): UiLanguage {
+  return current;
+}
+
+/** The locale for numbers and dates. */
+export function locale(): string {
+  return current === 'nl' ? 'nl-NL' : 'en-GB';
+}
+
+function strings(): (typeof __DASHBOARD_STRINGS__)['nl'] {
+  return __DASHBOARD_STRINGS__[current];
+}
+
+/** One text, with `{{name}}` filled in. */
+export function t(key: Key, values: Record<string, string | number> = {}): string {
+  const text: string = strings().dashboard[key];
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+/** The staff name of a young person's language ("Arabisch"), or the code itself. */
+export function languageName(code: string): string {
+  return strings().languages[code] ?? code;
+}
+
+/** The name of a node of the dialog tree: `funnel.*`, else `topics.*`, else `dashboard.node_*`, else the code. */
+export function nodeName(code: string): string {
+  const s = strings();
+  const own = (s.dashboard as Record<string, string>)[`node_${code}`];
+  return s.funnel[code] ?? s.topics[code] ?? own ?? code;
+}
+
+/** The name of a handoff outcome. */
+export function outcomeName(code: string): string {
+  return strings().outcomes[code] ?? code;
+}
+
+/** The name of a danger category. */
+export function categoryName(code: string): string {
+  return strings().dangerCategories[code] ?? code;
+}
+
+/** Fills the marked elements under `root`. */
+export function translate(root: ParentNode = document): void {
+  for (const node of root.querySelectorAll<HTMLElement>('[data-t],[data-tl]')) {
+    const { t: text, tl: label } = node.dataset;
+    if (text) node.textContent = t(text as Key);
+    if (label) node.setAttribute('aria-label', t(label as Key));
+  }
+  document.title = t('title');
+}
+
+/** Calls `listener` after every switch of the language. */
+export function onLanguageChange(listener: () => void): void {
+  listeners.push(listener);
+}
+
+/** Shows the dashboard in `language` (remembered in this browser; it is not a secret). */
+export function setUiLanguage(language: UiLanguage): void {
+  current = language;
+  try {
+    localStorage.setItem(STORAGE_KEY, language);
+  } catch {
+    // storage blocked: the toggle still works until a reload
+  }
+  document.documentElement.lang = language;
+  translate();
+  for (const listener of listeners) listener();
+}

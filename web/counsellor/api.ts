@@ -1,0 +1,140 @@
+/**
+ * The staff API (docs/api.md, handoff/counsellorApiPlugin.ts). The session is the HttpOnly cookie;
+ * the CSRF token lives in this module's memory only (never in storage) and goes as `x-csrf-token`
+ * on every change. After a reload it comes back from GET /api/staff/me.
+ */
+
+/** The signed-in staff member. */
+export interface Me {
+  username: string;
+  role: 'counsellor' | 'coordinator' | 'admin';
+  languages: string[];
+  csrfToken: string;
+}
+
+/** A line of the waiting list. */
+export interface QueueItem {
+  conversationId: string;
+  language: string;
+  priority: 'danger' | 'raised' | 'normal';
+  waitingSeconds: number;
+  danger: boolean;
+  interpreterNeeded: boolean;
+  position: number;
+}
+
+/** One of my open conversations. */
+export interface SessionItem {
+  conversationId: string;
+  language: string;
+  priority: 'danger' | 'raised' | 'normal';
+  danger: boolean;
+  interpreterNeeded: boolean;
+  claimedAt?: string;
+}
+
+/** A line of a transcript (handoff/consoleTranscript.ts). */
+export interface TranscriptLine {
+  id: string;
+  at: string;
+  sender: 'young_person' | 'bot' | 'counsellor' | 'system';
+  text?: string;
+  language?: string;
+  button?: boolean;
+  event?: string;
+}
+
+/** One line of a summary. */
+export interface SummaryLine {
+  label: string;
+  value: string;
+}
+
+/** An open conversation with transcript and summary. */
+export interface ConversationDetail extends SessionItem {
+  summary: { nl: SummaryLine[]; en: SummaryLine[] };
+  notes: string[];
+  transcript: TranscriptLine[];
+  watermark?: string;
+}
+
+/** A quick reply: its meaning in Dutch and English, and the text the young person gets. */
+export interface QuickReply {
+  key: string;
+  nl?: string;
+  en?: string;
+  text?: string;
+  language: string;
+}
+
+/** An outcome code with its labels. */
+export interface OutcomeOption {
+  code: string;
+  nl: string;
+  en: string;
+}
+
+/** A colleague on duty. */
+export interface Colleague {
+  username: string;
+  languages: string[];
+}
+
+/** A non-2xx answer, with the API's error code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | undefined;
+let signedOut: (() => void) | undefined;
+
+/** Keeps the session's CSRF token (in memory only). */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+/** Called when the session is gone (401 on a route that needs it). */
+export function onSignedOut(listener: () => void): void {
+  signedOut = listener;
+}
+
+/** Calls the API; resolves with the JSON answer (undefined for 204). */
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'NetworkError', 'network');
+  }
+  const text = await response.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!response.ok) {
+    const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const retry = Number(response.headers.get('retry-after'));
+    const failure = new ApiError(response.status, error?.code ?? `HTTP${response.status}`, error?.message ?? '', isFinite(retry) && retry > 0 ? retry : undefined);
+    if (response.status === 401 && failure.code === 'Unauthorized' && signedOut) signedOut();
+    throw failure;
+  }
+  return data as T;
+}

@@ -1,0 +1,615 @@
+/**
+ * One open conversation in the console: its tab, transcript (each line once, in stream order, by
+ * line id), summary, message box, quick replies, transfer and end.
+ */
+import { api, ApiError, type Colleague, type ConversationDetail, type OutcomeOption, type QuickReply, type SessionItem, type TranscriptLine } from './api.js';
+import { button, el, say, tr } from './dom.js';
+import { clock, langTag, languageName, priorityName, t, uiLanguage, type Key } from './i18n.js';
+
+/** What a panel needs from the console. */
+export interface PanelHooks {
+  /** Start receiving the conversation's new lines after `watermark`. */
+  subscribe(conversationId: string, watermark: string | undefined): void;
+  /** The panel is done (ended, transferred, closed): take it away. `message` goes to the status line. */
+  remove(panel: ChatPanel, message?: string): void;
+  /** The tab was chosen. */
+  select(panel: ChatPanel): void;
+}
+
+const quickReplyCache = new Map<string, Promise<QuickReply[]>>();
+let outcomeCache: Promise<OutcomeOption[]> | undefined;
+
+function quickReplies(language: string): Promise<QuickReply[]> {
+  let cached = quickReplyCache.get(language);
+  if (!cached) {
+    cached = api<QuickReply[]>('GET', `/api/staff/quick-replies?language=${encodeURIComponent(language)}`);
+    cached.catch(() => quickReplyCache.delete(language));
+    quickReplyCache.set(language, cached);
+  }
+  return cached;
+}
+
+function outcomes(): Promise<OutcomeOption[]> {
+  if (!outcomeCache) {
+    outcomeCache = api<OutcomeOption[]>('GET', '/api/staff/outcomes');
+    outcomeCache.catch(() => (outcomeCache = undefined));
+  }
+  return outcomeCache;
+}
+
+/** The stream position of a line id (`<conversation>|<ms>-<seq>`), for ordering. */
+function position(id: string): [number, number] | undefined {
+  const entry = id.split('|')[1];
+  const match = entry ? /^(\d+)-(\d+)$/.exec(entry) : null;
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+function before(a: [number, number], b: [number, number]): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+}
+
+/** A readable reason for a failed request. */
+export function reason(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.code === 'SessionNotFoundError') return t('notYours');
+    if (error.status === 400 && error.message) return error.message;
+    return t('error', { code: error.code });
+  }
+  return t('error', { code: 'unknown' });
+}
+
+let panelCount = 0;
+
+/** One open conversation. */
+export class ChatPanel {
+  readonly tab: HTMLButtonElement;
+  readonly root: HTMLElement;
+  private readonly tabLabel = el('span', 'tabLabel');
+  private readonly unreadBadge = el('span', 'unread');
+  private readonly heading = el('h2', 'chatTitle');
+  private readonly badges = el('div', 'badges');
+  private readonly notice = el('p', 'notice');
+  private readonly tools = el('div', 'tools');
+  private readonly transcript = el('ol', 'transcript');
+  private readonly input = el('textarea', 'messageInput');
+  private readonly sendButton: HTMLButtonElement;
+  private readonly sendStatus = el('p', 'formStatus');
+  private readonly summaryBox = el('dl', 'summaryList');
+  private readonly quickBox = el('ul', 'quickList');
+  private readonly quickHint = el('p', 'hint');
+  private readonly transferBox = el('div', 'drawer');
+  private readonly endBox = el('div', 'drawer');
+  private readonly lines = new Map<string, HTMLElement>();
+  private detail: ConversationDetail | undefined;
+  private unread = 0;
+  private active = false;
+  /** open; left: the young person left (end it with an outcome); gone: not mine any more. */
+  private state: 'open' | 'left' | 'gone' = 'open';
+  private busy = false;
+
+  constructor(
+    readonly conversationId: string,
+    private info: SessionItem,
+    private readonly hooks: PanelHooks,
+  ) {
+    panelCount += 1;
+    const id = `chat-${panelCount}`;
+    this.tab = el('button', 'tab');
+    this.tab.type = 'button';
+    this.tab.id = `${id}-tab`;
+    this.tab.setAttribute('role', 'tab');
+    this.tab.setAttribute('aria-controls', id);
+    this.tab.dataset.conversation = conversationId;
+    this.unreadBadge.hidden = true;
+    this.tab.append(this.tabLabel, this.unreadBadge);
+    this.tab.addEventListener('click', () => hooks.select(this));
+
+    this.root = el('section', 'panel');
+    this.root.id = id;
+    this.root.setAttribute('role', 'tabpanel');
+    this.root.setAttribute('aria-labelledby', this.tab.id);
+    this.root.dataset.conversation = conversationId;
+    this.root.hidden = true;
+
+    const head = el('header', 'chatHead');
+    const meta = el('div', 'meta');
+    meta.append(this.heading, this.badges);
+    head.append(meta, this.tools);
+    this.notice.hidden = true;
+    this.notice.setAttribute('role', 'status');
+    this.transferBox.hidden = true;
+    this.endBox.hidden = true;
+
+    this.transcript.setAttribute('role', 'log');
+    this.transcript.setAttribute('aria-live', 'polite');
+    const composer = el('form', 'composer');
+    const label = el('label', 'sr');
+    label.htmlFor = `${id}-input`;
+    label.dataset.t = 'messageLabel';
+    label.textContent = t('messageLabel');
+    this.input.id = `${id}-input`;
+    this.input.rows = 3;
+    this.input.maxLength = 4000;
+    this.input.dir = 'auto';
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        void this.sendText();
+      }
+    });
+    this.sendButton = tr('button', 'primary', 'send');
+    this.sendButton.type = 'submit';
+    composer.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.sendText();
+    });
+    this.sendStatus.hidden = true;
+    this.sendStatus.setAttribute('role', 'alert');
+    const row = el('div', 'composeRow');
+    row.append(this.input, this.sendButton);
+    composer.append(label, row, tr('p', 'hint', 'sendHint'), this.sendStatus);
+    const talk = el('div', 'talk');
+    talk.append(this.transcript, composer);
+
+    const summary = el('details', 'box');
+    summary.open = true;
+    summary.append(tr('summary', '', 'summary'), this.summaryBox);
+    const quick = el('details', 'box quick');
+    quick.open = true;
+    quick.append(tr('summary', '', 'quickReplies'), this.quickHint, this.quickBox);
+    const side = el('aside', 'info');
+    side.append(summary, quick);
+
+    const body = el('div', 'chatBody');
+    body.append(talk, side);
+    this.root.append(head, this.notice, this.transferBox, this.endBox, body);
+    this.relabel();
+  }
+
+  /** Loads transcript and summary, then subscribes to new lines. */
+  async load(): Promise<void> {
+    try {
+      const detail = await api<ConversationDetail>('GET', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}`);
+      this.detail = detail;
+      this.info = detail;
+      this.addLines(detail.transcript, true);
+      this.relabel();
+      this.hooks.subscribe(this.conversationId, detail.watermark);
+      if (detail.transcript.some((line) => line.event === 'endOfConversation')) this.youngPersonLeft();
+      void this.loadQuickReplies();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) this.gone();
+      else this.showNotice(reason(error), 'error');
+    }
+  }
+
+  /** Whether the conversation is still this counsellor's (as the server said last). */
+  get open(): boolean {
+    return this.state !== 'gone';
+  }
+
+  /** Shows or hides the panel. */
+  setActive(active: boolean): void {
+    this.active = active;
+    this.root.hidden = !active;
+    this.tab.setAttribute('aria-selected', String(active));
+    this.tab.tabIndex = active ? 0 : -1;
+    if (active) {
+      this.unread = 0;
+      this.showUnread();
+      this.scrollToEnd();
+    }
+  }
+
+  /** Adds transcript lines; lines already shown (same id) are skipped. */
+  addLines(lines: TranscriptLine[], initial = false): void {
+    const follow = this.nearEnd();
+    let fresh = 0;
+    for (const line of lines) {
+      if (line.id && this.lines.has(line.id)) continue;
+      const node = this.renderLine(line);
+      if (!node) continue;
+      if (line.id) this.lines.set(line.id, node);
+      this.insert(node, line.id);
+      if (line.sender === 'young_person') fresh += 1;
+      if (line.event === 'endOfConversation' && !initial) this.youngPersonLeft();
+    }
+    if (fresh && !initial && (!this.active || document.hidden)) {
+      this.unread += fresh;
+      this.showUnread();
+    }
+    if (follow || initial) this.scrollToEnd();
+  }
+
+  /** The young person ended the chat (quick exit, or it expired): only ending is left. */
+  youngPersonLeft(): void {
+    if (this.state !== 'open') return;
+    this.state = 'left';
+    this.showNotice(t('endedByYoung'), 'info', 'endedByYoung');
+    this.setComposerEnabled(false);
+    void this.openEnd();
+  }
+
+  /** The conversation is no longer this counsellor's (transferred, ended elsewhere, expired). */
+  gone(): void {
+    if (this.state === 'gone') return;
+    this.state = 'gone';
+    this.transferBox.hidden = true;
+    this.endBox.hidden = true;
+    this.setComposerEnabled(false);
+    this.showNotice(t('notYours'), 'error', 'notYours');
+    this.tab.classList.add('gone');
+    this.renderTools();
+  }
+
+  /** Shows a notice that a colleague passed the conversation on to this counsellor. */
+  transferredIn(): void {
+    this.showNotice(t('transferredToYou'), 'info', 'transferredToYou');
+  }
+
+  /** Re-renders everything that depends on the console language. */
+  relabel(): void {
+    const info = this.info;
+    const language = languageName(info.language);
+    const time = info.claimedAt ? clock(info.claimedAt) : '';
+    this.tabLabel.textContent = time ? `${language} · ${time}` : language;
+    this.tab.classList.toggle('danger', info.danger);
+    this.heading.textContent = language;
+    this.badges.textContent = '';
+    this.badges.append(el('span', `badge priority-${info.priority}`, priorityName(info.priority)));
+    if (info.interpreterNeeded) this.badges.append(el('span', 'badge interpreter', t('interpreterNeeded')));
+    if (time) this.badges.append(el('span', 'muted', t('claimedAt', { time })));
+    this.input.placeholder = t('messagePlaceholder', { language });
+    this.unreadBadge.setAttribute('aria-label', t('unread'));
+    this.renderTools();
+    this.renderSummary();
+    this.quickHint.textContent = t('quickRepliesHint', { language });
+    void this.loadQuickReplies();
+    for (const node of this.lines.values()) this.relabelLine(node);
+    if (!this.transferBox.hidden) void this.openTransfer();
+    if (!this.endBox.hidden) this.relabelEnd();
+    const key = this.notice.dataset.key as Key | undefined;
+    if (key) this.notice.textContent = t(key);
+  }
+
+  // Rendering ----------------------------------------------------------------------------------
+
+  private renderTools(): void {
+    this.tools.textContent = '';
+    if (this.state === 'gone') {
+      this.tools.append(button('secondary', 'closeTab', () => this.hooks.remove(this)));
+      return;
+    }
+    const transfer = button('secondary', 'transfer', () => void this.openTransfer());
+    transfer.dataset.action = 'transfer';
+    transfer.disabled = this.state !== 'open';
+    const end = button('destructive', 'end', () => void this.openEnd());
+    end.dataset.action = 'end';
+    this.tools.append(transfer, end);
+  }
+
+  private renderSummary(): void {
+    this.summaryBox.textContent = '';
+    const lines = this.detail ? this.detail.summary[uiLanguage()] : [];
+    if (!this.detail) this.summaryBox.append(el('dd', 'muted', t('loading')));
+    for (const line of lines) this.summaryBox.append(el('dt', '', line.label), el('dd', '', line.value));
+  }
+
+  private async loadQuickReplies(): Promise<void> {
+    const language = this.info.language;
+    let list: QuickReply[];
+    try {
+      list = await quickReplies(language);
+    } catch {
+      return;
+    }
+    this.quickBox.textContent = '';
+    for (const reply of list) {
+      const item = el('li');
+      const meaning = (uiLanguage() === 'en' ? reply.en : reply.nl) || reply.nl || reply.key;
+      const send = el('button', 'quickReply');
+      send.type = 'button';
+      send.dataset.key = reply.key;
+      send.append(el('span', 'meaning', meaning));
+      if (reply.text) {
+        const theirs = el('span', 'theirs', reply.text);
+        theirs.lang = langTag(language);
+        theirs.dir = 'auto';
+        send.append(theirs);
+      } else {
+        // The server would send the bare key: never offer it.
+        send.disabled = true;
+        send.append(el('span', 'theirs missing', t('quickReplyMissing', { language: languageName(language) })));
+      }
+      send.disabled = send.disabled || this.state !== 'open';
+      send.addEventListener('click', () => void this.sendQuickReply(reply));
+      item.append(send);
+      this.quickBox.append(item);
+    }
+  }
+
+  private senderLabel(line: TranscriptLine): string {
+    switch (line.sender) {
+      case 'young_person':
+        return t('senderYoung');
+      case 'counsellor':
+        return t('senderCounsellor');
+      case 'bot':
+        return t('senderBot');
+      default:
+        return '';
+    }
+  }
+
+  private renderLine(line: TranscriptLine): HTMLElement | undefined {
+    if (line.sender === 'system') {
+      const key: Key | undefined = line.event === 'handoff.initiate' ? 'eventHandoff' : line.event === 'endOfConversation' ? 'eventEnded' : undefined;
+      if (!key) return undefined;
+      const node = el('li', 'line system');
+      node.dataset.id = line.id;
+      node.append(tr('span', 'event', key), el('time', 'time', clock(line.at)));
+      return node;
+    }
+    const node = el('li', `line ${line.sender === 'young_person' ? 'young' : line.sender}`);
+    node.dataset.id = line.id;
+    node.dataset.sender = line.sender;
+    const head = el('div', 'lineHead');
+    const who = el('span', 'who', this.senderLabel(line));
+    head.append(who);
+    if (line.sender === 'young_person') {
+      if (line.button) {
+        const badge = tr('span', 'badge pressed', 'buttonPressed');
+        badge.dataset.tt = 'buttonPressedLabel';
+        badge.title = t('buttonPressedLabel');
+        head.append(badge);
+      } else {
+        const badge = el('span', 'badge lang', languageName(line.language));
+        badge.dataset.language = line.language ?? 'und';
+        badge.title = t('writtenIn', { language: languageName(line.language) });
+        head.append(badge);
+      }
+    }
+    head.append(el('time', 'time', clock(line.at)));
+    const text = el('p', 'text', line.text ?? '');
+    text.dir = 'auto';
+    const language = line.sender === 'young_person' && !line.button ? line.language : this.info.language;
+    if (language && language !== 'und') text.lang = langTag(language);
+    node.append(head, text);
+    return node;
+  }
+
+  private relabelLine(node: HTMLElement): void {
+    const sender = node.dataset.sender;
+    const who = node.querySelector<HTMLElement>('.who');
+    if (who && sender) who.textContent = this.senderLabel({ id: '', at: '', sender: sender as TranscriptLine['sender'] });
+    const badge = node.querySelector<HTMLElement>('.badge.lang');
+    if (badge) {
+      const language = badge.dataset.language;
+      badge.textContent = languageName(language);
+      badge.title = t('writtenIn', { language: languageName(language) });
+    }
+    const pressed = node.querySelector<HTMLElement>('.badge.pressed');
+    if (pressed) {
+      pressed.textContent = t('buttonPressed');
+      pressed.title = t('buttonPressedLabel');
+    }
+    const event = node.querySelector<HTMLElement>('.event');
+    if (event && event.dataset.t) event.textContent = t(event.dataset.t as Key);
+  }
+
+  /** Inserts a line in stream order (lines normally arrive in order: usually an append). */
+  private insert(node: HTMLElement, id: string): void {
+    const at = id ? position(id) : undefined;
+    if (at) {
+      let next: Element | null = null;
+      for (let sibling = this.transcript.lastElementChild; sibling; sibling = sibling.previousElementSibling) {
+        const other = position((sibling as HTMLElement).dataset.id ?? '');
+        if (!other || !before(at, other)) break;
+        next = sibling;
+      }
+      this.transcript.insertBefore(node, next);
+    } else this.transcript.append(node);
+  }
+
+  private nearEnd(): boolean {
+    const box = this.transcript;
+    return box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  }
+
+  private scrollToEnd(): void {
+    this.transcript.scrollTop = this.transcript.scrollHeight;
+  }
+
+  private showUnread(): void {
+    this.unreadBadge.hidden = this.unread === 0;
+    this.unreadBadge.textContent = String(this.unread);
+  }
+
+  private showNotice(text: string, kind: 'info' | 'error', key?: Key): void {
+    say(this.notice, text, kind);
+    if (key) this.notice.dataset.key = key;
+    else delete this.notice.dataset.key;
+  }
+
+  private setComposerEnabled(enabled: boolean): void {
+    this.input.disabled = !enabled;
+    this.sendButton.disabled = !enabled;
+    for (const quick of this.quickBox.querySelectorAll<HTMLButtonElement>('button')) quick.disabled = !enabled || quick.querySelector('.missing') !== null;
+    this.renderTools();
+  }
+
+  // Actions ------------------------------------------------------------------------------------
+
+  private async sendText(): Promise<void> {
+    const text = this.input.value.trim();
+    if (!text || this.busy || this.state !== 'open') return;
+    this.busy = true;
+    this.sendButton.disabled = true;
+    say(this.sendStatus, '');
+    try {
+      const { id } = await api<{ id: string }>('POST', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}/messages`, { text });
+      // The live connection brings the line too; whichever comes first is shown, once.
+      this.addLines([{ id, at: new Date().toISOString(), sender: 'counsellor', text }]);
+      this.input.value = '';
+      this.scrollToEnd();
+    } catch (error) {
+      say(this.sendStatus, t('sendFailed', { reason: reason(error) }), 'error');
+      if (error instanceof ApiError && error.status === 404) this.gone();
+    } finally {
+      this.busy = false;
+      this.sendButton.disabled = this.state !== 'open';
+      if (this.state === 'open') this.input.focus();
+    }
+  }
+
+  private async sendQuickReply(reply: QuickReply): Promise<void> {
+    if (this.busy || this.state !== 'open' || !reply.text) return;
+    this.busy = true;
+    say(this.sendStatus, '');
+    try {
+      const { id } = await api<{ id: string }>('POST', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}/quick-replies`, { key: reply.key });
+      this.addLines([{ id, at: new Date().toISOString(), sender: 'counsellor', text: reply.text }]);
+      this.scrollToEnd();
+    } catch (error) {
+      say(this.sendStatus, t('sendFailed', { reason: reason(error) }), 'error');
+      if (error instanceof ApiError && error.status === 404) this.gone();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async openTransfer(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.endBox.hidden = true;
+    const box = this.transferBox;
+    const keep = box.querySelector<HTMLSelectElement>('select')?.value;
+    box.textContent = '';
+    box.hidden = false;
+    const title = tr('h3', '', 'transferTo');
+    const select = el('select');
+    select.id = `${this.root.id}-transfer`;
+    title.id = `${select.id}-label`;
+    select.setAttribute('aria-labelledby', title.id);
+    const status = el('p', 'formStatus');
+    status.hidden = true;
+    const confirm = tr('button', 'primary', 'transferConfirm');
+    confirm.type = 'button';
+    confirm.dataset.action = 'transfer-confirm';
+    box.append(title, select, confirm, button('secondary', 'cancel', () => (box.hidden = true)), status);
+    let colleagues: Colleague[] = [];
+    try {
+      colleagues = await api<Colleague[]>('GET', '/api/staff/colleagues');
+    } catch (error) {
+      say(status, reason(error), 'error');
+    }
+    for (const colleague of colleagues) {
+      const option = el('option', '', `${colleague.username} (${colleague.languages.map(languageName).join(', ') || '—'})`);
+      option.value = colleague.username;
+      select.append(option);
+    }
+    const queue = el('option', '', t('transferQueue'));
+    queue.value = 'queue';
+    select.append(queue);
+    if (keep && [...select.options].some((option) => option.value === keep)) select.value = keep;
+    if (!colleagues.length) say(status, t('transferNoColleagues'));
+    select.focus();
+    confirm.addEventListener('click', async () => {
+      if (this.busy) return;
+      this.busy = true;
+      confirm.disabled = true;
+      try {
+        await api('POST', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}/transfer`, { to: select.value });
+        this.state = 'gone';
+        this.hooks.remove(this, t('transferred'));
+      } catch (error) {
+        say(status, reason(error), 'error');
+        if (error instanceof ApiError && error.status === 404) this.gone();
+      } finally {
+        this.busy = false;
+        confirm.disabled = false;
+      }
+    });
+  }
+
+  private async openEnd(): Promise<void> {
+    if (this.state === 'gone') return;
+    this.transferBox.hidden = true;
+    const box = this.endBox;
+    if (!box.hidden && box.firstChild) return;
+    box.textContent = '';
+    box.hidden = false;
+    const id = `${this.root.id}-end`;
+    const outcomeLabel = tr('label', '', 'outcome');
+    outcomeLabel.htmlFor = `${id}-outcome`;
+    const select = el('select');
+    select.id = `${id}-outcome`;
+    select.required = true;
+    const noteLabel = tr('label', '', 'note');
+    noteLabel.htmlFor = `${id}-note`;
+    const note = el('textarea');
+    note.id = `${id}-note`;
+    note.rows = 2;
+    note.maxLength = 2000;
+    const warning = tr('p', 'warning', 'noteWarning');
+    warning.id = `${id}-warning`;
+    note.setAttribute('aria-describedby', warning.id);
+    const status = el('p', 'formStatus');
+    status.hidden = true;
+    status.setAttribute('role', 'alert');
+    const confirm = tr('button', 'destructive', 'endConfirm');
+    confirm.type = 'button';
+    confirm.dataset.action = 'end-confirm';
+    const actions = el('div', 'drawerActions');
+    actions.append(confirm, button('secondary', 'cancel', () => (box.hidden = true)));
+    box.append(tr('h3', '', 'endTitle'), outcomeLabel, select, noteLabel, warning, note, actions, status);
+    await this.fillOutcomes(select);
+    confirm.addEventListener('click', async () => {
+      if (this.busy) return;
+      if (!select.value) {
+        say(status, t('outcomeRequired'), 'error');
+        select.focus();
+        return;
+      }
+      this.busy = true;
+      confirm.disabled = true;
+      const body: { outcome: string; note?: string } = { outcome: select.value };
+      if (note.value.trim()) body.note = note.value.trim();
+      try {
+        await api('POST', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}/end`, body);
+        this.state = 'gone';
+        this.hooks.remove(this, t('ended'));
+      } catch (error) {
+        say(status, reason(error), 'error');
+        if (error instanceof ApiError && error.status === 404) this.gone();
+      } finally {
+        this.busy = false;
+        confirm.disabled = false;
+      }
+    });
+  }
+
+  private async fillOutcomes(select: HTMLSelectElement): Promise<void> {
+    const chosen = select.value;
+    let list: OutcomeOption[] = [];
+    try {
+      list = await outcomes();
+    } catch {
+      // the select stays empty; ending says why
+    }
+    select.textContent = '';
+    const none = el('option', '', t('outcomeChoose'));
+    none.value = '';
+    select.append(none);
+    for (const outcome of list) {
+      const option = el('option', '', uiLanguage() === 'en' ? outcome.en : outcome.nl);
+      option.value = outcome.code;
+      select.append(option);
+    }
+    select.value = chosen;
+  }
+
+  private relabelEnd(): void {
+    const select = this.endBox.querySelector('select');
+    if (select) void this.fillOutcomes(select);
+  }
+}

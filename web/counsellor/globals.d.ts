@@ -1,0 +1,13 @@
+/**
+ * Constants the build (scripts/build-web.ts) puts into the console's bundle with esbuild's `define`.
+ */
+
+/** From locales/staff/{nl,en}.json: the console's own texts, and the names of languages and priorities. */
+declare const __CONSOLE_STRINGS__: Record<
+  'nl' | 'en',
+  {
+    console: (typeof import('../../locales/staff/nl.json'))['console'];
+    languages: Record<string, string>;
+    priority: Record<string, string>;
+  }
+>;

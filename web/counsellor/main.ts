@@ -1,0 +1,428 @@
+/**
+ * Lantern's counsellor console (/counsellor) and first-admin setup page (/counsellor/setup):
+ * log in, see the waiting list, take conversations, talk with several young people at once,
+ * transfer and end them. Hand-written, no framework; Dutch with an English toggle.
+ */
+import { audioReady, flashTitle, onAudioChange, playDangerSound, setBaseTitle, unlockAudio } from './alert.js';
+import { api, ApiError, onSignedOut, setCsrfToken, type Me, type QueueItem, type SessionItem } from './api.js';
+import { ChatPanel, reason } from './chatPanel.js';
+import { button, byId, el, say } from './dom.js';
+import { duration, languageName, onLanguageChange, priorityName, setUiLanguage, t, translate, uiLanguage, type Key } from './i18n.js';
+import { LiveConnection, type LiveState } from './live.js';
+
+const auth = byId('auth');
+const setupForm = byId<HTMLFormElement>('setupForm');
+const loginForm = byId<HTMLFormElement>('loginForm');
+const loginNotice = byId('loginNotice');
+const loginStatus = byId('loginStatus');
+const setupStatus = byId('setupStatus');
+const consoleView = byId('console');
+const liveBadge = byId('live');
+const meBadge = byId('me');
+const logoutButton = byId<HTMLButtonElement>('logout');
+const soundButton = byId<HTMLButtonElement>('sound');
+const queueBody = byId('queue');
+const queueEmpty = byId('queueEmpty');
+const queueCount = byId('queueCount');
+const queueStatus = byId('queueStatus');
+const tabs = byId('tabs');
+const panelsBox = byId('panels');
+const noChats = byId('noChats');
+const noChatOpen = byId('noChatOpen');
+const toast = el('p', 'toast');
+toast.setAttribute('role', 'status');
+toast.hidden = true;
+panelsBox.prepend(toast);
+
+let me: Me | undefined;
+let inConsole = false;
+let liveState: LiveState = 'connecting';
+const panels = new Map<string, ChatPanel>();
+let active: ChatPanel | undefined;
+let queue: QueueItem[] = [];
+let queueAt = Date.now();
+/** Danger conversations announced since the console opened (highlighted in the list). */
+const alerted = new Set<string>();
+/** Conversations this page claimed (not "transferred to you" when they show up in the sessions). */
+const claimedHere = new Set<string>();
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+// The sound may only start after a click or key press; the first one prepares it. Until then (e.g.
+// after a reload) a button in the top bar says that alerts would be silent.
+for (const type of ['pointerdown', 'keydown'] as const) document.addEventListener(type, unlockAudio, { once: true, capture: true });
+soundButton.addEventListener('click', unlockAudio);
+const showSound = (): void => {
+  soundButton.hidden = !inConsole || audioReady();
+};
+onAudioChange(showSound);
+
+function showToast(text: string): void {
+  clearTimeout(toastTimer);
+  say(toast, text);
+  toastTimer = setTimeout(() => say(toast, ''), 6000);
+}
+
+function updateTitle(): void {
+  const waiting = queue.length;
+  setBaseTitle(`${waiting ? `(${waiting}) ` : ''}${t('title')}`);
+}
+
+// Authentication -------------------------------------------------------------------------------
+
+function showLogin(notice?: Key, username?: string): void {
+  inConsole = false;
+  consoleView.hidden = true;
+  auth.hidden = false;
+  setupForm.hidden = true;
+  loginForm.hidden = false;
+  logoutButton.hidden = true;
+  soundButton.hidden = true;
+  meBadge.hidden = true;
+  liveBadge.hidden = true;
+  say(loginStatus, '');
+  if (notice) {
+    say(loginNotice, t(notice));
+    loginNotice.dataset.t = notice;
+  } else {
+    say(loginNotice, '');
+    delete loginNotice.dataset.t;
+  }
+  const user = byId<HTMLInputElement>('loginUser');
+  if (username) user.value = username;
+  (user.value ? byId<HTMLInputElement>('loginPassword') : user).focus();
+  updateTitle();
+}
+
+loginForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  unlockAudio();
+  const username = byId<HTMLInputElement>('loginUser').value.trim();
+  const passwordInput = byId<HTMLInputElement>('loginPassword');
+  if (!username || !passwordInput.value) {
+    say(loginStatus, t('loginFailed'), 'error');
+    return;
+  }
+  const submit = loginForm.querySelector<HTMLButtonElement>('button[type=submit]')!;
+  submit.disabled = true;
+  try {
+    const answer = await api<Me>('POST', '/api/staff/login', { username, password: passwordInput.value });
+    passwordInput.value = '';
+    await signedIn(answer);
+  } catch (error) {
+    const locked = error instanceof ApiError && error.retryAfter;
+    say(loginStatus, locked ? t('loginLocked', { minutes: Math.ceil(locked / 60) }) : error instanceof ApiError && error.status === 401 ? t('loginFailed') : reason(error), 'error');
+  } finally {
+    submit.disabled = false;
+  }
+});
+
+async function signedIn(who: Me): Promise<void> {
+  setCsrfToken(who.csrfToken);
+  if (who.role !== 'counsellor' && who.role !== 'admin') {
+    await api('POST', '/api/staff/logout').catch(() => undefined);
+    setCsrfToken(undefined);
+    showLogin('notCounsellor');
+    return;
+  }
+  me = who;
+  enterConsole();
+}
+
+function showSetup(token: string): void {
+  auth.hidden = false;
+  consoleView.hidden = true;
+  loginForm.hidden = true;
+  setupForm.hidden = false;
+  const submit = setupForm.querySelector<HTMLButtonElement>('button[type=submit]')!;
+  if (!token) {
+    say(setupStatus, t('setupNoToken'), 'error');
+    submit.disabled = true;
+  }
+  byId('setupUser').focus();
+  setupForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const username = byId<HTMLInputElement>('setupUser').value.trim();
+    const password = byId<HTMLInputElement>('setupPassword').value;
+    const repeat = byId<HTMLInputElement>('setupRepeat').value;
+    if ([...password].length < 12) return say(setupStatus, t('setupPasswordShort'), 'error');
+    if (password !== repeat) return say(setupStatus, t('setupPasswordMismatch'), 'error');
+    submit.disabled = true;
+    let tokenDead = false;
+    try {
+      await api('POST', '/api/staff/setup', { token, username, password });
+      history.replaceState(null, '', '/counsellor');
+      setupForm.reset();
+      showLogin('setupDone', username);
+    } catch (error) {
+      const code = error instanceof ApiError ? error.code : '';
+      if (code === 'SetupClosed') {
+        history.replaceState(null, '', '/counsellor');
+        showLogin('setupClosed');
+        return;
+      }
+      tokenDead = code === 'SetupTokenInvalid';
+      say(setupStatus, tokenDead ? t('setupTokenInvalid') : code === 'BadArgument' ? t('setupBadInput') : reason(error), 'error');
+    } finally {
+      submit.disabled = tokenDead;
+    }
+  });
+}
+
+logoutButton.addEventListener('click', async () => {
+  try {
+    await api('POST', '/api/staff/logout');
+  } catch {
+    // the session ends on the server anyway after a while; leave here at once
+  }
+  leaveConsole('loggedOut');
+});
+
+onSignedOut(() => {
+  if (inConsole) leaveConsole('sessionExpired');
+});
+
+// The console ----------------------------------------------------------------------------------
+
+const live = new LiveConnection({
+  queue: (items) => renderQueue(items),
+  sessions: (items) => syncSessions(items),
+  activities: (message) => {
+    const panel = panels.get(message.conversationId);
+    if (!panel) return;
+    panel.addLines(message.lines);
+    if (message.ended) panel.youngPersonLeft();
+  },
+  alert: (kind, conversationId) => {
+    if (kind !== 'danger') return;
+    alerted.add(conversationId);
+    playDangerSound();
+    flashTitle(t('dangerTitle'));
+    renderQueue(queue, false);
+  },
+  refused: (conversationId) => panels.get(conversationId)?.gone(),
+  state: (state) => {
+    liveState = state;
+    showLive();
+  },
+  signedOut: () => {
+    if (inConsole) leaveConsole('sessionExpired');
+  },
+});
+
+function showLive(): void {
+  liveBadge.textContent = t(liveState === 'online' ? 'live' : liveState);
+  liveBadge.classList.toggle('online', liveState === 'online');
+}
+
+function showMe(): void {
+  if (!me) return;
+  meBadge.textContent = t('signedInAs', { name: me.username, languages: me.languages.map(languageName).join(', ') || '—' });
+}
+
+function enterConsole(): void {
+  inConsole = true;
+  auth.hidden = true;
+  consoleView.hidden = false;
+  logoutButton.hidden = false;
+  meBadge.hidden = false;
+  liveBadge.hidden = false;
+  showSound();
+  showMe();
+  live.start();
+  void api<QueueItem[]>('GET', '/api/staff/queue').then((items) => renderQueue(items), () => undefined);
+  void api<SessionItem[]>('GET', '/api/staff/conversations').then(
+    (items) => {
+      for (const item of items) openPanel(item, false);
+      if (!active && items[0]) select(panels.get(items[0].conversationId));
+    },
+    () => undefined,
+  );
+  renderTabs();
+}
+
+function leaveConsole(notice: Key): void {
+  live.stop();
+  for (const panel of panels.values()) {
+    panel.tab.remove();
+    panel.root.remove();
+  }
+  panels.clear();
+  active = undefined;
+  alerted.clear();
+  queue = [];
+  queueBody.textContent = '';
+  me = undefined;
+  setCsrfToken(undefined);
+  showLogin(notice);
+}
+
+function renderQueue(items: QueueItem[], fresh = true): void {
+  if (fresh) {
+    queue = items;
+    queueAt = Date.now();
+  }
+  queueBody.textContent = '';
+  for (const item of queue) {
+    const row = el('li', item.danger ? 'item danger' : 'item');
+    if (alerted.has(item.conversationId)) row.classList.add('alerting');
+    row.dataset.conversation = item.conversationId;
+    const main = el('div', 'itemMain');
+    main.append(el('span', `badge priority-${item.priority}`, priorityName(item.priority)), el('span', 'languageName', languageName(item.language)));
+    if (item.interpreterNeeded) main.append(el('span', 'badge interpreter', t('interpreterNeeded')));
+    const meta = el('div', 'itemMeta');
+    const wait = el('span', 'wait');
+    wait.dataset.seconds = String(item.waitingSeconds);
+    meta.append(`${t('colPosition')} `, el('span', 'position', String(item.position)), ` · ${t('colWaiting')} `, wait);
+    const claim = button('primary small', 'claim', () => void claimOne(item));
+    claim.dataset.action = 'claim';
+    row.append(main, meta, claim);
+    queueBody.append(row);
+  }
+  for (const id of [...alerted]) if (!queue.some((item) => item.conversationId === id)) alerted.delete(id);
+  queueBody.hidden = queue.length === 0;
+  queueEmpty.hidden = queue.length > 0;
+  queueCount.textContent = queue.length ? t('waitingCount', { count: queue.length }) : '';
+  tickWaiting();
+  updateTitle();
+}
+
+/** Waiting times count up between updates from the server. */
+function tickWaiting(): void {
+  const extra = (Date.now() - queueAt) / 1000;
+  for (const cell of queueBody.querySelectorAll<HTMLElement>('.wait')) cell.textContent = duration(Number(cell.dataset.seconds) + extra);
+}
+setInterval(tickWaiting, 1000);
+
+async function claimOne(item: QueueItem): Promise<void> {
+  say(queueStatus, '');
+  claimedHere.add(item.conversationId);
+  try {
+    const answer = await api<{ conversationId: string; interpreterNeeded: boolean }>('POST', `/api/staff/conversations/${encodeURIComponent(item.conversationId)}/claim`);
+    openPanel({ ...item, interpreterNeeded: answer.interpreterNeeded, claimedAt: new Date().toISOString() }, true);
+  } catch (error) {
+    claimedHere.delete(item.conversationId);
+    say(queueStatus, error instanceof ApiError && error.status === 409 ? t('claimTaken') : reason(error), 'error');
+  }
+}
+
+byId('claimNext').addEventListener('click', async () => {
+  say(queueStatus, '');
+  try {
+    const answer = await api<{ conversationId: string } | undefined>('POST', '/api/staff/queue/next');
+    if (!answer) {
+      say(queueStatus, t('claimNextNone'));
+      return;
+    }
+    claimedHere.add(answer.conversationId);
+    const known = queue.find((item) => item.conversationId === answer.conversationId);
+    openPanel(
+      known
+        ? { ...known, claimedAt: new Date().toISOString() }
+        : { conversationId: answer.conversationId, language: 'und', priority: 'normal', danger: false, interpreterNeeded: false },
+      true,
+    );
+  } catch (error) {
+    say(queueStatus, reason(error), 'error');
+  }
+});
+
+function openPanel(info: SessionItem, focus: boolean): ChatPanel {
+  let panel = panels.get(info.conversationId);
+  if (!panel) {
+    panel = new ChatPanel(info.conversationId, info, {
+      subscribe: (conversationId, watermark) => live.subscribe(conversationId, watermark),
+      remove: (done, message) => removePanel(done, message),
+      select: (chosen) => select(chosen, true),
+    });
+    panels.set(info.conversationId, panel);
+    tabs.append(panel.tab);
+    panelsBox.append(panel.root);
+    void panel.load();
+  }
+  if (focus || !active) select(panel);
+  renderTabs();
+  return panel;
+}
+
+function removePanel(panel: ChatPanel, message?: string): void {
+  live.unsubscribe(panel.conversationId);
+  panels.delete(panel.conversationId);
+  panel.tab.remove();
+  panel.root.remove();
+  if (active === panel) {
+    active = undefined;
+    const next = panels.values().next();
+    if (!next.done) select(next.value);
+  }
+  if (message) showToast(message);
+  renderTabs();
+}
+
+function select(panel: ChatPanel | undefined, focusTab = false): void {
+  active = panel;
+  for (const each of panels.values()) each.setActive(each === panel);
+  if (panel && focusTab) panel.tab.focus();
+  renderTabs();
+}
+
+function renderTabs(): void {
+  noChats.hidden = panels.size > 0;
+  noChatOpen.hidden = !!active;
+}
+
+/** Arrow keys move between the conversation tabs. */
+tabs.addEventListener('keydown', (event) => {
+  const list = [...panels.values()];
+  const index = active ? list.indexOf(active) : -1;
+  const step = event.key === 'ArrowDown' || event.key === 'ArrowRight' ? 1 : event.key === 'ArrowUp' || event.key === 'ArrowLeft' ? -1 : 0;
+  if (!step || !list.length) return;
+  event.preventDefault();
+  select(list[(index + step + list.length) % list.length], true);
+});
+
+/** My conversations as the server sees them: new ones were transferred to me, missing ones left me. */
+function syncSessions(items: SessionItem[]): void {
+  const ids = new Set(items.map((item) => item.conversationId));
+  for (const item of items) {
+    if (panels.has(item.conversationId)) continue;
+    const panel = openPanel(item, false);
+    if (!claimedHere.has(item.conversationId)) panel.transferredIn();
+  }
+  for (const panel of panels.values()) {
+    if (ids.has(panel.conversationId) || !panel.open) continue;
+    // The list may be older than a claim made a moment ago: ask before giving up on it.
+    void api('GET', `/api/staff/conversations/${encodeURIComponent(panel.conversationId)}`).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) panel.gone();
+    });
+  }
+}
+
+// Language toggle ------------------------------------------------------------------------------
+
+byId('langToggle').addEventListener('click', () => setUiLanguage(uiLanguage() === 'nl' ? 'en' : 'nl'));
+onLanguageChange(() => {
+  showLive();
+  showMe();
+  renderQueue(queue, false);
+  for (const panel of panels.values()) panel.relabel();
+  const notice = loginNotice.dataset.t as Key | undefined;
+  if (notice && !loginNotice.hidden) loginNotice.textContent = t(notice);
+});
+
+// Start ----------------------------------------------------------------------------------------
+
+document.documentElement.lang = uiLanguage();
+translate();
+updateTitle();
+
+if (/^\/counsellor\/setup\/?$/.test(location.pathname)) {
+  // The one-time token is in the fragment (never sent to a server); take it out of the address bar and history.
+  const token = decodeURIComponent(location.hash.replace(/^#/, ''));
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  showSetup(token);
+} else {
+  api<Me>('GET', '/api/staff/me').then(
+    (who) => signedIn(who),
+    () => showLogin(),
+  );
+}
