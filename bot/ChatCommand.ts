@@ -5,7 +5,7 @@
  * Typed words for the same commands ("help", "مساعدة", "ሓገዝ", ...) live in locales/<lng>/commands.json
  * (cancel_handoff and keep_waiting come only from buttons: while waiting and after a long wait).
  */
-export const CHAT_COMMANDS = ['talk_to_human', 'emergency', 'menu', 'language', 'help', 'stop', 'cancel_handoff', 'keep_waiting'] as const;
+export const CHAT_COMMANDS = ['talk_to_human', 'emergency', 'menu', 'language', 'help', 'stop', 'cancel_handoff', 'keep_waiting', 'delete_conversation'] as const;
 
 /** One of the language-independent commands. */
 export type ChatCommand = (typeof CHAT_COMMANDS)[number];

@@ -9,6 +9,7 @@ import type { MainDialog } from '../dialogs/MainDialog.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import { LANGUAGE_EVENT } from './ChatCommand.js';
+import type { CommandRecognizer } from './CommandRecognizer.js';
 import type { ConversationProfile } from './ConversationProfile.js';
 import { findPersonalDetails } from './personalDetails.js';
 import type { Translator } from './Translator.js';
@@ -21,6 +22,7 @@ export interface LanternBotOptions {
   mainDialog: MainDialog;
   handoff: HandoffGateway;
   metrics: MetricsRecorder;
+  commands: CommandRecognizer;
 }
 
 /** Routes activities to the dialog tree. */
@@ -32,8 +34,10 @@ export class LanternBot extends ActivityHandler {
     this.dialogState = options.conversationState.createProperty<DialogState>('dialogState');
 
     this.onMessage(async (context, next) => {
-      // Once a counsellor has taken over, the bot stays silent: the counsellor reads the stream.
-      if ((await options.profile.get(context)).handoff?.status !== 'accepted') {
+      // Once a counsellor has taken over, the bot stays silent (the counsellor reads the stream),
+      // except for "delete my conversation", which always works.
+      const accepted = (await options.profile.get(context)).handoff?.status === 'accepted';
+      if (!accepted || options.commands.recognize(context.activity) === 'delete_conversation') {
         await this.warnAboutPersonalDetails(context);
         await options.mainDialog.run(context, this.dialogState);
       }

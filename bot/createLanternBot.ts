@@ -4,6 +4,7 @@
 import { ConversationState, type Storage } from 'botbuilder';
 import { MainDialog } from '../dialogs/MainDialog.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
+import type { ConversationEraser } from '../privacy/ConversationEraser.js';
 import { Screener } from '../screening/Screener.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import { CommandRecognizer } from './CommandRecognizer.js';
@@ -24,6 +25,8 @@ export interface LanternBotParts {
   screener?: Screener;
   /** Anonymous counters. */
   metrics: MetricsRecorder;
+  /** "Delete my conversation". */
+  eraser: ConversationEraser;
 }
 
 /** The bot with its state, dialogs and error handler. */
@@ -41,9 +44,10 @@ export function createLanternBot(parts: LanternBotParts): BuiltBot {
   const translator = parts.translator ?? new Translator({ variables: { retentionHours: parts.retentionHours } });
   const conversationState = new ConversationState(parts.storage);
   const profile = new ConversationProfile(conversationState);
-  const services = { translator, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics };
-  const mainDialog = new MainDialog(services, new CommandRecognizer(translator));
-  const bot = new LanternBot({ conversationState, profile, translator, mainDialog, handoff: parts.handoff, metrics: parts.metrics });
+  const services = { translator, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics, eraser: parts.eraser };
+  const commands = new CommandRecognizer(translator);
+  const mainDialog = new MainDialog(services, commands);
+  const bot = new LanternBot({ conversationState, profile, translator, mainDialog, handoff: parts.handoff, metrics: parts.metrics, commands });
   const onTurnError = createTurnErrorHandler({ conversationState, profile, translator, log: parts.log });
   return { bot, translator, conversationState, profile, onTurnError, mainDialog };
 }

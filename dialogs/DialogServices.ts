@@ -8,6 +8,7 @@ import type { Language } from '../bot/languages.js';
 import type { Translate, Translator } from '../bot/Translator.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
+import type { ConversationEraser } from '../privacy/ConversationEraser.js';
 import type { Screener } from '../screening/Screener.js';
 
 /** Services shared by all dialogs. */
@@ -17,6 +18,7 @@ export interface DialogServices {
   handoff: HandoffGateway;
   screener: Screener;
   metrics: MetricsRecorder;
+  eraser: ConversationEraser;
 }
 
 /** Records that the young person entered a node of the tree (an anonymous count, with the node it came from). */

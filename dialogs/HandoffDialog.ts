@@ -83,6 +83,7 @@ export class HandoffDialog extends TopicDialog {
   private formatWhen(language: Language, iso: string | undefined): string {
     if (!iso) return '—';
     return new Intl.DateTimeFormat(LANGUAGE_INFO[language].intlLocale, {
+      numberingSystem: 'latn',
       weekday: 'long',
       hour: '2-digit',
       minute: '2-digit',

@@ -21,6 +21,7 @@ import type { ScreeningResult } from '../screening/Screener.js';
 import { activeDialogIds } from './activeDialogIds.js';
 import { DangerDialog, SCREENING_TURN_KEY } from './DangerDialog.js';
 import type { DialogServices } from './DialogServices.js';
+import { deleteConversation } from './deleteConversation.js';
 import { freeTextRoute } from './freeTextRoute.js';
 import { InterruptibleDialog } from './InterruptibleDialog.js';
 import { LanguageDialog } from './LanguageDialog.js';
@@ -181,6 +182,10 @@ export class MainDialog extends InterruptibleDialog {
       }
       case 'keep_waiting':
         return this.sayAndReprompt(innerDc, ['handoff:keepWaiting']);
+      case 'delete_conversation':
+        await innerDc.cancelAllDialogs();
+        await deleteConversation(this.services, innerDc.context);
+        return { status: DialogTurnStatus.complete };
     }
   }
 

@@ -7,6 +7,7 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { HandoffContext } from '../handoff/HandoffGateway.js';
 import { DangerDialog } from './DangerDialog.js';
+import { deleteConversation } from './deleteConversation.js';
 import { enterNode, type DialogServices } from './DialogServices.js';
 import { ExploitationDialog } from './ExploitationDialog.js';
 import { HandoffDialog } from './HandoffDialog.js';
@@ -68,6 +69,10 @@ export class MenuDialog extends TopicDialog {
   private async dispatchStep(step: WaterfallStepContext<MenuOptions>): Promise<DialogTurnResult> {
     const destination = this.chosen(step) as Destination;
     if (destination === 'stay') return step.endDialog();
+    if (destination === 'delete_conversation') {
+      await deleteConversation(this.services, step.context);
+      return step.endDialog();
+    }
     const dialogId = DIALOG_OF[destination];
     if (!dialogId) return step.replaceDialog(MenuDialog.id, { again: true } satisfies MenuOptions);
     return step.beginDialog(dialogId, { reason: step.options?.reason, ...step.options?.topicOptions });

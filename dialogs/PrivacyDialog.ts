@@ -8,10 +8,10 @@ export class PrivacyDialog extends TopicTreeDialog {
   constructor(services: DialogServices) {
     super(PrivacyDialog.id, services, {
       topic: 'privacy',
-      intro: ['privacy:noName', 'privacy:stored', 'privacy:howLong', 'privacy:whoReads', 'privacy:phone'],
+      intro: ['privacy:noName', 'privacy:stored', 'privacy:howLong', 'privacy:whoReads', 'privacy:phone', 'privacy:delete'],
       prompt: 'privacy:prompt',
       sections: {},
-      exits: ['human', 'menu'],
+      exits: ['delete_conversation', 'human', 'menu'],
     });
   }
 }

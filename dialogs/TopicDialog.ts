@@ -20,6 +20,7 @@ export type Destination =
   | 'signal_check'
   | 'human'
   | 'privacy'
+  | 'delete_conversation'
   | 'stay';
 
 /** What a topic dialog returns. */

@@ -152,6 +152,10 @@ export class RedisConversationStore implements ConversationStore {
 
   /** Creates the conversation (idempotent) and (re)starts its expiry clock. Resolves true when this call created it. */
   async create(conversationId: string): Promise<boolean> {
+    // A conversation the young person deleted stays deleted: its old token cannot start it again.
+    if ((await this.options.redis.exists(this.options.keys.conversationTombstone(conversationId))) === 1) {
+      throw new ConversationNotFoundError();
+    }
     const created = await this.eval(SCRIPTS.create, conversationId, [this.options.ttlSeconds, Date.now()]);
     return created === 1;
   }
@@ -231,7 +235,11 @@ export class RedisConversationStore implements ConversationStore {
   /** Removes the conversation's stream and metadata at once. */
   async delete(conversationId: string): Promise<void> {
     const { keys, redis } = this.options;
-    await redis.del(keys.conversationMeta(conversationId), keys.conversationActivities(conversationId));
+    await redis
+      .multi()
+      .del(keys.conversationMeta(conversationId), keys.conversationActivities(conversationId))
+      .set(keys.conversationTombstone(conversationId), '1', 'EX', this.options.ttlSeconds)
+      .exec();
   }
 
   /** Runs a script by SHA, loading it on first use (NOSCRIPT). */

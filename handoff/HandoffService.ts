@@ -221,6 +221,16 @@ export class HandoffService {
     return outcome;
   }
 
+  /** The young person deleted the conversation: out of the line, and an open session closes. */
+  async forget(conversationId: string): Promise<void> {
+    await this.options.queue.cancel(conversationId);
+    const session = await this.options.sessions.get(conversationId);
+    if (session) {
+      await this.options.sessions.close(conversationId, session.counsellor);
+      this.options.onEvent?.({ type: 'ended', conversationId, counsellor: session.counsellor, outcome: 'young_person_left' });
+    }
+  }
+
   /**
    * Keeps waiting young people informed (run every few seconds by one instance): their place in line
    * and estimate when they change, and after a long wait, the alternatives and the choice to keep waiting.

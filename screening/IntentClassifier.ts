@@ -112,7 +112,14 @@ export class IntentClassifier {
     const natural = new Bayes();
     const bayes = natural.classifier;
     const index = new Map<string, number>();
-    for (const { text, intent } of examples) {
+    // Balance the classes by repeating the examples of the smaller ones: natural's Bayes model
+    // penalises a word a class has not seen by 1/(class size), which otherwise pushes everything
+    // away from the large, varied "other" class.
+    const byIntent = new Map<Intent, Array<{ text: string; intent: Intent }>>();
+    for (const example of examples) byIntent.set(example.intent, [...(byIntent.get(example.intent) ?? []), example]);
+    const largest = Math.max(0, ...[...byIntent.values()].map((list) => list.length));
+    const balanced = [...byIntent.values()].flatMap((list) => Array.from({ length: largest }, (_, i) => list[i % list.length]!));
+    for (const { text, intent } of balanced) {
       const observation: Record<number, number> = {};
       let n = 0;
       for (const feature of intentFeatures(text)) {

@@ -6,8 +6,10 @@
  *   fonts, each limited by unicode-range so a font is only downloaded when its script is shown;
  * - content-hashed file names (served with immutable caching), web/dist/index.html and manifest.json;
  * - the counsellors' console (web/counsellor/, strings from the "console" section of
- *   locales/staff/{nl,en}.json) into web/dist/counsellor/ with its own manifest.json, sharing the fonts.
- * Fails when the chat page's JS + CSS are more than 60 KB gzipped (the console: 80 KB).
+ *   locales/staff/{nl,en}.json) into web/dist/counsellor/ with its own manifest.json, sharing the fonts;
+ * - the coordinators' dashboard (web/coordinator/, uPlot bundled in, strings from the "dashboard"
+ *   section of locales/staff/{nl,en}.json) into web/dist/coordinator/ with its own manifest.json.
+ * Fails when the chat page's JS + CSS are more than 60 KB gzipped (the console and the dashboard: 80 KB each).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +37,9 @@ const PAGE_VARIABLES: Record<string, string> = { position: '{{position}}', minut
 /** Browsers the bundle must run in (old Android Chrome included). */
 const TARGETS = ['chrome61', 'firefox60', 'safari12'];
 
+/** Largest allowed gzipped size of the coordinators' dashboard's JS + CSS (uPlot included). */
+export const DASHBOARD_SIZE_LIMIT_BYTES = 80 * 1024;
+
 /** Browsers of the console (staff laptops and tablets, kept up to date). */
 const CONSOLE_TARGETS = ['chrome100', 'firefox100', 'safari15'];
 
@@ -59,6 +64,8 @@ export interface WebManifest {
   gzipBytes: number;
   /** The counsellors' console (also written to <outDir>/counsellor/manifest.json). */
   console?: ConsoleManifest;
+  /** The coordinators' dashboard (also written to <outDir>/coordinator/manifest.json). */
+  dashboard?: DashboardManifest;
 }
 
 /** The console's build: paths relative to <outDir>/counsellor/. */
@@ -70,6 +77,9 @@ export interface ConsoleManifest {
   /** Gzipped size of JS + CSS, without fonts. */
   gzipBytes: number;
 }
+
+/** The dashboard's build: paths relative to <outDir>/coordinator/ (same shape as the console's). */
+export type DashboardManifest = ConsoleManifest;
 
 /** Options of buildWeb. */
 export interface BuildWebOptions {
@@ -153,6 +163,83 @@ export function readConsoleStrings(root = ROOT): Record<(typeof STAFF_LANGUAGES)
     if (missing.length || extra.length) throw new Error(`locales/staff/en.json "${name}": missing [${missing.join(', ')}], not in nl.json [${extra.join(', ')}]`);
   }
   return out;
+}
+
+/** The sections of locales/staff/<nl|en>.json the dashboard is built with (`funnel` only when the file has it). */
+const DASHBOARD_SECTIONS = ['dashboard', 'languages', 'topics', 'funnel', 'outcomes', 'dangerCategories'] as const;
+
+/** What the dashboard is built with: its own texts and the staff names of languages, nodes, outcomes and danger categories. */
+export type DashboardStrings = Record<(typeof DASHBOARD_SECTIONS)[number], Record<string, string>>;
+
+/** Reads the dashboard's strings from locales/staff/{nl,en}.json; both must have the same keys. */
+export function readDashboardStrings(root = ROOT): Record<(typeof STAFF_LANGUAGES)[number], DashboardStrings> {
+  const out = {} as Record<(typeof STAFF_LANGUAGES)[number], DashboardStrings>;
+  for (const language of STAFF_LANGUAGES) {
+    const file = `locales/staff/${language}.json`;
+    const data = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as StaffTree;
+    out[language] = {} as DashboardStrings;
+    for (const name of DASHBOARD_SECTIONS) {
+      const tree = data[name] ?? (name === 'funnel' ? {} : undefined);
+      if (!tree || typeof tree !== 'object') throw new Error(`${file}: section "${name}" is missing`);
+      for (const [key, value] of Object.entries(tree)) {
+        if (typeof value !== 'string' || !value.trim()) throw new Error(`${file}: "${name}.${key}" must be a non-empty string`);
+      }
+      out[language][name] = tree as Record<string, string>;
+    }
+  }
+  for (const name of DASHBOARD_SECTIONS) {
+    const nl = Object.keys(out.nl[name]);
+    const en = Object.keys(out.en[name]);
+    const missing = nl.filter((key) => !en.includes(key));
+    const extra = en.filter((key) => !nl.includes(key));
+    if (missing.length || extra.length) throw new Error(`locales/staff/en.json "${name}": missing [${missing.join(', ')}], not in nl.json [${extra.join(', ')}]`);
+  }
+  return out;
+}
+
+/** Builds the coordinators' dashboard (uPlot and its CSS bundled in); its files (paths relative to <outDir>) go into `files`. */
+async function buildDashboard(files: Map<string, Buffer>): Promise<DashboardManifest> {
+  const dir = path.join(ROOT, 'web', 'coordinator');
+  const uplotCss = readFileSync(path.join(ROOT, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), 'utf8');
+  const css = await transform(`${uplotCss}\n${readFileSync(path.join(dir, 'dashboard.css'), 'utf8')}`, {
+    loader: 'css',
+    minify: true,
+    target: CONSOLE_TARGETS,
+    legalComments: 'none',
+  });
+  const cssFile = `assets/dashboard.${hash(css.code)}.css`;
+  const bundle = await build({
+    entryPoints: [path.join(dir, 'main.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: CONSOLE_TARGETS,
+    platform: 'browser',
+    write: false,
+    legalComments: 'none',
+    charset: 'utf8',
+    tsconfig: path.join(ROOT, 'web', 'tsconfig.json'),
+    define: { __DASHBOARD_STRINGS__: JSON.stringify(readDashboardStrings()) },
+    logLevel: 'silent',
+  });
+  const js = bundle.outputFiles[0];
+  if (!js) throw new Error('esbuild produced no output for the dashboard');
+  const jsCode = Buffer.from(js.contents);
+  const jsFile = `assets/dashboard.${hash(jsCode)}.js`;
+  const template = readFileSync(path.join(dir, 'index.html'), 'utf8');
+  const html = interpolate(template, { css: `/coordinator/${cssFile}`, js: `/coordinator/${jsFile}` }, 'web/coordinator/index.html').replace(/\n\s*/g, '');
+  const own = new Map<string, Buffer>([
+    ['index.html', Buffer.from(html)],
+    [cssFile, Buffer.from(css.code)],
+    [jsFile, jsCode],
+  ]);
+  const manifestFiles: DashboardManifest['files'] = {};
+  for (const [file, data] of own) {
+    manifestFiles[file] = { bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length };
+    files.set(`coordinator/${file}`, data);
+  }
+  const gzipBytes = manifestFiles[jsFile]!.gzipBytes + manifestFiles[cssFile]!.gzipBytes;
+  return { index: 'index.html', js: jsFile, css: cssFile, files: manifestFiles, gzipBytes };
 }
 
 /** Builds the counsellors' console; its files (paths relative to <outDir>) go into `files`. */
@@ -288,6 +375,9 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
   // The counsellors' console (after the chat page's sizes: its files are not part of the page).
   const consoleManifest = await buildConsole(fontFaces, files);
   manifest.console = consoleManifest;
+  // The coordinators' dashboard (likewise not part of the page).
+  const dashboardManifest = await buildDashboard(files);
+  manifest.dashboard = dashboardManifest;
 
   if (options.log !== false) {
     const fontBytes = fontPaths.reduce((sum, file) => sum + manifestFiles[file]!.bytes, 0);
@@ -301,12 +391,20 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
       `console build: JS ${kb(c[consoleManifest.js]!.gzipBytes)} + CSS ${kb(c[consoleManifest.css]!.gzipBytes)} = ${kb(consoleManifest.gzipBytes)} gzipped ` +
         `(limit ${kb(CONSOLE_SIZE_LIMIT_BYTES)}); index.html ${kb(c['index.html']!.gzipBytes)} gzipped`,
     );
+    const d = dashboardManifest.files;
+    console.log(
+      `dashboard build: JS ${kb(d[dashboardManifest.js]!.gzipBytes)} + CSS ${kb(d[dashboardManifest.css]!.gzipBytes)} = ${kb(dashboardManifest.gzipBytes)} gzipped ` +
+        `(limit ${kb(DASHBOARD_SIZE_LIMIT_BYTES)}); index.html ${kb(d['index.html']!.gzipBytes)} gzipped`,
+    );
   }
   if (gzipBytes > SIZE_LIMIT_BYTES) {
     throw new Error(`web build: JS + CSS are ${kb(gzipBytes)} gzipped, more than the limit of ${kb(SIZE_LIMIT_BYTES)}`);
   }
   if (consoleManifest.gzipBytes > CONSOLE_SIZE_LIMIT_BYTES) {
     throw new Error(`console build: JS + CSS are ${kb(consoleManifest.gzipBytes)} gzipped, more than the limit of ${kb(CONSOLE_SIZE_LIMIT_BYTES)}`);
+  }
+  if (dashboardManifest.gzipBytes > DASHBOARD_SIZE_LIMIT_BYTES) {
+    throw new Error(`dashboard build: JS + CSS are ${kb(dashboardManifest.gzipBytes)} gzipped, more than the limit of ${kb(DASHBOARD_SIZE_LIMIT_BYTES)}`);
   }
 
   // Write (only after everything succeeded).
@@ -317,6 +415,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
   }
   writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'counsellor', 'manifest.json'), `${JSON.stringify(consoleManifest, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'coordinator', 'manifest.json'), `${JSON.stringify(dashboardManifest, null, 2)}\n`);
   return manifest;
 }
 

@@ -36,8 +36,14 @@ import { staffAuthPlugin } from '../staff/staffAuthPlugin.js';
 import { isLanguage } from '../bot/languages.js';
 import { MaintenanceJobs } from './MaintenanceJobs.js';
 import { MetricsRecorder } from '../metrics/MetricsRecorder.js';
+import { RedisConversationEraser } from '../privacy/ConversationEraser.js';
+import { RetentionJob } from '../privacy/RetentionJob.js';
+import { MetricsRollup } from '../metrics/MetricsRollup.js';
+import { MetricsQuery } from '../metrics/MetricsQuery.js';
+import { metricsApiPlugin } from '../metrics/metricsApiPlugin.js';
 import { chatPagePlugin } from './chatPagePlugin.js';
 import { counsellorConsolePlugin } from './counsellorConsolePlugin.js';
+import { coordinatorDashboardPlugin } from './coordinatorDashboardPlugin.js';
 import { configFromEnv, type LanternConfig } from './config.js';
 import { RedisKeys } from './RedisKeys.js';
 import { RedisServerProcess } from './RedisServerProcess.js';
@@ -111,8 +117,18 @@ export async function startLantern(
   const presence = new CounsellorPresence({ redis, keys, now: runtime.now });
   const estimator = new WaitEstimator({ redis, keys });
   const metrics = new MetricsRecorder({ redis, keys, onError: (code) => app.log.warn({ event: 'metrics_error', code }, 'metrics') });
+  // The handoff side is wired below; the eraser reaches it through this late binding.
+  let handoffForget: (conversationId: string) => Promise<void> = async () => undefined;
+  const eraser = new RedisConversationEraser({
+    redis,
+    keys,
+    store,
+    handoff: { forget: (conversationId) => handoffForget(conversationId) },
+    onError: (code) => app.log.error({ event: 'erase_failed', code }, 'erase failed'),
+  });
   const built = createLanternBot({
     metrics,
+    eraser,
     storage: new RedisStorage({ redis, keys, ttlSeconds: config.conversationTtlSeconds }),
     handoff: new QueueHandoffGateway({ queue: handoffQueue, presence, estimator, openingHours, now: runtime.now }),
     retentionHours: Math.round(config.conversationTtlSeconds / 3600),
@@ -153,10 +169,28 @@ export async function startLantern(
     metrics,
     now: runtime.now,
   });
+  handoffForget = (conversationId) => handoff.forget(conversationId);
+  const retention = new RetentionJob({
+    redis,
+    keys,
+    rollup: new MetricsRollup({ redis, keys, dayTtlSeconds: config.metricsRetentionDays * 86_400 }),
+    conversationTtlSeconds: config.conversationTtlSeconds,
+    queues: [handoffQueue.queue],
+  });
   const maintenance = new MaintenanceJobs({
     redis,
     keys,
-    tasks: [{ name: 'handoff-tick', everyMs: config.handoffTickMs, run: () => handoff.tick() }],
+    tasks: [
+      { name: 'handoff-tick', everyMs: config.handoffTickMs, run: () => handoff.tick() },
+      {
+        name: 'retention',
+        everyMs: config.retentionEveryMs,
+        run: async () => {
+          const report = await retention.run();
+          app.log.info({ event: 'retention', ...report }, 'retention');
+        },
+      },
+    ],
     onError: (task, error) => app.log.error({ event: 'maintenance_failed', task, error }, 'maintenance task failed'),
   });
 
@@ -178,8 +212,10 @@ export async function startLantern(
       return { username: session.username, languages: session.languages.filter(isLanguage) };
     },
   });
+  await app.register(metricsApiPlugin, { query: new MetricsQuery({ redis, keys }) });
   await app.register(chatPagePlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist'), quickExitUrl: config.quickExitUrl });
   await app.register(counsellorConsolePlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist') });
+  await app.register(coordinatorDashboardPlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist') });
   app.get('/healthz', async () => ({ ok: (await redis.ping()) === 'PONG' }));
 
   await maintenance.start();
@@ -203,6 +239,7 @@ export async function startLantern(
     async stop() {
       if (stopped) return;
       stopped = true;
+      await eraser.settle();
       await app.close();
       await maintenance.close();
       await queueEvents.close();

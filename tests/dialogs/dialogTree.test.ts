@@ -75,7 +75,7 @@ const BRANCHES: Record<string, Step[]> = {
   ],
   'is this chat anonymous': [
     start,
-    { press: 'privacy', expect: ['privacy:noName', 'privacy:stored', 'privacy:howLong', 'privacy:whoReads', 'privacy:phone', 'privacy:prompt'], buttons: ['human', 'menu'] },
+    { press: 'privacy', expect: ['privacy:noName', 'privacy:stored', 'privacy:howLong', 'privacy:whoReads', 'privacy:phone', 'privacy:delete', 'privacy:prompt'], buttons: ['delete_conversation', 'human', 'menu'] },
     { press: 'menu', expect: ['menu:promptAgain'] },
   ],
   'in danger now: 112 first, safety steps, then a person with top priority': [

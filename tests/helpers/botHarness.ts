@@ -12,6 +12,8 @@ import { LANGUAGE_EVENT } from '../../bot/ChatCommand.js';
 import { NoCounsellorGateway } from '../../handoff/NoCounsellorGateway.js';
 import { Screener } from '../../screening/Screener.js';
 import { MetricsRecorder } from '../../metrics/MetricsRecorder.js';
+import { RedisConversationEraser } from '../../privacy/ConversationEraser.js';
+import { RedisConversationStore } from '../../directline/RedisConversationStore.js';
 import type { HandoffGateway } from '../../handoff/HandoffGateway.js';
 import type { RedisKeys } from '../../server/RedisKeys.js';
 
@@ -26,6 +28,7 @@ export class BotHarness {
   readonly adapter: TestAdapter;
   readonly built: BuiltBot;
   readonly conversationId = `test-${randomBytes(6).toString('hex')}`;
+  eraser!: RedisConversationEraser;
 
   constructor(redis: Redis, keys: RedisKeys, handoff: HandoffGateway = new NoCounsellorGateway()) {
     this.built = createLanternBot({
@@ -35,6 +38,7 @@ export class BotHarness {
       log: { error: (fields) => loggedErrors.push(fields) },
       screener: (sharedScreener ??= Screener.load()),
       metrics: new MetricsRecorder({ redis, keys }),
+      eraser: (this.eraser = new RedisConversationEraser({ redis, keys, store: new RedisConversationStore({ redis, keys, ttlSeconds: 600 }), graceMs: 0 })),
     });
     const conversationId = this.conversationId;
     this.adapter = new TestAdapter(async (context) => this.built.bot.run(context), {

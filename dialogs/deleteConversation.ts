@@ -1,0 +1,18 @@
+/**
+ * The young person deletes their conversation: the bot says it is gone, tells the page to clear
+ * itself (event `lantern.deleted`), and everything about the conversation is erased at once
+ * (see privacy/ConversationEraser.ts).
+ */
+import type { TurnContext } from 'botbuilder';
+import { textsFor, type DialogServices } from './DialogServices.js';
+
+/** Event the page clears itself on. */
+export const DELETED_EVENT = 'lantern.deleted';
+
+/** Deletes the conversation of this turn. */
+export async function deleteConversation(services: DialogServices, context: TurnContext): Promise<void> {
+  const t = await textsFor(services, context);
+  await context.sendActivity(t('common:deleted'));
+  await context.sendActivity({ type: 'event', name: DELETED_EVENT });
+  services.eraser.eraseSoon(context.activity.conversation.id);
+}

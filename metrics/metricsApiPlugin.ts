@@ -1,0 +1,64 @@
+/**
+ * `GET /api/metrics?from=YYYY-MM-DD&to=YYYY-MM-DD[&language=xx][&format=csv]` for coordinators:
+ * anonymised counts, suppressed under 5 (see docs/api.md).
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { isLanguage, type Language } from '../bot/languages.js';
+import { daysBetween, isDay } from './calendar.js';
+import type { MetricsQuery, MetricsReport } from './MetricsQuery.js';
+
+/** Options of the plugin. */
+export interface MetricsApiOptions {
+  query: MetricsQuery;
+}
+
+const MAX_DAYS = 366;
+
+function bad(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(400).send({ error: { code: 'BadArgument', message } });
+}
+
+/** The report as CSV rows: section, item, value (suppressed values stay "<5"). */
+export function reportToCsv(report: MetricsReport): string {
+  const rows: Array<[string, string, string | number]> = [];
+  for (const day of report.conversationsPerDay) {
+    for (const [key, value] of Object.entries(day)) if (key !== 'date') rows.push([`conversations:${day.date}`, key, value as string | number]);
+  }
+  for (const f of report.funnel) {
+    rows.push(['funnel_entered', f.node, f.entered], ['funnel_continued', f.node, f.continued], ['funnel_drop_off', f.node, f.dropOff]);
+  }
+  for (const [key, value] of Object.entries(report.handoff)) {
+    if (key === 'waitBuckets') continue;
+    rows.push(['handoff', key, value === null ? '' : (value as string | number)]);
+  }
+  for (const b of report.handoff.waitBuckets) rows.push(['handoff_wait_minutes', b.bucket, b.count]);
+  rows.push(['danger', 'flags', report.danger.flags], ['danger', 'danger_now_yes', report.danger.dangerNowYes]);
+  for (const c of report.danger.byCategory) rows.push(['danger_category', c.category, c.count]);
+  for (const o of report.outcomes) rows.push(['outcome', o.code, o.count]);
+  rows.push(['quick_exits', 'total', report.quickExits], ['out_of_hours_demand', 'total', report.outOfHoursDemand], ['language_switches', 'total', report.languageSwitches]);
+  for (const t of report.translationCoverage) rows.push(['translation', `${t.language}_texts`, t.texts], ['translation', `${t.language}_reviewed`, t.reviewed]);
+  const cell = (value: string | number) => (/[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
+  return [`# Lantern metrics ${report.from}..${report.to}${report.language ? ` language=${report.language}` : ''}; counts 1-4 shown as <5`, 'section,item,value', ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
+}
+
+/** Registers the metrics API (needs staffAuthPlugin). */
+export const metricsApiPlugin: FastifyPluginAsync<MetricsApiOptions> = async (fastify, options) => {
+  const guard = (fastify as FastifyInstance & { staffGuard: (roles: readonly string[]) => (req: FastifyRequest, reply: FastifyReply) => Promise<void> }).staffGuard(['coordinator', 'admin']);
+  fastify.get<{ Querystring: { from?: string; to?: string; language?: string; format?: string } }>('/api/metrics', { preHandler: guard }, async (request, reply) => {
+    const { from, to, language, format } = request.query;
+    if (!isDay(from) || !isDay(to)) return bad(reply, 'from and to must be dates YYYY-MM-DD');
+    if (from > to) return bad(reply, 'from must not be after to');
+    if (daysBetween(from, to).length > MAX_DAYS) return bad(reply, `at most ${MAX_DAYS} days`);
+    if (language !== undefined && language !== '' && !isLanguage(language)) return bad(reply, 'language must be one of ar, ti, prs, en, nl');
+    if (format !== undefined && format !== 'json' && format !== 'csv') return bad(reply, 'format must be json or csv');
+    const report = await options.query.report(from, to, (language || null) as Language | null);
+    reply.header('cache-control', 'no-store');
+    if (format === 'csv') {
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="lantern-metrics-${from}-${to}.csv"`)
+        .send(reportToCsv(report));
+    }
+    return report;
+  });
+};

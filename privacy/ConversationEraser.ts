@@ -1,0 +1,65 @@
+/**
+ * "Delete my conversation": everything Lantern keeps about one conversation goes at once — its
+ * activities (the transcript), channel metadata, bot state, a place in the handoff queue, a live
+ * handoff session, counsellors' notes — and a tombstone keeps the old token from starting it again.
+ * Anonymous counts (metrics) are not about a conversation and stay.
+ */
+import type { Redis } from 'ioredis';
+import type { ConversationStore } from '../directline/ConversationStore.js';
+import type { RedisKeys } from '../server/RedisKeys.js';
+
+/** Erases conversations. */
+export interface ConversationEraser {
+  /** Erases a conversation now. */
+  erase(conversationId: string): Promise<void>;
+  /**
+   * Erases it after a short moment, so the page still receives the bot's last words ("deleted")
+   * and clears itself; the conversation already refuses new messages from the young person.
+   */
+  eraseSoon(conversationId: string): void;
+}
+
+/** Options of RedisConversationEraser. */
+export interface RedisConversationEraserOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  store: ConversationStore;
+  /** Takes the conversation out of the handoff queue and closes a live session (optional: no handoff wired). */
+  handoff?: { forget(conversationId: string): Promise<void> };
+  /** The moment between the bot's last words and the erasure (ms). */
+  graceMs?: number;
+  onError?: (code: string) => void;
+}
+
+/** ConversationEraser on Redis. */
+export class RedisConversationEraser implements ConversationEraser {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly options: RedisConversationEraserOptions) {}
+
+  async erase(conversationId: string): Promise<void> {
+    const { redis, keys, store } = this.options;
+    await this.options.handoff?.forget(conversationId);
+    await store.end(conversationId).catch(() => undefined);
+    await redis.del(
+      keys.botState(`webchat/conversations/${conversationId}/`),
+      keys.handoffNotes(conversationId),
+      keys.handoffWaitState(conversationId),
+      keys.turnLock(conversationId),
+    );
+    await store.delete(conversationId);
+  }
+
+  eraseSoon(conversationId: string): void {
+    const run = new Promise<void>((resolve) => setTimeout(resolve, this.options.graceMs ?? 1_500))
+      .then(() => this.erase(conversationId))
+      .catch((error: Error) => this.options.onError?.(error.name))
+      .finally(() => this.pending.delete(run));
+    this.pending.add(run);
+  }
+
+  /** Waits for erasures in progress (shutdown, tests). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+}
