@@ -82,6 +82,8 @@ export class HandoffNotifier {
   /** The place in line or the estimate changed (the page shows it in its status line). */
   waiting(ref: ConversationRef, position: number, estimatedWaitMinutes: number | null): Promise<void> {
     return this.run(ref, async (context) => {
+      // The line may have moved on since it was read (claimed, cancelled): only tell who still waits.
+      if ((await this.bot.profile.get(context)).handoff?.status !== 'waiting') return;
       await context.sendActivity({ type: 'event', name: 'handoff.status', value: { state: 'waiting', position, estimatedWaitMinutes } });
     });
   }
@@ -89,6 +91,7 @@ export class HandoffNotifier {
   /** Nobody picked up for a long time: the alternatives, and the choice to keep waiting. */
   timedOut(ref: ConversationRef): Promise<void> {
     return this.run(ref, async (context) => {
+      if ((await this.bot.profile.get(context)).handoff?.status !== 'waiting') return;
       const language = (await this.bot.profile.language(context)) ?? 'en';
       const t = this.bot.translator.forLanguage(language);
       const button = (choice: string, command: string) => {

@@ -37,6 +37,8 @@ export interface MainOptions {
   chooseLanguage?: boolean;
   /** Where the menu should go straight away. */
   menu?: MenuOptions;
+  /** A command that arrived while no dialog was active (after "stop", or after a counsellor took over). */
+  pendingCommand?: ChatCommand;
 }
 
 export class MainDialog extends InterruptibleDialog {
@@ -64,11 +66,15 @@ export class MainDialog extends InterruptibleDialog {
     const dc = await dialogSet.createContext(context);
 
     const screening = await this.screenTypedText(context);
-    const route = screening && !this.commands.recognize(context.activity) ? freeTextRoute(screening) : undefined;
+    const command = this.commands.recognize(context.activity);
+    const route = screening && !command ? freeTextRoute(screening) : undefined;
     if (route && !(route.menu.goto === 'danger' && activeDialogIds(dc).includes(DangerDialog.id))) {
       if (route.raisePriority) await this.services.profile.raisePriority(context, route.raisePriority);
       await dc.cancelAllDialogs();
       await dc.beginDialog(this.id, { menu: route.menu } satisfies MainOptions);
+    } else if (!dc.activeDialog && command) {
+      // Commands work from every state, also when no dialog is active.
+      await dc.beginDialog(this.id, { pendingCommand: command } satisfies MainOptions);
     } else {
       const result = await dc.continueDialog();
       if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
@@ -121,6 +127,7 @@ export class MainDialog extends InterruptibleDialog {
   }
 
   private async languageStep(step: WaterfallStepContext<MainOptions>): Promise<DialogTurnResult> {
+    if (step.options?.pendingCommand) return this.onCommand(step, step.options.pendingCommand);
     if (step.options?.chooseLanguage) return step.beginDialog(LanguageDialog.id);
     if (await this.services.profile.language(step.context)) return step.next();
     const activity = step.context.activity;

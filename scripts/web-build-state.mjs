@@ -21,7 +21,7 @@ export function webBuildIsStale(root = process.cwd()) {
   const built = statSync(manifest).mtimeMs;
   const sources = Math.max(
     newest(path.join(root, 'web')),
-    newest(path.join(root, 'locales'), (file) => file.endsWith('web.json')),
+    newest(path.join(root, 'locales'), (file) => file.endsWith('web.json') || file.includes(`${path.sep}staff${path.sep}`)),
     existsSync(path.join(root, 'scripts', 'build-web.ts')) ? statSync(path.join(root, 'scripts', 'build-web.ts')).mtimeMs : 0,
   );
   return sources > built;

@@ -55,6 +55,12 @@ export function nodeName(code: string): string {
   return s.funnel[code] ?? s.topics[code] ?? own ?? code;
 }
 
+/** The dialog tree's nodes in the order of the tree: the menu, the topics with their sections, the handoff. */
+export function treeOrder(): string[] {
+  const s = strings();
+  return ['menu', ...Object.keys(s.topics), ...Object.keys(s.funnel), 'handoff'];
+}
+
 /** The name of a handoff outcome. */
 export function outcomeName(code: string): string {
   return strings().outcomes[code] ?? code;

@@ -9,7 +9,7 @@ import type { Count, DayRow, Metrics } from './api.js';
 import { barChart, dayChart, LANGUAGE_COLOURS, type Chart } from './charts.js';
 import { el } from './dom.js';
 import { count, day, isSuppressed, known, longDay, percent, share, suppressedRange } from './format.js';
-import { categoryName, languageName, nodeName, outcomeName, t, type Key } from './i18n.js';
+import { categoryName, languageName, nodeName, outcomeName, t, treeOrder, type Key } from './i18n.js';
 
 /** The young people's languages, in the order the API lists them. */
 export const LANGUAGE_CODES = ['ar', 'ti', 'prs', 'en', 'nl'] as const;
@@ -133,10 +133,15 @@ function keyFigures(m: Metrics): HTMLElement {
   const { box, body } = section('key', 'keyFigures');
   const list = el('dl', 'figures');
   const h = m.handoff;
-  const minutes = (value: number | null | undefined, id: string, label: Key): HTMLElement =>
-    typeof value === 'number'
-      ? figure(label, t('minutesAtMost', { count: value.toLocaleString() }), { id, hint: t('waitHint') })
-      : figure(label, t('none'), { id, hint: t('notShown') });
+  // The median and p90 are the upper bounds of wait buckets; past the open last bucket ("60+") that
+  // bound says nothing more than "more than 60".
+  const openBucket = /^(\d+)\+$/.exec(h?.waitBuckets?.[h.waitBuckets.length - 1]?.bucket ?? '');
+  const openFrom = openBucket ? Number(openBucket[1]) : Infinity;
+  const minutes = (value: number | null | undefined, id: string, label: Key): HTMLElement => {
+    if (typeof value !== 'number') return figure(label, t('none'), { id, hint: t('notShown') });
+    const text = value > openFrom ? t('minutesMoreThan', { count: openFrom }) : t('minutesAtMost', { count: value });
+    return figure(label, text, { id, hint: t('waitHint') });
+  };
   list.append(
     countFigure('conversations', m.conversations?.total, 'conversations'),
     figure('handoffRate', percent(h?.handoffRate), { id: 'handoffRate', hint: typeof h?.handoffRate === 'number' ? t('handoffRateHint') : t('notShown') }),
@@ -222,7 +227,10 @@ function perDay(m: Metrics, languages: string[], after: Array<() => void>): HTML
 
 function funnel(m: Metrics): HTMLElement {
   const { box, body } = section('funnel', 'funnel', 'funnelHint');
-  const nodes = Array.isArray(m.funnel) ? m.funnel : [];
+  // In the order of the tree (the API lists the busiest first); unknown nodes at the end.
+  const order = treeOrder();
+  const rank = (code: string): number => (order.includes(code) ? order.indexOf(code) : order.length);
+  const nodes = (Array.isArray(m.funnel) ? [...m.funnel] : []).sort((a, b) => rank(a.node) - rank(b.node));
   if (!nodes.length) {
     body.append(el('p', 'muted', t('noData')));
     return box;
@@ -349,7 +357,8 @@ function outcomes(m: Metrics): HTMLElement {
 
 function coverage(m: Metrics): HTMLElement {
   const { box, body } = section('coverage', 'coverage', 'coverageHint');
-  const list = Array.isArray(m.translationCoverage) ? m.translationCoverage : [];
+  // With a language filter, only that language.
+  const list = (Array.isArray(m.translationCoverage) ? m.translationCoverage : []).filter((row) => !m.language || row.language === m.language);
   if (!list.length) {
     body.append(el('p', 'muted', t('noData')));
     return box;
