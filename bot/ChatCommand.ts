@@ -13,6 +13,9 @@ export type ChatCommand = (typeof CHAT_COMMANDS)[number];
 /** Name of the event the page sends right after starting a conversation, with the chosen language as value. */
 export const LANGUAGE_EVENT = 'lantern.language';
 
+/** Name of the event the bot sends when the young person deleted the conversation: the page clears itself. */
+export const DELETED_EVENT = 'lantern.deleted';
+
 /** Type guard for a command value coming from the channel. */
 export function isChatCommand(value: unknown): value is ChatCommand {
   return typeof value === 'string' && (CHAT_COMMANDS as readonly string[]).includes(value);

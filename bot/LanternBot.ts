@@ -50,7 +50,7 @@ export class LanternBot extends ActivityHandler {
     });
 
     this.onEndOfConversation(async (context, next) => {
-      const language = (await options.profile.language(context)) ?? 'en';
+      const language = (await options.profile.language(context)) ?? 'und';
       await options.metrics.record({ name: 'quick_exit', lang: language });
       if (await options.handoff.left(context.activity.conversation.id)) await options.metrics.record({ name: 'handoff_left', lang: language });
       await options.conversationState.delete(context);

@@ -5,6 +5,9 @@
  */
 import type { Language } from '../bot/languages.js';
 
+/** The conversation's language, or "und" before one was chosen. */
+type Lang = Language | 'und';
+
 /** Minutes waited, in buckets (never the exact time). */
 export const WAIT_BUCKETS = ['0-1', '1-5', '5-15', '15-30', '30-60', '60+'] as const;
 export type WaitBucket = (typeof WAIT_BUCKETS)[number];
@@ -22,19 +25,19 @@ export function waitBucket(waitMs: number): WaitBucket {
 
 /** Every event, with its codes. */
 export type MetricEvent =
-  | { name: 'conversation_started'; lang: Language }
-  | { name: 'language_switch'; lang: Language; from: Language }
-  | { name: 'node'; lang: Language; node: string; from: string }
-  | { name: 'screening'; lang: Language; result: 'urgent' | 'check' | 'none'; categories: readonly string[] }
-  | { name: 'danger_now'; lang: Language; answer: string }
-  | { name: 'handoff_requested'; lang: Language; priority: string }
-  | { name: 'handoff_claimed'; lang: Language; wait: WaitBucket }
-  | { name: 'handoff_cancelled'; lang: Language }
-  | { name: 'handoff_timed_out'; lang: Language }
-  | { name: 'handoff_left'; lang: Language }
-  | { name: 'outcome'; lang: Language; code: string }
-  | { name: 'quick_exit'; lang: Language }
-  | { name: 'out_of_hours'; lang: Language };
+  | { name: 'conversation_started'; lang: Lang }
+  | { name: 'language_switch'; lang: Lang; from: Language }
+  | { name: 'node'; lang: Lang; node: string; from: string }
+  | { name: 'screening'; lang: Lang; result: 'urgent' | 'check' | 'none'; categories: readonly string[] }
+  | { name: 'danger_now'; lang: Lang; answer: string }
+  | { name: 'handoff_requested'; lang: Lang; priority: string }
+  | { name: 'handoff_claimed'; lang: Lang; wait: WaitBucket }
+  | { name: 'handoff_cancelled'; lang: Lang }
+  | { name: 'handoff_timed_out'; lang: Lang }
+  | { name: 'handoff_left'; lang: Lang }
+  | { name: 'outcome'; lang: Lang; code: string }
+  | { name: 'quick_exit'; lang: Lang }
+  | { name: 'out_of_hours'; lang: Lang };
 
 /** Codes are short identifiers; anything else is refused (so text can never slip into a metric). */
 const CODE = /^[a-z0-9_+-]{1,40}$/;

@@ -19,7 +19,7 @@ export interface MetricsReport {
   conversationsPerDay: Array<Record<string, ShownCount | string>>;
   conversations: { total: ShownCount; byLanguage: Record<Language, ShownCount> };
   languageSwitches: ShownCount;
-  funnel: Array<{ node: string; entered: ShownCount; continued: ShownCount; dropOff: ShownCount }>;
+  funnel: Array<{ node: string; parent: string | null; entered: ShownCount; continued: ShownCount; dropOff: ShownCount }>;
   handoff: {
     requested: ShownCount;
     claimed: ShownCount;
@@ -41,7 +41,28 @@ export interface MetricsReport {
 
 type Counts = Map<string, number>;
 
-const BUCKET_UPPER: Record<string, number> = { '0-1': 1, '1-5': 5, '5-15': 15, '15-30': 30, '30-60': 60, '60+': 120 };
+/** Upper bound of each wait bucket in minutes; the last one means "an hour or more". */
+const BUCKET_UPPER: Record<string, number> = { '0-1': 1, '1-5': 5, '5-15': 15, '15-30': 30, '30-60': 60, '60+': 60 };
+
+/** The dialog tree: each node's parent, for the funnel's order (menu → topic → section). */
+export const FUNNEL_TREE: ReadonlyArray<[node: string, parent: string | null]> = [
+  ['menu', null],
+  ['exploitation', 'menu'],
+  ['exploitation_types', 'exploitation'],
+  ['smuggling_vs_trafficking', 'exploitation'],
+  ['signs', 'exploitation'],
+  ['rights', 'menu'],
+  ['rights_children', 'rights'],
+  ['rights_guardian', 'rights'],
+  ['rights_protected_reception', 'rights'],
+  ['rights_residence', 'rights'],
+  ['non_punishment', 'menu'],
+  ['help', 'menu'],
+  ['danger_check', 'menu'],
+  ['signal_check', 'danger_check'],
+  ['privacy', 'menu'],
+  ['handoff', 'menu'],
+];
 
 /** Reads and shapes the metrics. */
 export class MetricsQuery {
@@ -96,11 +117,12 @@ export class MetricsQuery {
     };
 
     const conversations = sum('conversation_started');
+    const shownLanguages = language ? [language] : LANGUAGES;
     const perDay = days.map((day) => {
       const counts = byDay.get(day) ?? new Map();
       const row: Record<string, ShownCount | string> = { date: day };
       let dayTotal = 0;
-      for (const l of LANGUAGES) {
+      for (const l of shownLanguages) {
         const n = sum('conversation_started', (c) => c.lang === l, counts);
         dayTotal += n;
         row[l] = suppress(n);
@@ -111,11 +133,13 @@ export class MetricsQuery {
 
     const entered = groups('node', 'node');
     const continued = groups('edge', 'from');
+    const order = new Map(FUNNEL_TREE.map(([node], i) => [node, i]));
+    const parents = new Map(FUNNEL_TREE);
     const funnel = [...entered.entries()]
-      .sort((a, b) => b[1] - a[1])
+      .sort((a, b) => (order.get(a[0]) ?? 99) - (order.get(b[0]) ?? 99) || b[1] - a[1])
       .map(([node, n]) => {
         const on = Math.min(n, continued.get(node) ?? 0);
-        return { node, entered: suppress(n), continued: suppress(on), dropOff: suppress(n - on) };
+        return { node, parent: parents.get(node) ?? null, entered: suppress(n), continued: suppress(on), dropOff: suppress(n - on) };
       });
 
     const buckets = groups('handoff_claimed', 'wait');
@@ -142,7 +166,7 @@ export class MetricsQuery {
       conversationsPerDay: perDay,
       conversations: {
         total: suppress(conversations),
-        byLanguage: Object.fromEntries(LANGUAGES.map((l) => [l, suppress(sum('conversation_started', (c) => c.lang === l))])) as Record<Language, ShownCount>,
+        byLanguage: Object.fromEntries(shownLanguages.map((l) => [l, suppress(sum('conversation_started', (c) => c.lang === l))])) as Record<Language, ShownCount>,
       },
       languageSwitches: suppress(sum('language_switch')),
       funnel,
@@ -153,7 +177,7 @@ export class MetricsQuery {
         timedOut: suppress(sum('handoff_timed_out')),
         leftWhileWaiting: suppress(left),
         abandoned: suppress(cancelled + left),
-        handoffRate: conversations >= 5 && requested >= 5 ? safeRatio(requested, conversations) : null,
+        handoffRate: safeRatio(requested, conversations),
         waitMedianMinutes: quantile(0.5),
         waitP90Minutes: quantile(0.9),
         waitBuckets: WAIT_BUCKETS.map((bucket) => ({ bucket, count: suppress(buckets.get(bucket) ?? 0) })),
@@ -166,7 +190,9 @@ export class MetricsQuery {
       outcomes: [...groups('outcome', 'code').entries()].sort((a, b) => b[1] - a[1]).map(([code, n]) => ({ code, count: suppress(n) })),
       quickExits: suppress(sum('quick_exit')),
       outOfHoursDemand: suppress(sum('out_of_hours')),
-      translationCoverage: checkLocales().coverage.map((c) => ({ language: c.language, texts: c.expected, reviewed: c.reviewed, unreviewed: c.expected - c.reviewed })),
+      translationCoverage: checkLocales()
+        .coverage.filter((c) => !language || c.language === language)
+        .map((c) => ({ language: c.language, texts: c.expected, reviewed: c.reviewed, unreviewed: c.expected - c.reviewed })),
     };
   }
 }

@@ -36,9 +36,11 @@ export function reportToCsv(report: MetricsReport): string {
   for (const c of report.danger.byCategory) rows.push(['danger_category', c.category, c.count]);
   for (const o of report.outcomes) rows.push(['outcome', o.code, o.count]);
   rows.push(['quick_exits', 'total', report.quickExits], ['out_of_hours_demand', 'total', report.outOfHoursDemand], ['language_switches', 'total', report.languageSwitches]);
-  for (const t of report.translationCoverage) rows.push(['translation', `${t.language}_texts`, t.texts], ['translation', `${t.language}_reviewed`, t.reviewed]);
+  for (const t of report.translationCoverage) {
+    rows.push(['translation', `${t.language}_texts`, t.texts], ['translation', `${t.language}_reviewed`, t.reviewed], ['translation', `${t.language}_unreviewed`, t.unreviewed]);
+  }
   const cell = (value: string | number) => (/[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
-  return [`# Lantern metrics ${report.from}..${report.to}${report.language ? ` language=${report.language}` : ''}; counts 1-4 shown as <5`, 'section,item,value', ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
+  return ['section,item,value', ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
 }
 
 /** Registers the metrics API (needs staffAuthPlugin). */
@@ -56,7 +58,7 @@ export const metricsApiPlugin: FastifyPluginAsync<MetricsApiOptions> = async (fa
     if (format === 'csv') {
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="lantern-metrics-${from}-${to}.csv"`)
+        .header('content-disposition', `attachment; filename="lantern-metrics-${from}-${to}${language ? `-${language}` : ''}.csv"`)
         .send(reportToCsv(report));
     }
     return report;

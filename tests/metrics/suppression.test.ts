@@ -16,14 +16,16 @@ describe('suppress', () => {
     [1, '<5'],
     [4, '<5'],
     [5, 5],
-    [123, 123],
+    [7, 5],
+    [8, 10],
+    [123, 125],
   ] as const)('%s → %s', (count, shown) => {
     expect(suppress(count)).toBe(shown);
   });
 
-  it('gives no ratio on a base under 5', () => {
-    expect(safeRatio(2, 4)).toBeNull();
-    expect(safeRatio(2, 8)).toBe(0.25);
+  it('gives no ratio when a part is under 5', () => {
+    expect(safeRatio(2, 8)).toBeNull();
+    expect(safeRatio(5, 20)).toBe(0.25);
   });
 });
 
@@ -49,9 +51,9 @@ describe('the report and the API', () => {
     await redis.quit();
   });
 
-  it('shows 4 as "<5" and 7 as 7, per day and in total', () => {
-    expect(report.conversationsPerDay).toEqual([{ date: '2026-06-15', ar: 7, ti: '<5', prs: 0, en: 0, nl: 0, total: 11 }]);
-    expect(report.conversations.byLanguage).toMatchObject({ ar: 7, ti: '<5' });
+  it('shows 4 as "<5" and rounds the rest to 5s (7 → 5, 11 → 10), per day and in total', () => {
+    expect(report.conversationsPerDay).toEqual([{ date: '2026-06-15', ar: 5, ti: '<5', prs: 0, en: 0, nl: 0, total: 10 }]);
+    expect(report.conversations.byLanguage).toMatchObject({ ar: 5, ti: '<5' });
     expect(report.handoff.requested).toBe('<5');
     expect(report.handoff.handoffRate).toBeNull();
     expect(report.outcomes).toEqual([{ code: 'information_given', count: '<5' }]);
@@ -60,7 +62,7 @@ describe('the report and the API', () => {
   it('the CSV export suppresses the same cells', () => {
     const csv = reportToCsv(report);
     expect(csv).toContain('conversations:2026-06-15,ti,<5');
-    expect(csv).toContain('conversations:2026-06-15,ar,7');
+    expect(csv).toContain('conversations:2026-06-15,ar,5');
     expect(csv).not.toMatch(/,(1|2|3|4)\n/);
   });
 
