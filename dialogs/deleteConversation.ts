@@ -4,10 +4,8 @@
  * (see privacy/ConversationEraser.ts).
  */
 import type { TurnContext } from 'botbuilder';
+import { DELETED_EVENT } from '../bot/ChatCommand.js';
 import { textsFor, type DialogServices } from './DialogServices.js';
-
-/** Event the page clears itself on. */
-export const DELETED_EVENT = 'lantern.deleted';
 
 /** Deletes the conversation of this turn. */
 export async function deleteConversation(services: DialogServices, context: TurnContext): Promise<void> {

@@ -3,7 +3,8 @@
  * server (startLantern: Direct Line, bot, page) on the test Redis, on a small phone screen:
  * nothing leaves 127.0.0.1, Arabic is right-to-left and does not overflow, the menu buttons lead
  * to "My rights", a message typed while offline is kept and sent later, and the quick exit wipes
- * storage, replaces the history entry and ends the conversation on the server.
+ * storage, replaces the history entry and ends the conversation on the server; "delete my
+ * conversation" clears the page and its storage without a single failing request.
  * Screenshots go to tests/artifacts/ (gitignored).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -343,6 +344,61 @@ describe('chat page', () => {
       expect(new Set(texts).size).toBe(texts.length);
       expect(external(requests)).toEqual([]);
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('"delete my conversation": the page keeps only the last words, forgets everything, asks the server nothing more', async () => {
+    const { context, page, requests, errors } = await phone();
+    // Answers with an error status and requests that failed: after a deletion there must be none (no 404 loop).
+    const failed: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('requestfailed', (request) => failed.push(`failed ${request.url()}`));
+    try {
+      await page.goto(`${lantern.url}/`);
+      await page.locator('[data-lang="en"]').tap();
+      await page.locator('.action').first().waitFor({ timeout: 20_000 });
+      const conversationId = await storedConversationId(page);
+
+      await page.locator('#input').fill('delete my conversation');
+      await page.locator('#send').tap();
+      await page.locator('.ended p', { hasText: 'This conversation was deleted.' }).waitFor({ timeout: 20_000 });
+      const toServer = requests.filter((url) => url.includes(conversationId)).length;
+
+      // Only the bot's last words stay on the screen, with a way to start again; the message box is off.
+      const lastWords = String(flatten(readLanguage('en').common!).deleted).split('{{')[0]!;
+      const texts = await botTexts(page);
+      expect(texts).toHaveLength(1);
+      expect(texts[0]!.startsWith(lastWords)).toBe(true);
+      expect(await page.locator('.msg.user').count()).toBe(0);
+      expect(await page.locator('.ended .again').textContent()).toBe('Start a new chat');
+      expect(await page.locator('#input').isDisabled()).toBe(true);
+      expect(await js<number[]>(page, '[sessionStorage.length, localStorage.length, document.cookie.length]')).toEqual([0, 0, 0]);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'chat-deleted.png') });
+
+      // Erased on the server; the page does not try again, nor store anything again.
+      await expect.poll(() => lantern.store.status(conversationId), { timeout: 10_000 }).toBe('missing');
+      await page.waitForTimeout(3_000);
+      expect(requests.filter((url) => url.includes(conversationId))).toHaveLength(toServer);
+      expect(await js<number[]>(page, '[sessionStorage.length, localStorage.length]')).toEqual([0, 0]);
+      expect(await page.locator('#conn').isHidden()).toBe(true);
+      expect(await page.locator('.msg.user.failed, .retry').count()).toBe(0);
+      expect(failed).toEqual([]);
+
+      // "Start a new chat": the language picker, then a fresh conversation.
+      await page.locator('.ended .again').tap();
+      await page.locator('[data-lang="en"]').tap();
+      await page.locator('.action').first().waitFor({ timeout: 20_000 });
+      const fresh = await storedConversationId(page);
+      expect(fresh).not.toBe(conversationId);
+      expect(await lantern.store.status(fresh)).toBe('active');
+      expect(await page.locator('#input').isEnabled()).toBe(true);
+      expect(external(requests)).toEqual([]);
+      expect(errors).toEqual([]);
+      expect(failed).toEqual([]);
     } finally {
       await context.close();
     }

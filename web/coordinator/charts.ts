@@ -66,7 +66,7 @@ function strokeRange(u: uPlot, x: number, range: [number, number], colour: strin
     ctx.strokeRect(left, top, width, bottom - top);
   } else {
     // A stroke with caps from 1 to 4.
-    ctx.lineWidth = 3 * ratio;
+    ctx.lineWidth = 2.5 * ratio;
     ctx.lineCap = 'round';
     ctx.beginPath();
     ctx.moveTo(x, top);
@@ -74,10 +74,10 @@ function strokeRange(u: uPlot, x: number, range: [number, number], colour: strin
     ctx.stroke();
     ctx.lineWidth = 1.5 * ratio;
     ctx.beginPath();
-    ctx.moveTo(x - 3 * ratio, top);
-    ctx.lineTo(x + 3 * ratio, top);
-    ctx.moveTo(x - 3 * ratio, bottom);
-    ctx.lineTo(x + 3 * ratio, bottom);
+    ctx.moveTo(x - 2.5 * ratio, top);
+    ctx.lineTo(x + 2.5 * ratio, top);
+    ctx.moveTo(x - 2.5 * ratio, bottom);
+    ctx.lineTo(x + 2.5 * ratio, bottom);
     ctx.stroke();
   }
   ctx.restore();
@@ -140,7 +140,7 @@ export function dayChart(box: HTMLElement, rows: DayRow[], languages: string[], 
       draw: [
         (u) => {
           // Side by side when several languages are "<5" on the same day (canvas pixels).
-          const step = columns.length > 1 ? Math.min(4 * uPlot.pxRatio, u.bbox.width / Math.max(1, dates.length) / (columns.length + 1)) : 0;
+          const step = columns.length > 1 ? Math.min(7 * uPlot.pxRatio, u.bbox.width / Math.max(1, dates.length) / (columns.length + 1)) : 0;
           columns.forEach((column, c) => {
             if (!u.series[c + 1]?.show) return;
             raw[c]!.forEach((value, index) => {

@@ -1,14 +1,14 @@
 /**
  * The conversation on the page: renders what arrives (each activity once), sends what the young
  * person writes or taps (in order, never losing a message), and shows the connection and handoff
- * status in their language.
+ * status in their language. When the young person deleted the conversation, the page forgets it too.
  */
-import { LANGUAGE_EVENT, type ChatCommand } from '../../bot/ChatCommand.js';
+import { DELETED_EVENT, LANGUAGE_EVENT, type ChatCommand } from '../../bot/ChatCommand.js';
 import { isLanguage, type Language } from '../../bot/languages.js';
 import { DirectLine, type Activity, type CardAction, type ConnectionState, type OutgoingActivity } from './directline.js';
 import { currentLanguage, t, type StringKey } from './i18n.js';
 import { actionButtons, bubble, el, translated } from './render.js';
-import { saveSession, type QueuedActivity, type Session } from './storage.js';
+import { clearStorage, saveSession, type QueuedActivity, type Session } from './storage.js';
 
 /** The elements the chat draws into. */
 export interface ChatView {
@@ -33,6 +33,8 @@ export interface ChatHooks {
   language(language: Language): void;
   /** "Start again" after the conversation ended. */
   restart(): void;
+  /** "Start a new chat" after the conversation was deleted: back to the language picker. */
+  newChat(): void;
 }
 
 type ItemState = 'queued' | 'sending' | 'failed' | 'sent';
@@ -66,6 +68,12 @@ function fill(text: string, values: Record<string, number>): string {
   return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
+/** Shows the message box, or hides and disables it. */
+export function showComposer(composer: HTMLElement, on: boolean): void {
+  composer.hidden = !on;
+  for (const control of composer.querySelectorAll<HTMLTextAreaElement | HTMLButtonElement>('textarea, button')) control.disabled = !on;
+}
+
 /** Whether a counsellor (a person, not the bot) wrote this message. */
 function fromCounsellor(activity: Activity): boolean {
   const data = activity.channelData;
@@ -84,6 +92,10 @@ export class Chat {
   private flushing = false;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
+  /** The conversation was erased on the server: nothing more is stored or sent. */
+  private deleted = false;
+  /** The bot's (or counsellor's) last message. */
+  private last: HTMLElement | undefined;
   /** The young person's last message, or the bot's first message after it: kept in view. */
   private anchor: HTMLElement | undefined;
   /** Where the chat last scrolled to by itself. */
@@ -146,7 +158,7 @@ export class Chat {
 
   /** Ends the conversation on the server without waiting (quick exit). */
   leave(): void {
-    this.dl.endAndForget(currentLanguage());
+    if (!this.deleted) this.dl.endAndForget(currentLanguage());
   }
 
   /** Sends typed text. */
@@ -243,6 +255,7 @@ export class Chat {
   }
 
   private persist(): void {
+    if (this.deleted) return;
     this.session.outbox = this.outbox
       .filter((item) => item.state !== 'sent')
       .map(({ cid, activity, display }) => ({ cid, activity, display }));
@@ -309,6 +322,7 @@ export class Chat {
           if (activity.text) {
             const node = bubble(fromCounsellor(activity) ? 'person' : 'bot', activity.text);
             this.addBeforePending(node);
+            this.last = node;
             if (!this.anchor) this.anchor = node;
           }
           actions = activity.suggestedActions && activity.suggestedActions.actions;
@@ -356,7 +370,25 @@ export class Chat {
       // completed, failed (also "stopped waiting"): the bot says what happened; the line is cleared.
       else if (state === 'completed' || state === 'failed') this.handoff = undefined;
       this.showHandoff();
+    } else if (activity.name === DELETED_EVENT) {
+      this.erased();
     }
+  }
+
+  /**
+   * The conversation was erased on the server (it answers 404 from now on): forget it here too.
+   * Only the bot's last words ("deleted", with help numbers) stay on the screen.
+   */
+  private erased(): void {
+    if (this.ended) return;
+    this.deleted = true;
+    this.outbox = [];
+    clearStorage();
+    const last = this.last;
+    this.view.log.textContent = '';
+    if (last) this.view.log.append(last);
+    this.anchor = last;
+    this.end('deleted', 'newChat', () => this.hooks.newChat());
   }
 
   /** The handoff status line in the current language: place in line and estimate, or "talking with a person". */
@@ -452,8 +484,8 @@ export class Chat {
     this.view.typing.hidden = true;
   }
 
-  /** Shows "conversation ended" with a way to start again. */
-  private end(): void {
+  /** Shows "conversation ended" (or another line) with a way to start again. */
+  private end(line: StringKey = 'ended', button: StringKey = 'startAgain', again = () => this.hooks.restart()): void {
     if (this.ended) return;
     this.ended = true;
     this.dl.stop();
@@ -462,14 +494,14 @@ export class Chat {
     this.setLine(this.view.conn, undefined);
     this.handoff = undefined;
     this.showHandoff();
-    this.view.composer.hidden = true;
+    showComposer(this.view.composer, false);
     this.session.conversation = undefined;
     this.persist();
     const panel = el('div', 'ended');
-    const again = translated('button', 'again', 'startAgain');
-    again.type = 'button';
-    again.addEventListener('click', () => this.hooks.restart());
-    panel.append(translated('p', '', 'ended'), again);
+    const restart = translated('button', 'again', button);
+    restart.type = 'button';
+    restart.addEventListener('click', again);
+    panel.append(translated('p', '', line), restart);
     this.view.log.append(panel);
     this.keepInView();
   }

@@ -3,7 +3,7 @@
  * bar (talk to a person, 112, language, quick exit) and the message box.
  */
 import type { Language } from '../../bot/languages.js';
-import { Chat, type ChatView } from './chat.js';
+import { Chat, showComposer, type ChatView } from './chat.js';
 import { applyLanguage, browserLanguage, currentLanguage, t } from './i18n.js';
 import { renderPicker } from './picker.js';
 import { quickExit } from './quickExit.js';
@@ -61,7 +61,7 @@ function openChat(next: Session): Chat {
   view.log.textContent = '';
   view.actions.textContent = '';
   view.actions.hidden = true;
-  view.composer.hidden = false;
+  showComposer(view.composer, true);
   const current = new Chat(view, next, {
     language: setLanguage,
     restart: () => {
@@ -69,10 +69,22 @@ function openChat(next: Session): Chat {
       openChat({ lang: currentLanguage(), outbox: next.outbox });
       view.scroll.focus();
     },
+    newChat: showPicker,
   });
   chat = current;
   current.start();
   return current;
+}
+
+/** Back to the language picker, without a conversation (after "delete my conversation"). */
+function showPicker(): void {
+  if (chat) chat.stop();
+  chat = undefined;
+  session = undefined;
+  view.log.textContent = '';
+  chatPane.hidden = true;
+  langButton.hidden = true;
+  picker.hidden = false;
 }
 
 renderPicker(byId('langs'), (language) => {

@@ -1,7 +1,7 @@
 /**
  * What survives a reload: the chosen language, the Direct Line conversation (token, id, watermark)
  * and messages not sent yet. sessionStorage only: it is gone when the tab is closed, and the quick
- * exit wipes it. Never localStorage, never cookies.
+ * exit wipes it, and so does deleting the conversation. Never localStorage, never cookies.
  */
 import { isLanguage, type Language } from '../../bot/languages.js';
 import type { Conversation, OutgoingActivity } from './directline.js';
@@ -51,9 +51,8 @@ export function saveSession(session: Session): void {
   }
 }
 
-/** Removes everything this origin stored in the tab and the browser, for good. */
-export function wipeStorage(): void {
-  wiped = true;
+/** Removes everything this origin stored in the tab and the browser (a new chat may store again). */
+export function clearStorage(): void {
   try {
     sessionStorage.clear();
   } catch {
@@ -64,4 +63,10 @@ export function wipeStorage(): void {
   } catch {
     // nothing stored
   }
+}
+
+/** Removes everything this origin stored in the tab and the browser, for good. */
+export function wipeStorage(): void {
+  wiped = true;
+  clearStorage();
 }
