@@ -58,13 +58,16 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 export class HandoffQueue {
   readonly queue: Queue<HandoffJobData>;
   private readonly worker: Worker<HandoffJobData>;
+  private readonly connections: Redis[];
 
   constructor(private readonly options: HandoffQueueOptions) {
     const name = options.name ?? 'handoff';
     const connection = options.redis.duplicate({ maxRetriesPerRequest: null });
+    const workerConnection = connection.duplicate();
+    this.connections = [connection, workerConnection];
     this.queue = new Queue<HandoffJobData>(name, { connection, prefix: options.keys.bullPrefix() });
     // A worker without a processor: it only moves the claimed job to active so it can be completed.
-    this.worker = new Worker<HandoffJobData>(name, null, { connection: connection.duplicate(), prefix: options.keys.bullPrefix(), autorun: false });
+    this.worker = new Worker<HandoffJobData>(name, null, { connection: workerConnection, prefix: options.keys.bullPrefix(), autorun: false });
   }
 
   /** Puts a conversation in line (once: a second request while waiting changes nothing). Returns its position. */
@@ -144,5 +147,7 @@ export class HandoffQueue {
   async close(): Promise<void> {
     await this.worker.close();
     await this.queue.close();
+    // BullMQ leaves connections it was given open: they are ours to close.
+    await Promise.all(this.connections.map((c) => c.quit().catch(() => c.disconnect())));
   }
 }

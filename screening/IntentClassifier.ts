@@ -32,6 +32,9 @@ export type Intent = (typeof INTENTS)[number];
 /** Subtypes of exploitation. */
 export const EXPLOITATION_SUBTYPES: readonly Intent[] = ['criminal', 'sexual', 'labour', 'debt'];
 
+/** A feature must occur in at least this many training utterances to be kept. */
+const MIN_FEATURE_UTTERANCES = 2;
+
 /** Known features used per message at most (the start of a long message carries its intent). */
 const MAX_FEATURES = 60;
 
@@ -119,10 +122,14 @@ export class IntentClassifier {
     for (const example of examples) byIntent.set(example.intent, [...(byIntent.get(example.intent) ?? []), example]);
     const largest = Math.max(0, ...[...byIntent.values()].map((list) => list.length));
     const balanced = [...byIntent.values()].flatMap((list) => Array.from({ length: largest }, (_, i) => list[i % list.length]!));
+    // Features seen in only one utterance teach nothing general and make the model big and slow to load.
+    const seen = new Map<string, number>();
+    for (const { text } of examples) for (const feature of intentFeatures(text)) seen.set(feature, (seen.get(feature) ?? 0) + 1);
     for (const { text, intent } of balanced) {
       const observation: Record<number, number> = {};
       let n = 0;
       for (const feature of intentFeatures(text)) {
+        if ((seen.get(feature) ?? 0) < MIN_FEATURE_UTTERANCES) continue;
         let i = index.get(feature);
         if (i === undefined) {
           i = index.size;

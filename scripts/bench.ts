@@ -67,13 +67,13 @@ async function benchDirectLineRoundTrip(): Promise<{ p50: number; p99: number; n
         conversationId: string;
       };
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      await fetch(`${lantern.url}/v3/directline/conversations`, { method: 'POST', headers });
+      await fetch(`${lantern.url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       const base = `${lantern.url}/v3/directline/conversations/${conversationId}/activities`;
       await fetch(base, { method: 'POST', headers, body: JSON.stringify({ type: 'event', name: 'lantern.language', value: 'en', from: { id: 'u' } }) });
       const started = performance.now();
       // The POST returns once the bot's turn has written its replies to the stream.
       await fetch(base, { method: 'POST', headers, body: JSON.stringify({ type: 'message', text: 'they will stab me if i do not bring the money', from: { id: 'u' } }) });
-      const { activities } = (await (await fetch(`${base}?watermark=`, { headers })).json()) as { activities: unknown[] };
+      const { activities } = (await (await fetch(base, { headers: { authorization: `Bearer ${token}` } })).json()) as { activities: unknown[] };
       times.push(performance.now() - started);
       if (activities.length < 3) throw new Error('no bot reply');
     }

@@ -140,7 +140,8 @@ export async function startLantern(
   // Changes of the queue and sessions, from this instance (service events) and every other one
   // (BullMQ's own event stream), refresh the counsellors' consoles.
   const consoleChanges = new EventEmitter();
-  const queueEvents = new QueueEvents('handoff', { connection: redis.duplicate({ maxRetriesPerRequest: null }), prefix: keys.bullPrefix() });
+  const queueEventsConnection = redis.duplicate({ maxRetriesPerRequest: null });
+  const queueEvents = new QueueEvents('handoff', { connection: queueEventsConnection, prefix: keys.bullPrefix() });
   for (const event of ['waiting', 'removed', 'completed', 'added'] as const) queueEvents.on(event, () => consoleChanges.emit('change'));
 
   // One WebSocket server for the Direct Line streams and the counsellors' live view.
@@ -243,6 +244,7 @@ export async function startLantern(
       await app.close();
       await maintenance.close();
       await queueEvents.close();
+      await queueEventsConnection.quit().catch(() => queueEventsConnection.disconnect());
       await handoffQueue.close();
       await hub.close();
       await redis.quit().catch(() => undefined);

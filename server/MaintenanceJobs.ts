@@ -26,9 +26,12 @@ export interface MaintenanceJobsOptions {
 export class MaintenanceJobs {
   private readonly queue: Queue;
   private readonly worker: Worker;
+  private readonly connections: Redis[];
 
   constructor(private readonly options: MaintenanceJobsOptions) {
     const connection = options.redis.duplicate({ maxRetriesPerRequest: null });
+    const workerConnection = connection.duplicate();
+    this.connections = [connection, workerConnection];
     const prefix = options.keys.bullPrefix();
     this.queue = new Queue('maintenance', { connection, prefix });
     const byName = new Map(options.tasks.map((task) => [task.name, task]));
@@ -37,7 +40,7 @@ export class MaintenanceJobs {
       async (job) => {
         await byName.get(job.name)?.run();
       },
-      { connection: connection.duplicate(), prefix, concurrency: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
+      { connection: workerConnection, prefix, concurrency: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
     );
     this.worker.on('failed', (job, error) => options.onError?.(job?.name ?? 'unknown', error.name));
     this.worker.on('error', (error) => options.onError?.('worker', error.name));
@@ -54,5 +57,6 @@ export class MaintenanceJobs {
   async close(): Promise<void> {
     await this.worker.close();
     await this.queue.close();
+    await Promise.all(this.connections.map((c) => c.quit().catch(() => c.disconnect())));
   }
 }
