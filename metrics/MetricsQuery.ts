@@ -177,7 +177,8 @@ export class MetricsQuery {
         timedOut: suppress(sum('handoff_timed_out')),
         leftWhileWaiting: suppress(left),
         abandoned: suppress(cancelled + left),
-        handoffRate: safeRatio(requested, conversations),
+        // From the shown (rounded) counts, so the rate reveals nothing the counts do not.
+        handoffRate: shownRatio(suppress(requested), suppress(conversations)),
         waitMedianMinutes: quantile(0.5),
         waitP90Minutes: quantile(0.9),
         waitBuckets: WAIT_BUCKETS.map((bucket) => ({ bucket, count: suppress(buckets.get(bucket) ?? 0) })),
@@ -195,6 +196,11 @@ export class MetricsQuery {
         .map((c) => ({ language: c.language, texts: c.expected, reviewed: c.reviewed, unreviewed: c.expected - c.reviewed })),
     };
   }
+}
+
+/** A ratio of two shown counts, or null when either is suppressed or zero. */
+function shownRatio(part: ShownCount, whole: ShownCount): number | null {
+  return typeof part === 'number' && typeof whole === 'number' ? safeRatio(part, whole) : null;
 }
 
 /** Every key matching a pattern (SCAN, never KEYS). */
