@@ -152,7 +152,7 @@ export async function startLantern(
       socket.terminate();
     },
   });
-  await app.register(staffAuthPlugin, { redis, keys, secureCookies: config.secureCookies });
+  await app.register(staffAuthPlugin, { redis, keys, secureCookies: config.secureCookies, onLogout: (username) => presence.leave(username) });
   const handoff = new HandoffService({
     redis,
     keys,

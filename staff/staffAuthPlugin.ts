@@ -49,6 +49,8 @@ export interface StaffAuthPluginOptions {
   sessionIdleSeconds?: number;
   /** Absolute lifetime of a session. Default 24 hours. */
   sessionAbsoluteSeconds?: number;
+  /** Called after a staff member logged out (e.g. to take a counsellor off duty at once). */
+  onLogout?: (username: string) => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -281,6 +283,7 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
         const header = request.headers[CSRF_HEADER];
         if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) throw new CsrfTokenError();
         await sessions.revoke(id);
+        await options.onLogout?.(session.username);
         log.info({ event: 'staff.logout' });
       }
       reply.clearCookie(STAFF_SESSION_COOKIE, cookieOptions);
