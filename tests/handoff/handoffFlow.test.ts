@@ -187,6 +187,19 @@ describe('handoff across two app instances', () => {
     console.socket.close();
   });
 
+  it('a counsellor with an open console is on duty for colleagues, and off duty at once after logging out', async () => {
+    const ivo = await CounsellorClient.login(a, 'ivo', ['ti']);
+    const jet = await CounsellorClient.login(b, 'jet', ['nl']);
+    const console = live(a, ivo);
+    await console.opened;
+    await console.waitFor((m) => m.type === 'queue');
+    const onDuty = async () => (await jet.api<Array<{ username: string }>>('GET', '/api/staff/colleagues')).body.map((c) => c.username);
+    expect(await onDuty()).toContain('ivo');
+    expect((await ivo.api('POST', '/api/staff/logout')).status).toBe(204);
+    expect(await onDuty()).not.toContain('ivo');
+    console.socket.close();
+  });
+
   it('refuses the console to anyone without a counsellor session', async () => {
     expect((await fetch(`${b.url}/api/staff/queue`)).status).toBe(401);
     const socket = new WebSocket(`${b.url.replace('http', 'ws')}/api/staff/live`);
