@@ -197,61 +197,30 @@ export function readDashboardStrings(root = ROOT): Record<(typeof STAFF_LANGUAGE
   return out;
 }
 
-/** Builds the coordinators' dashboard (uPlot and its CSS bundled in); its files (paths relative to <outDir>) go into `files`. */
-async function buildDashboard(files: Map<string, Buffer>): Promise<DashboardManifest> {
-  const dir = path.join(ROOT, 'web', 'coordinator');
-  const uplotCss = readFileSync(path.join(ROOT, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), 'utf8');
-  const css = await transform(`${uplotCss}\n${readFileSync(path.join(dir, 'dashboard.css'), 'utf8')}`, {
-    loader: 'css',
-    minify: true,
-    target: CONSOLE_TARGETS,
-    legalComments: 'none',
-  });
-  const cssFile = `assets/dashboard.${hash(css.code)}.css`;
-  const bundle = await build({
-    entryPoints: [path.join(dir, 'main.ts')],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: CONSOLE_TARGETS,
-    platform: 'browser',
-    write: false,
-    legalComments: 'none',
-    charset: 'utf8',
-    tsconfig: path.join(ROOT, 'web', 'tsconfig.json'),
-    define: { __DASHBOARD_STRINGS__: JSON.stringify(readDashboardStrings()) },
-    logLevel: 'silent',
-  });
-  const js = bundle.outputFiles[0];
-  if (!js) throw new Error('esbuild produced no output for the dashboard');
-  const jsCode = Buffer.from(js.contents);
-  const jsFile = `assets/dashboard.${hash(jsCode)}.js`;
-  const template = readFileSync(path.join(dir, 'index.html'), 'utf8');
-  const html = interpolate(template, { css: `/coordinator/${cssFile}`, js: `/coordinator/${jsFile}` }, 'web/coordinator/index.html').replace(/\n\s*/g, '');
-  const own = new Map<string, Buffer>([
-    ['index.html', Buffer.from(html)],
-    [cssFile, Buffer.from(css.code)],
-    [jsFile, jsCode],
-  ]);
-  const manifestFiles: DashboardManifest['files'] = {};
-  for (const [file, data] of own) {
-    manifestFiles[file] = { bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length };
-    files.set(`coordinator/${file}`, data);
-  }
-  const gzipBytes = manifestFiles[jsFile]!.gzipBytes + manifestFiles[cssFile]!.gzipBytes;
-  return { index: 'index.html', js: jsFile, css: cssFile, files: manifestFiles, gzipBytes };
+/** What differs between the console's and the dashboard's builds. */
+interface StaffPageBuild {
+  /** The folder under web/ with main.ts, index.html and the stylesheet; also the folder under <outDir> and the URL prefix. */
+  folder: 'counsellor' | 'coordinator';
+  /** Base name of the hashed assets, and of the stylesheet (`<name>.css`) in `folder`. */
+  name: 'console' | 'dashboard';
+  /** For the error message: "the console", "the dashboard". */
+  label: string;
+  /** CSS put before the page's own stylesheet. */
+  cssBefore: () => string;
+  /** esbuild's `define` (the page's strings). */
+  define: () => Record<string, string>;
 }
 
-/** Builds the counsellors' console; its files (paths relative to <outDir>) go into `files`. */
-async function buildConsole(fontFaces: string[], files: Map<string, Buffer>): Promise<ConsoleManifest> {
-  const dir = path.join(ROOT, 'web', 'counsellor');
-  const css = await transform(`${fontFaces.join('\n')}\n${readFileSync(path.join(dir, 'console.css'), 'utf8')}`, {
+/** Builds a staff page (console or dashboard); its files (paths relative to <outDir>) go into `files`. */
+async function buildStaffPage(page: StaffPageBuild, files: Map<string, Buffer>): Promise<ConsoleManifest> {
+  const dir = path.join(ROOT, 'web', page.folder);
+  const css = await transform(`${page.cssBefore()}\n${readFileSync(path.join(dir, `${page.name}.css`), 'utf8')}`, {
     loader: 'css',
     minify: true,
     target: CONSOLE_TARGETS,
     legalComments: 'none',
   });
-  const cssFile = `assets/console.${hash(css.code)}.css`;
+  const cssFile = `assets/${page.name}.${hash(css.code)}.css`;
   const bundle = await build({
     entryPoints: [path.join(dir, 'main.ts')],
     bundle: true,
@@ -263,15 +232,15 @@ async function buildConsole(fontFaces: string[], files: Map<string, Buffer>): Pr
     legalComments: 'none',
     charset: 'utf8',
     tsconfig: path.join(ROOT, 'web', 'tsconfig.json'),
-    define: { __CONSOLE_STRINGS__: JSON.stringify(readConsoleStrings()) },
+    define: page.define(),
     logLevel: 'silent',
   });
   const js = bundle.outputFiles[0];
-  if (!js) throw new Error('esbuild produced no output for the console');
+  if (!js) throw new Error(`esbuild produced no output for ${page.label}`);
   const jsCode = Buffer.from(js.contents);
-  const jsFile = `assets/console.${hash(jsCode)}.js`;
+  const jsFile = `assets/${page.name}.${hash(jsCode)}.js`;
   const template = readFileSync(path.join(dir, 'index.html'), 'utf8');
-  const html = interpolate(template, { css: `/counsellor/${cssFile}`, js: `/counsellor/${jsFile}` }, 'web/counsellor/index.html').replace(/\n\s*/g, '');
+  const html = interpolate(template, { css: `/${page.folder}/${cssFile}`, js: `/${page.folder}/${jsFile}` }, `web/${page.folder}/index.html`).replace(/\n\s*/g, '');
   const own = new Map<string, Buffer>([
     ['index.html', Buffer.from(html)],
     [cssFile, Buffer.from(css.code)],
@@ -280,10 +249,38 @@ async function buildConsole(fontFaces: string[], files: Map<string, Buffer>): Pr
   const manifestFiles: ConsoleManifest['files'] = {};
   for (const [file, data] of own) {
     manifestFiles[file] = { bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length };
-    files.set(`counsellor/${file}`, data);
+    files.set(`${page.folder}/${file}`, data);
   }
   const gzipBytes = manifestFiles[jsFile]!.gzipBytes + manifestFiles[cssFile]!.gzipBytes;
   return { index: 'index.html', js: jsFile, css: cssFile, files: manifestFiles, gzipBytes };
+}
+
+/** Builds the coordinators' dashboard (uPlot and its CSS bundled in); its files (paths relative to <outDir>) go into `files`. */
+async function buildDashboard(files: Map<string, Buffer>): Promise<DashboardManifest> {
+  return buildStaffPage(
+    {
+      folder: 'coordinator',
+      name: 'dashboard',
+      label: 'the dashboard',
+      cssBefore: () => readFileSync(path.join(ROOT, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), 'utf8'),
+      define: () => ({ __DASHBOARD_STRINGS__: JSON.stringify(readDashboardStrings()) }),
+    },
+    files,
+  );
+}
+
+/** Builds the counsellors' console; its files (paths relative to <outDir>) go into `files`. */
+async function buildConsole(fontFaces: string[], files: Map<string, Buffer>): Promise<ConsoleManifest> {
+  return buildStaffPage(
+    {
+      folder: 'counsellor',
+      name: 'console',
+      label: 'the console',
+      cssBefore: () => fontFaces.join('\n'),
+      define: () => ({ __CONSOLE_STRINGS__: JSON.stringify(readConsoleStrings()) }),
+    },
+    files,
+  );
 }
 
 function unicodeRange(pkg: string, subset: string, weight: number): string {

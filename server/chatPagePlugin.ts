@@ -7,8 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { IMMUTABLE, loadAssets, notBuiltPage, notFound, readManifest, send as sendFile, servedFile, type PageHeaders, type ServedFile } from './staticPages.js';
 
 /** Options of chatPagePlugin. */
 export interface ChatPagePluginOptions {
@@ -17,26 +17,6 @@ export interface ChatPagePluginOptions {
   /** Where the quick exit sends the young person (a neutral http(s) site). */
   quickExitUrl: string;
 }
-
-interface Manifest {
-  index: string;
-  files: Record<string, unknown>;
-}
-
-interface ServedFile {
-  body: Buffer;
-  gzip: Buffer | undefined;
-  type: string;
-}
-
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.woff2': 'font/woff2',
-  '.html': 'text/html; charset=utf-8',
-};
-
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** A Host header we are willing to put into the CSP (no spaces, quotes or semicolons). */
 const SAFE_HOST = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
@@ -61,61 +41,24 @@ export function contentSecurityPolicy(host: string | undefined): string {
   ].join('; ');
 }
 
-function securityHeaders(reply: FastifyReply, request: FastifyRequest): void {
-  reply.headers({
-    'content-security-policy': contentSecurityPolicy(request.host),
-    'referrer-policy': 'no-referrer',
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'permissions-policy': 'camera=(), microphone=(), geolocation=()',
-    'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-resource-policy': 'same-origin',
-  });
-}
-
-function acceptsGzip(request: FastifyRequest): boolean {
-  const accept = request.headers['accept-encoding'];
-  return typeof accept === 'string' && /\bgzip\b/.test(accept);
-}
+const HEADERS: PageHeaders = { csp: (request) => contentSecurityPolicy(request.host), noindex: false };
 
 function send(request: FastifyRequest, reply: FastifyReply, file: ServedFile, cacheControl: string): FastifyReply {
-  securityHeaders(reply, request);
-  reply.header('content-type', file.type).header('cache-control', cacheControl);
-  if (file.gzip) {
-    reply.header('vary', 'Accept-Encoding');
-    if (acceptsGzip(request)) return reply.header('content-encoding', 'gzip').send(file.gzip);
-  }
-  return reply.send(file.body);
-}
-
-function servedFile(name: string, body: Buffer): ServedFile {
-  const type = TYPES[path.extname(name)] ?? 'application/octet-stream';
-  // woff2 is compressed already.
-  const gzip = name.endsWith('.woff2') ? undefined : gzipSync(body, { level: 9 });
-  return { body, gzip, type };
+  return sendFile(request, reply, file, cacheControl, HEADERS);
 }
 
 /** Reads the build; undefined when there is none. */
 async function loadBuild(distDir: string, quickExitUrl: string): Promise<{ index: ServedFile; assets: Map<string, ServedFile> } | undefined> {
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(await readFile(path.join(distDir, 'manifest.json'), 'utf8')) as Manifest;
-  } catch {
-    return undefined;
-  }
+  const manifest = await readManifest(distDir);
+  if (!manifest) return undefined;
   const meta = `<meta name="lantern-quick-exit" content="${escapeAttribute(quickExitUrl)}">`;
   const template = await readFile(path.join(distDir, manifest.index), 'utf8');
   const html = template.includes('<!--lantern:meta-->')
     ? template.replace('<!--lantern:meta-->', meta)
     : template.replace('</head>', `${meta}</head>`);
   const index = servedFile('index.html', Buffer.from(html));
-  const assets = new Map<string, ServedFile>();
-  for (const name of Object.keys(manifest.files)) {
-    if (name === manifest.index) continue;
-    // Only plain names inside assets/ and fonts/.
-    if (!/^(assets|fonts)\/[\w.-]+$/.test(name) || name.includes('..')) continue;
-    assets.set(`/${name}`, servedFile(name, await readFile(path.join(distDir, name))));
-  }
+  // Only plain names inside assets/ and fonts/.
+  const assets = await loadAssets(distDir, manifest, /^(assets|fonts)\/[\w.-]+$/, (name) => `/${name}`);
   return { index, assets };
 }
 
@@ -134,7 +77,7 @@ export const chatPagePlugin: FastifyPluginAsync<ChatPagePluginOptions> = async (
   const build = await loadBuild(path.resolve(options.distDir), exitUrl.href);
   if (!build) {
     app.log.error({ distDir: options.distDir }, 'chat page not built: run `npm run build`');
-    const notBuilt = servedFile('index.html', Buffer.from('<!doctype html><title>Chat</title><p>Not available.</p>'));
+    const notBuilt = notBuiltPage('Chat');
     app.get('/', async (request, reply) => send(request, reply.code(503), notBuilt, 'no-store'));
     return;
   }
@@ -143,10 +86,7 @@ export const chatPagePlugin: FastifyPluginAsync<ChatPagePluginOptions> = async (
 
   const asset = async (request: FastifyRequest<{ Params: { file: string } }>, reply: FastifyReply, dir: string) => {
     const file = build.assets.get(`/${dir}/${request.params.file}`);
-    if (!file) {
-      securityHeaders(reply, request);
-      return reply.code(404).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('Not found');
-    }
+    if (!file) return notFound(request, reply, HEADERS);
     return send(request, reply, file, IMMUTABLE);
   };
   app.get<{ Params: { file: string } }>('/assets/:file', (request, reply) => asset(request, reply, 'assets'));

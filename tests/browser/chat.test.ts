@@ -10,25 +10,15 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { flatten, readLanguage } from '../../bot/localeFiles.js';
 import { LANGUAGES, LANGUAGE_INFO, type Language } from '../../bot/languages.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { startLantern } from '../../server/Lantern.js';
+import { externalRequests, js, launchBrowser, type Browser } from '../helpers/browser.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const QUICK_EXIT_URL = 'https://weather.example/today';
 const NEUTRAL_PAGE = '<!doctype html><title>Weather</title><p>Sunny</p>';
 const ARTIFACTS = path.resolve('tests/artifacts');
@@ -40,51 +30,22 @@ let distDir: string;
 const tempDirs: string[] = [];
 
 /** A fresh browser with its own profile, a 360×640 touch phone, every request recorded. */
-async function phone(): Promise<{ context: BrowserContext; page: Page; requests: string[]; errors: string[] }> {
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'lantern-chromium-'));
-  tempDirs.push(userDataDir);
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 360, height: 640 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'en-US',
+async function phone(): Promise<Browser> {
+  return launchBrowser({
+    tempDirs,
+    context: { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' },
+    ignoreConsole: /ERR_INTERNET_DISCONNECTED|net::ERR_/,
+    setup: async (context, requests) => {
+      context.on('page', (page) => page.on('websocket', (socket) => requests.push(socket.url())));
+      // There is no internet here: the neutral site of the quick exit is answered locally.
+      await context.route(QUICK_EXIT_URL, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: NEUTRAL_PAGE }));
+    },
   });
-  const requests: string[] = [];
-  context.on('request', (request) => requests.push(request.url()));
-  context.on('page', (page) => page.on('websocket', (socket) => requests.push(socket.url())));
-  // There is no internet here: the neutral site of the quick exit is answered locally.
-  await context.route(QUICK_EXIT_URL, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: NEUTRAL_PAGE }));
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('websocket', (socket) => requests.push(socket.url()));
-  // Script errors and Content-Security-Policy violations ("Refused to …") end up here.
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|net::ERR_/.test(message.text())) errors.push(message.text());
-  });
-  return { context, page, requests, errors };
-}
-
-/**
- * Evaluates a JavaScript expression in the page. Expressions are strings because this file is
- * type-checked without the DOM library (the root tsconfig is for Node).
- */
-async function js<T>(page: Page, expression: string): Promise<T> {
-  return (await page.evaluate(expression)) as T;
 }
 
 /** Requests that went anywhere but the Lantern server (the quick exit's own navigation excepted). */
 function external(requests: string[]): string[] {
-  const origin = new URL(lantern.url);
-  return requests.filter((url) => {
-    if (url === QUICK_EXIT_URL || url.startsWith('data:') || url === 'about:blank') return false;
-    const parsed = new URL(url);
-    return parsed.hostname !== '127.0.0.1' || parsed.port !== origin.port;
-  });
+  return externalRequests(requests, lantern.url, (url) => url === QUICK_EXIT_URL);
 }
 
 /** Elements wider than their box, and whether the document itself scrolls sideways. */

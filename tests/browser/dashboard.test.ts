@@ -16,25 +16,15 @@ import type { Activity } from 'botbuilder';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
+import { externalRequests, js, launchBrowser, type Browser } from '../helpers/browser.js';
 import { CounsellorClient, YoungPersonClient } from '../helpers/lanternClients.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = path.resolve('tests/artifacts');
 const PASSWORD = 'a long enough test password';
 const COORDINATOR = 'coco';
@@ -155,56 +145,19 @@ async function driveConversations(): Promise<void> {
 
 // Browser ----------------------------------------------------------------------------------------
 
-interface Browser {
-  context: BrowserContext;
-  page: Page;
-  requests: string[];
-  errors: string[];
-}
-
 /** A fresh browser with its own profile; every request and page error recorded. */
 async function browser(kind: 'laptop' | 'tablet'): Promise<Browser> {
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'lantern-chromium-'));
-  tempDirs.push(userDataDir);
   const device =
     kind === 'laptop'
       ? { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false }
       : { viewport: { width: 820, height: 1180 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    locale: 'nl-NL',
-    acceptDownloads: true,
-    ...device,
-  });
-  const requests: string[] = [];
-  context.on('request', (request) => requests.push(request.url()));
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('websocket', (socket) => requests.push(socket.url()));
-  // Script errors and Content-Security-Policy violations ("Refused to …") end up here.
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    // The 401 of GET /api/staff/me before logging in is expected, not an error of the page.
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) errors.push(message.text());
-  });
-  return { context, page, requests, errors };
-}
-
-/** Evaluates an expression in the page (strings: this file is type-checked without the DOM library). */
-async function js<T>(page: Page, expression: string): Promise<T> {
-  return (await page.evaluate(expression)) as T;
+  // The 401 of GET /api/staff/me before logging in is expected, not an error of the page.
+  return launchBrowser({ tempDirs, context: { locale: 'nl-NL', acceptDownloads: true, ...device }, ignoreConsole: /Failed to load resource/ });
 }
 
 /** Requests that went anywhere but the Lantern server. */
 function external(requests: string[]): string[] {
-  const origin = new URL(lantern.url);
-  return requests.filter((url) => {
-    if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return false;
-    const parsed = new URL(url);
-    return parsed.hostname !== '127.0.0.1' || parsed.port !== origin.port;
-  });
+  return externalRequests(requests, lantern.url, (url) => url.startsWith('blob:'));
 }
 
 async function login(page: Page, username: string, password = PASSWORD): Promise<void> {

@@ -16,24 +16,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { startLantern } from '../../server/Lantern.js';
+import { externalRequests, js, launchBrowser, type Browser } from '../helpers/browser.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const QUICK_EXIT_URL = 'https://weather.example/today';
 const ARTIFACTS = path.resolve('tests/artifacts');
 const PASSWORD = 'a long enough test password';
@@ -55,49 +45,19 @@ function fill(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
-interface Browser {
-  context: BrowserContext;
-  page: Page;
-  requests: string[];
-  errors: string[];
-}
-
 /** A fresh browser with its own profile, every request and page error recorded. */
 async function browser(kind: 'phone' | 'laptop'): Promise<Browser> {
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'lantern-chromium-'));
-  tempDirs.push(userDataDir);
   const device =
     kind === 'phone'
       ? { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' }
       : { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false, locale: 'nl-NL' };
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, ...device });
-  const requests: string[] = [];
-  context.on('request', (request) => requests.push(request.url()));
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('websocket', (socket) => requests.push(socket.url()));
-  // Script errors and Content-Security-Policy violations ("Refused to …") end up here.
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    // Failed requests the page handles itself (a 401 before logging in, a 404 it expects) are not errors of the page.
-    if (message.type() === 'error' && !/net::ERR_|Failed to load resource/.test(message.text())) errors.push(message.text());
-  });
-  return { context, page, requests, errors };
-}
-
-/** Evaluates an expression in the page (strings: this file is type-checked without the DOM library). */
-async function js<T>(page: Page, expression: string): Promise<T> {
-  return (await page.evaluate(expression)) as T;
+  // Failed requests the page handles itself (a 401 before logging in, a 404 it expects) are not errors of the page.
+  return launchBrowser({ tempDirs, context: device, ignoreConsole: /net::ERR_|Failed to load resource/ });
 }
 
 /** Requests that went anywhere but the Lantern server. */
 function external(requests: string[]): string[] {
-  const origin = new URL(lantern.url);
-  return requests.filter((url) => {
-    if (url.startsWith('data:') || url === 'about:blank') return false;
-    const parsed = new URL(url);
-    return parsed.hostname !== '127.0.0.1' || parsed.port !== origin.port;
-  });
+  return externalRequests(requests, lantern.url);
 }
 
 async function storedConversationId(page: Page): Promise<string> {

@@ -4,6 +4,7 @@
  * memory only (never in storage) and goes as `x-csrf-token` on every POST. After a reload it comes
  * back from GET /api/staff/me.
  */
+import { apiError, sendRequest } from '../shared/api.js';
 
 /** The signed-in staff member. */
 export interface Me {
@@ -58,17 +59,7 @@ export interface MetricsQuery {
   language: string;
 }
 
-/** A non-2xx answer, with the API's error code. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfter?: number,
-  ) {
-    super(message);
-  }
-}
+export { ApiError } from '../shared/api.js';
 
 let csrfToken: string | undefined;
 
@@ -78,21 +69,7 @@ export function setCsrfToken(token: string | undefined): void {
 }
 
 async function request(method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json'): Promise<Response> {
-  const headers: Record<string, string> = { accept };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch {
-    throw new ApiError(0, 'NetworkError', 'network');
-  }
+  const response = await sendRequest(method, path, body, csrfToken, accept);
   if (!response.ok) {
     let error: { code?: string; message?: string } | undefined;
     try {
@@ -100,8 +77,7 @@ async function request(method: 'GET' | 'POST', path: string, body?: unknown, acc
     } catch {
       error = undefined;
     }
-    const retry = Number(response.headers.get('retry-after'));
-    throw new ApiError(response.status, error?.code ?? `HTTP${response.status}`, error?.message ?? '', isFinite(retry) && retry > 0 ? retry : undefined);
+    throw apiError(response, error);
   }
   return response;
 }

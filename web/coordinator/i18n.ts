@@ -4,24 +4,17 @@
  * danger categories from the same files. Elements marked `data-t` (text) or `data-tl`
  * (aria-label) follow the language; the figures re-render through `onLanguageChange`.
  */
+import { fill, storedLanguage, storeLanguage, type UiLanguage } from '../shared/i18n.js';
 
 /** The languages staff read. */
-export type UiLanguage = 'nl' | 'en';
+export type { UiLanguage };
 /** Name of one dashboard text. */
 export type Key = keyof (typeof __DASHBOARD_STRINGS__)['nl']['dashboard'];
 
 const STORAGE_KEY = 'lantern-dashboard-language';
 const listeners: Array<() => void> = [];
 
-function stored(): UiLanguage {
-  try {
-    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'nl';
-  } catch {
-    return 'nl';
-  }
-}
-
-let current: UiLanguage = stored();
+let current: UiLanguage = storedLanguage(STORAGE_KEY);
 
 /** The language the dashboard is shown in. */
 export function uiLanguage(): UiLanguage {
@@ -40,7 +33,7 @@ function strings(): (typeof __DASHBOARD_STRINGS__)['nl'] {
 /** One text, with `{{name}}` filled in. */
 export function t(key: Key, values: Record<string, string | number> = {}): string {
   const text: string = strings().dashboard[key];
-  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return fill(text, values);
 }
 
 /** The staff name of a young person's language ("Arabisch"), or the code itself. */
@@ -89,11 +82,7 @@ export function onLanguageChange(listener: () => void): void {
 /** Shows the dashboard in `language` (remembered in this browser; it is not a secret). */
 export function setUiLanguage(language: UiLanguage): void {
   current = language;
-  try {
-    localStorage.setItem(STORAGE_KEY, language);
-  } catch {
-    // storage blocked: the toggle still works until a reload
-  }
+  storeLanguage(STORAGE_KEY, language);
   document.documentElement.lang = language;
   translate();
   for (const listener of listeners) listener();

@@ -3,6 +3,7 @@
  * the CSRF token lives in this module's memory only (never in storage) and goes as `x-csrf-token`
  * on every change. After a reload it comes back from GET /api/staff/me.
  */
+import { apiError, sendRequest } from '../shared/api.js';
 
 /** The signed-in staff member. */
 export interface Me {
@@ -80,17 +81,7 @@ export interface Colleague {
   languages: string[];
 }
 
-/** A non-2xx answer, with the API's error code. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfter?: number,
-  ) {
-    super(message);
-  }
-}
+export { ApiError } from '../shared/api.js';
 
 let csrfToken: string | undefined;
 let signedOut: (() => void) | undefined;
@@ -107,21 +98,7 @@ export function onSignedOut(listener: () => void): void {
 
 /** Calls the API; resolves with the JSON answer (undefined for 204). */
 export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch {
-    throw new ApiError(0, 'NetworkError', 'network');
-  }
+  const response = await sendRequest(method, path, body, csrfToken);
   const text = await response.text();
   let data: unknown;
   try {
@@ -131,8 +108,7 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
   }
   if (!response.ok) {
     const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
-    const retry = Number(response.headers.get('retry-after'));
-    const failure = new ApiError(response.status, error?.code ?? `HTTP${response.status}`, error?.message ?? '', isFinite(retry) && retry > 0 ? retry : undefined);
+    const failure = apiError(response, error);
     if (response.status === 401 && failure.code === 'Unauthorized' && signedOut) signedOut();
     throw failure;
   }

@@ -1,13 +1,8 @@
 /** Small DOM helpers. Everything from the network goes in as text, never as HTML. */
+import { byId, el, say } from '../shared/dom.js';
 import { t, type Key } from './i18n.js';
 
-/** An element with a class and optional text. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+export { byId, el, say };
 
 /** An element whose text follows the console language. */
 export function tr<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, key: Key): HTMLElementTagNameMap[K] {
@@ -22,18 +17,4 @@ export function button(className: string, key: Key | undefined, onClick: (event:
   node.type = 'button';
   node.addEventListener('click', onClick);
   return node;
-}
-
-/** The element with this id. */
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`#${id} missing`);
-  return node as T;
-}
-
-/** Shows a message in a status element (empty hides it). */
-export function say(node: HTMLElement, text: string, kind: 'error' | 'info' = 'info'): void {
-  node.textContent = text;
-  node.hidden = !text;
-  node.classList.toggle('error', kind === 'error');
 }

@@ -4,24 +4,17 @@
  * `data-tp` (placeholder) or `data-tt` (title) follow the language; other parts re-render through
  * `onLanguageChange`.
  */
+import { fill, storedLanguage, storeLanguage, type UiLanguage } from '../shared/i18n.js';
 
 /** The languages staff read. */
-export type UiLanguage = 'nl' | 'en';
+export type { UiLanguage };
 /** Name of one console text. */
 export type Key = keyof (typeof __CONSOLE_STRINGS__)['nl']['console'];
 
 const STORAGE_KEY = 'lantern-console-language';
 const listeners: Array<() => void> = [];
 
-function stored(): UiLanguage {
-  try {
-    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'nl';
-  } catch {
-    return 'nl';
-  }
-}
-
-let current: UiLanguage = stored();
+let current: UiLanguage = storedLanguage(STORAGE_KEY);
 
 /** The language the console is shown in. */
 export function uiLanguage(): UiLanguage {
@@ -31,7 +24,7 @@ export function uiLanguage(): UiLanguage {
 /** One text, with `{{name}}` filled in. */
 export function t(key: Key, values: Record<string, string | number> = {}): string {
   const text: string = __CONSOLE_STRINGS__[current].console[key];
-  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return fill(text, values);
 }
 
 /** The staff name of a young person's language ("Arabisch"), or the code itself. */
@@ -69,11 +62,7 @@ export function onLanguageChange(listener: () => void): void {
 /** Shows the console in `language` (remembered in this browser; it is not a secret). */
 export function setUiLanguage(language: UiLanguage): void {
   current = language;
-  try {
-    localStorage.setItem(STORAGE_KEY, language);
-  } catch {
-    // storage blocked: the toggle still works until a reload
-  }
+  storeLanguage(STORAGE_KEY, language);
   document.documentElement.lang = language;
   translate();
   for (const listener of listeners) listener();
