@@ -66,6 +66,9 @@ export const FUNNEL_TREE: ReadonlyArray<[node: string, parent: string | null]> =
 
 /** Reads and shapes the metrics. */
 export class MetricsQuery {
+  /** Translation coverage comes from the locale files, which do not change while the server runs: read once. */
+  private coverage: ReturnType<typeof checkLocales>['coverage'] | undefined;
+
   constructor(private readonly options: { redis: Redis; keys: RedisKeys }) {}
 
   /** Raw counts per day (each a map of field → count), filtered by language. */
@@ -191,8 +194,8 @@ export class MetricsQuery {
       outcomes: [...groups('outcome', 'code').entries()].sort((a, b) => b[1] - a[1]).map(([code, n]) => ({ code, count: suppress(n) })),
       quickExits: suppress(sum('quick_exit')),
       outOfHoursDemand: suppress(sum('out_of_hours')),
-      translationCoverage: checkLocales()
-        .coverage.filter((c) => !language || c.language === language)
+      translationCoverage: (this.coverage ??= checkLocales().coverage)
+        .filter((c) => !language || c.language === language)
         .map((c) => ({ language: c.language, texts: c.expected, reviewed: c.reviewed, unreviewed: c.expected - c.reviewed })),
     };
   }
