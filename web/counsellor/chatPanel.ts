@@ -513,22 +513,28 @@ export class ChatPanel {
     if (keep && [...select.options].some((option) => option.value === keep)) select.value = keep;
     if (!colleagues.length) say(status, t('transferNoColleagues'));
     select.focus();
-    confirm.addEventListener('click', async () => {
-      if (this.busy) return;
-      this.busy = true;
-      confirm.disabled = true;
-      try {
-        await api('POST', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}/transfer`, { to: select.value });
-        this.state = 'gone';
-        this.hooks.remove(this, t('transferred'));
-      } catch (error) {
-        say(status, reason(error), 'error');
-        if (error instanceof ApiError && error.status === 404) this.gone();
-      } finally {
-        this.busy = false;
-        confirm.disabled = false;
-      }
-    });
+    confirm.addEventListener('click', () => void this.finish(confirm, status, 'transfer', { to: select.value }, t('transferred')));
+  }
+
+  /**
+   * Hands the conversation on (transfer or end): one request at a time; on success the chat
+   * leaves the console with `doneText`, on failure the reason shows in `status`.
+   */
+  private async finish(confirm: HTMLButtonElement, status: HTMLElement, action: 'transfer' | 'end', body: object, doneText: string): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    confirm.disabled = true;
+    try {
+      await api('POST', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}/${action}`, body);
+      this.state = 'gone';
+      this.hooks.remove(this, doneText);
+    } catch (error) {
+      say(status, reason(error), 'error');
+      if (error instanceof ApiError && error.status === 404) this.gone();
+    } finally {
+      this.busy = false;
+      confirm.disabled = false;
+    }
   }
 
   private async openEnd(): Promise<void> {
@@ -570,21 +576,9 @@ export class ChatPanel {
         select.focus();
         return;
       }
-      this.busy = true;
-      confirm.disabled = true;
       const body: { outcome: string; note?: string } = { outcome: select.value };
       if (note.value.trim()) body.note = note.value.trim();
-      try {
-        await api('POST', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}/end`, body);
-        this.state = 'gone';
-        this.hooks.remove(this, t('ended'));
-      } catch (error) {
-        say(status, reason(error), 'error');
-        if (error instanceof ApiError && error.status === 404) this.gone();
-      } finally {
-        this.busy = false;
-        confirm.disabled = false;
-      }
+      await this.finish(confirm, status, 'end', body, t('ended'));
     });
   }
 
