@@ -74,14 +74,14 @@ export class MenuDialog extends TopicDialog {
       return step.endDialog();
     }
     const dialogId = DIALOG_OF[destination];
-    if (!dialogId) return step.replaceDialog(MenuDialog.id, { again: true } satisfies MenuOptions);
+    if (!dialogId) return step.replaceDialog(WATERFALL, { again: true } satisfies MenuOptions);
     return step.beginDialog(dialogId, { reason: step.options?.reason, ...step.options?.topicOptions });
   }
 
   private async loopStep(step: WaterfallStepContext<MenuOptions>): Promise<DialogTurnResult> {
     const result = (step.result ?? { goto: 'menu' }) as { goto: Destination; reason?: HandoffContext['reason'] };
     if (result.goto === 'stay') return step.endDialog();
-    if (result.goto === 'menu') return step.replaceDialog(MenuDialog.id, { again: true } satisfies MenuOptions);
-    return step.replaceDialog(MenuDialog.id, { goto: result.goto, reason: result.reason } satisfies MenuOptions);
+    if (result.goto === 'menu') return step.replaceDialog(WATERFALL, { again: true } satisfies MenuOptions);
+    return step.replaceDialog(WATERFALL, { goto: result.goto, reason: result.reason } satisfies MenuOptions);
   }
 }

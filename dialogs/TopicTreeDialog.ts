@@ -67,7 +67,7 @@ export class TopicTreeDialog extends TopicDialog {
     if (section) {
       await this.visit(step.context, section.topic);
       await this.say(step.context, section.texts);
-      return step.replaceDialog(this.id, { again: true } satisfies TopicTreeOptions);
+      return step.replaceDialog(WATERFALL, { again: true } satisfies TopicTreeOptions);
     }
     return this.goto(step, choice as Destination);
   }

@@ -35,7 +35,7 @@ export class BotHarness {
       storage: new RedisStorage({ redis, keys, ttlSeconds: 600 }),
       handoff,
       retentionHours: 48,
-      log: { error: (fields) => loggedErrors.push(fields) },
+      log: { error: (fields) => { loggedErrors.push(fields); if (process.env.DEBUG_TURN) console.error(fields); } },
       screener: (sharedScreener ??= Screener.load()),
       metrics: new MetricsRecorder({ redis, keys }),
       eraser: (this.eraser = new RedisConversationEraser({ redis, keys, store: new RedisConversationStore({ redis, keys, ttlSeconds: 600 }), graceMs: 0 })),
