@@ -125,6 +125,19 @@ export class ConversationProfile {
     for (const intent of result.intents) if (intent !== 'other' && !summary.intents.includes(intent)) summary.intents.push(intent);
   }
 
+  /**
+   * The young person's side of the handoff: waiting in line, or a counsellor has taken over.
+   * The one place it is read and written (dialogs, commands and the handoff notifier use these).
+   */
+  async handoffStatus(context: TurnContext): Promise<'waiting' | 'accepted' | undefined> {
+    return (await this.get(context)).handoff?.status;
+  }
+
+  /** Sets (or clears, with undefined) the handoff status. */
+  async setHandoffStatus(context: TurnContext, status: 'waiting' | 'accepted' | undefined): Promise<void> {
+    (await this.get(context)).handoff = status ? { status } : undefined;
+  }
+
   /** Records one soft-signal answer. */
   async recordSignal(context: TurnContext, signal: SignalCode, answer: Answer): Promise<void> {
     (await this.get(context)).screening.signals[signal] = answer;

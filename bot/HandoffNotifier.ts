@@ -1,21 +1,19 @@
 /**
- * What the bot tells the young person when the counsellors' side moves: a counsellor took over
- * (then the bot falls silent), the counsellor ended or passed the chat on, the place in line
- * changed, or the wait has been long. Each is a proactive turn on the conversation, in the young
- * person's language, through the same adapter (so it is serialised with their own messages).
+ * What the bot tells the young person when the counsellors' side moves. It listens to the
+ * handoff's `YoungPersonEvent`s (one direction: the handoff never calls into the bot) and says each
+ * in a proactive turn on the conversation, in the young person's language, through the same adapter
+ * (so it is serialised with their own messages): a counsellor took over (then the bot falls
+ * silent), ended, passed the chat on or left, the place in line changed, the wait has been long,
+ * or the page was gone so long that the young person left the line.
  */
 import { ActionTypes, EventFactory, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import type { ConversationRef, YoungPersonEvent } from '../handoff/HandoffEvents.js';
 import type { BuiltBot } from './createLanternBot.js';
 import type { WebChannelAdapter } from './WebChannelAdapter.js';
 import { BOT_ACCOUNT } from './WebChannelAdapter.js';
 
-/** Where the young person is. */
-export interface ConversationRef {
-  conversationId: string;
-  userId: string;
-  serviceUrl: string;
-}
+export type { ConversationRef };
 
 /** Proactive messages about the handoff. */
 export class HandoffNotifier {
@@ -23,6 +21,26 @@ export class HandoffNotifier {
     private readonly adapter: WebChannelAdapter,
     private readonly bot: BuiltBot,
   ) {}
+
+  /** Says what the event means to the young person. */
+  handle(event: YoungPersonEvent): Promise<void> {
+    switch (event.type) {
+      case 'accepted':
+        return this.accepted(event.ref);
+      case 'completed':
+        return this.completed(event.ref);
+      case 'requeued':
+        return this.backInQueue(event.ref, event.position, event.why === 'counsellor_left' ? 'handoff:counsellorLeft' : 'handoff:backInQueue');
+      case 'transferred':
+        return this.transferred(event.ref);
+      case 'waiting':
+        return this.waiting(event.ref, event.position, event.estimatedWaitMinutes);
+      case 'timedOut':
+        return this.timedOut(event.ref, event.danger);
+      case 'away':
+        return this.away(event.ref);
+    }
+  }
 
   private run(ref: ConversationRef, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     return this.adapter.continueConversation(
@@ -45,65 +63,86 @@ export class HandoffNotifier {
     await context.sendActivities(keys.map((key) => ({ type: 'message', text: t(key, variables) })));
   }
 
+  private dialogState() {
+    return this.bot.conversationState.createProperty<DialogState>('dialogState');
+  }
+
   /** A counsellor took the conversation: tell the page and the young person; the bot falls silent. */
-  accepted(ref: ConversationRef): Promise<void> {
+  private accepted(ref: ConversationRef): Promise<void> {
     return this.run(ref, async (context) => {
-      (await this.bot.profile.get(context)).handoff = { status: 'accepted' };
-      await this.bot.conversationState.createProperty<DialogState>('dialogState').delete(context);
+      await this.bot.profile.setHandoffStatus(context, 'accepted');
+      await this.dialogState().delete(context);
       await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'accepted'));
       await this.say(context, ['handoff:accepted']);
     });
   }
 
   /** The counsellor ended: the bot is back, with the menu. */
-  completed(ref: ConversationRef): Promise<void> {
+  private completed(ref: ConversationRef): Promise<void> {
     return this.run(ref, async (context) => {
-      (await this.bot.profile.get(context)).handoff = undefined;
+      await this.bot.profile.setHandoffStatus(context, undefined);
       await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'completed'));
       await this.say(context, ['handoff:ended']);
-      await this.bot.mainDialog.run(context, this.bot.conversationState.createProperty<DialogState>('dialogState'));
+      await this.dialogState().delete(context);
+      await this.bot.mainDialog.run(context, this.dialogState());
     });
   }
 
-  /** The counsellor put the conversation back in line. */
-  backInQueue(ref: ConversationRef, position: number): Promise<void> {
+  /** Back in line: the counsellor passed it back, or left (logged out, went off duty, lost the connection). */
+  private backInQueue(ref: ConversationRef, position: number, key: string): Promise<void> {
     return this.run(ref, async (context) => {
-      (await this.bot.profile.get(context)).handoff = { status: 'waiting' };
+      await this.bot.profile.setHandoffStatus(context, 'waiting');
       await context.sendActivity({ type: 'event', name: 'handoff.status', value: { state: 'waiting', position } });
-      await this.say(context, ['handoff:backInQueue'], { position });
+      await this.say(context, [key], { position });
+      await this.sendWaitingButtons(context);
     });
   }
 
   /** Another counsellor took over the conversation. */
-  transferred(ref: ConversationRef): Promise<void> {
+  private transferred(ref: ConversationRef): Promise<void> {
     return this.run(ref, (context) => this.say(context, ['handoff:transferred']));
   }
 
   /** The place in line or the estimate changed (the page shows it in its status line). */
-  waiting(ref: ConversationRef, position: number, estimatedWaitMinutes: number | null): Promise<void> {
+  private waiting(ref: ConversationRef, position: number, estimatedWaitMinutes: number | null): Promise<void> {
     return this.run(ref, async (context) => {
       // The line may have moved on since it was read (claimed, cancelled): only tell who still waits.
-      if ((await this.bot.profile.get(context)).handoff?.status !== 'waiting') return;
+      if ((await this.bot.profile.handoffStatus(context)) !== 'waiting') return;
       await context.sendActivity({ type: 'event', name: 'handoff.status', value: { state: 'waiting', position, estimatedWaitMinutes } });
     });
   }
 
-  /** Nobody picked up for a long time: the alternatives, and the choice to keep waiting. */
-  timedOut(ref: ConversationRef): Promise<void> {
+  /** Nobody picked up for a long time (sooner in danger): the 24/7 alternatives, and the choice to keep waiting. */
+  private timedOut(ref: ConversationRef, danger: boolean): Promise<void> {
     return this.run(ref, async (context) => {
-      if ((await this.bot.profile.get(context)).handoff?.status !== 'waiting') return;
-      const language = (await this.bot.profile.language(context)) ?? 'en';
-      const t = this.bot.translator.forLanguage(language);
-      const button = (choice: string, command: string) => {
-        const title = t(`choices:${choice}.title`);
-        return { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { command } };
-      };
+      if ((await this.bot.profile.handoffStatus(context)) !== 'waiting') return;
+      if (danger) {
+        await this.sendWaitingButtons(context, 'handoff:dangerTimeout', ['keep_waiting', 'cancel_waiting']);
+        return;
+      }
       await this.say(context, ['handoff:timeout']);
-      await context.sendActivity({
-        type: 'message',
-        text: t('handoff:timeoutOptions'),
-        suggestedActions: { to: [], actions: [button('keep_waiting', 'keep_waiting'), button('cancel_waiting', 'cancel_handoff')] },
-      });
+      await this.sendWaitingButtons(context, 'handoff:timeoutOptions', ['keep_waiting', 'cancel_waiting']);
     });
+  }
+
+  /** The page was gone so long that the young person left the line: say so, for when they come back. */
+  private away(ref: ConversationRef): Promise<void> {
+    return this.run(ref, async (context) => {
+      if ((await this.bot.profile.handoffStatus(context)) !== 'waiting') return;
+      await this.bot.profile.setHandoffStatus(context, undefined);
+      await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'failed', 'away'));
+      await this.say(context, ['handoff:away']);
+    });
+  }
+
+  /** A message with the waiting buttons (stop waiting, or keep waiting after a long wait), as commands. */
+  private async sendWaitingButtons(context: TurnContext, key = 'handoff:whatNext', choices: string[] = ['menu', 'cancel_waiting']): Promise<void> {
+    const t = this.bot.translator.forLanguage((await this.bot.profile.language(context)) ?? 'en');
+    const command: Record<string, string> = { menu: 'menu', cancel_waiting: 'cancel_handoff', keep_waiting: 'keep_waiting' };
+    const actions = choices.map((choice) => {
+      const title = t(`choices:${choice}.title`);
+      return { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { command: command[choice] ?? choice } };
+    });
+    await context.sendActivity({ type: 'message', text: t(key), suggestedActions: { to: [], actions } });
   }
 }

@@ -36,7 +36,7 @@ export class LanternBot extends ActivityHandler {
     this.onMessage(async (context, next) => {
       // Once a counsellor has taken over, the bot stays silent (the counsellor reads the stream),
       // except for "delete my conversation", which always works.
-      const accepted = (await options.profile.get(context)).handoff?.status === 'accepted';
+      const accepted = (await options.profile.handoffStatus(context)) === 'accepted';
       if (!accepted || options.commands.recognize(context.activity) === 'delete_conversation') {
         await this.warnAboutPersonalDetails(context);
         await options.mainDialog.run(context, this.dialogState);

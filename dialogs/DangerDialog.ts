@@ -1,6 +1,6 @@
 /**
  * "Am I in danger?": asks plainly whether the young person is in danger right now.
- * Yes → 112 first, practical safety steps, then a person with top priority.
+ * Yes → a person with top priority; the handoff says 112 first and, briefly, what is true now.
  * No → reassurance and the offer of a short check. Not sure → the gentle signal check.
  * Source: seed 001 ("Loop je nu gevaar? Wat als je de telefoon uit zet?").
  */
@@ -56,10 +56,8 @@ export class DangerDialog extends TopicDialog {
     const code: Answer = answer === 'yes' ? 'yes' : answer === 'no' ? 'no' : 'unsure';
     await this.services.profile.recordDangerNow(step.context, code);
     await this.services.metrics.record({ name: 'danger_now', lang: (await this.services.profile.language(step.context)) ?? 'en', answer: code });
-    if (code === 'yes') {
-      await this.say(step.context, ['danger:yes.call112', 'danger:yes.safePlace', 'danger:yes.phone', 'danger:yes.person']);
-      return step.endDialog({ goto: 'human', reason: 'danger_now' });
-    }
+    // Yes: the handoff says 112 first and only what is true about a person coming (HandoffDialog).
+    if (code === 'yes') return step.endDialog({ goto: 'human', reason: 'danger_now' });
     if (code === 'unsure') return this.goto(step, 'signal_check');
     await this.say(step.context, ['danger:no.good']);
     return this.ask(step, 'danger:no.offerCheck', ['signal_check', 'human', 'menu'], { signal_check: ['yes'], menu: ['no'] });

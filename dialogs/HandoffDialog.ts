@@ -42,24 +42,38 @@ export class HandoffDialog extends TopicDialog {
     await this.services.metrics.record({ name: 'handoff_requested', lang: handoffContext.language, priority: handoffContext.priority });
     await step.context.sendActivity(EventFactory.createHandoffInitiation(step.context, handoffContext));
     const outcome = await this.services.handoff.request(handoffContext, { userId: activity.from.id, serviceUrl: activity.serviceUrl });
+    const danger = handoffContext.reason === 'danger_now';
     if (outcome.status === 'queued') {
-      profile.handoff = { status: 'waiting' };
+      await this.services.profile.setHandoffStatus(step.context, 'waiting');
       await step.context.sendActivity({
         type: 'event',
         name: 'handoff.status',
         value: { state: 'waiting', position: outcome.position, estimatedWaitMinutes: outcome.estimatedWaitMinutes },
       });
+      const variables = { position: outcome.position, minutes: outcome.estimatedWaitMinutes };
+      if (danger) {
+        // In danger: 112 first, then only what is true now; at most four messages.
+        const keys = outcome.counsellorsOnDuty > 0
+          ? ['danger:yes.call112', 'handoff:dangerQueued', 'danger:yes.safePlace']
+          : ['danger:yes.call112', 'handoff:danger247', 'handoff:dangerNobodyOnline'];
+        await this.say(step.context, keys, variables);
+        return this.ask(step, 'handoff:whatNext', ['menu', 'cancel_waiting']);
+      }
       const keys = ['handoff:queued', outcome.estimatedWaitMinutes === null ? 'handoff:noEstimate' : 'handoff:estimate'];
       if (outcome.counsellorsOnDuty === 0) keys.push('handoff:nobodyOnline');
       keys.push('handoff:whileWaiting');
-      await this.say(step.context, keys, { position: outcome.position, minutes: outcome.estimatedWaitMinutes });
+      await this.say(step.context, keys, variables);
       return this.ask(step, 'handoff:whatNext', ['menu', 'cancel_waiting']);
     }
     // Tell the channel the handoff did not happen, so the page stops showing "waiting for a person".
     await step.context.sendActivity(EventFactory.createHandoffStatus(activity.conversation, 'failed', outcome.reason));
-    if (outcome.reason === 'closed') {
-      await this.services.metrics.record({ name: 'out_of_hours', lang: handoffContext.language });
-      await this.say(step.context, ['handoff:closed', 'handoff:closedHelp', 'help:language'], { when: this.formatWhen(handoffContext.language, outcome.reopensAt) });
+    if (outcome.reason === 'closed') await this.services.metrics.record({ name: 'out_of_hours', lang: handoffContext.language });
+    const when = this.formatWhen(handoffContext.language, outcome.reopensAt);
+    if (danger) {
+      const keys = ['danger:yes.call112', 'handoff:danger247', outcome.reason === 'closed' ? 'handoff:closedShort' : 'handoff:notAvailable'];
+      await this.say(step.context, keys, { when });
+    } else if (outcome.reason === 'closed') {
+      await this.say(step.context, ['handoff:closed', 'handoff:closedHelp', 'help:language'], { when });
     } else {
       await this.say(step.context, ['handoff:notAvailable', 'handoff:helplines', 'help:language', 'handoff:danger112']);
     }
@@ -72,7 +86,7 @@ export class HandoffDialog extends TopicDialog {
       if (await this.services.handoff.cancel(step.context.activity.conversation.id)) {
         await this.services.metrics.record({ name: 'handoff_cancelled', lang: await languageOf(this.services, step.context) });
       }
-      (await this.services.profile.get(step.context)).handoff = undefined;
+      await this.services.profile.setHandoffStatus(step.context, undefined);
       await step.context.sendActivity(EventFactory.createHandoffStatus(step.context.activity.conversation, 'failed', 'cancelled'));
       await this.say(step.context, ['handoff:cancelled']);
     }

@@ -20,7 +20,7 @@ import { ActionTypes, EventFactory } from 'botbuilder';
 import type { ScreeningResult } from '../screening/Screener.js';
 import { activeDialogIds } from './activeDialogIds.js';
 import { DangerDialog, SCREENING_TURN_KEY } from './DangerDialog.js';
-import type { DialogServices } from './DialogServices.js';
+import { textsFor, type DialogServices } from './DialogServices.js';
 import { deleteConversation } from './deleteConversation.js';
 import { freeTextRoute } from './freeTextRoute.js';
 import { InterruptibleDialog } from './InterruptibleDialog.js';
@@ -67,6 +67,12 @@ export class MainDialog extends InterruptibleDialog {
 
     const screening = await this.screenTypedText(context);
     const command = this.commands.recognize(context.activity);
+    // While waiting for a person, what the young person types is for the counsellor: a short
+    // acknowledgement (danger moves them to the front), whatever dialog is open.
+    if (screening && !command && (await this.services.profile.handoffStatus(context)) === 'waiting') {
+      await this.acknowledgeWhileWaiting(context, screening);
+      return;
+    }
     const route = screening && !command ? freeTextRoute(screening) : undefined;
     if (route && !(route.menu.goto === 'danger' && activeDialogIds(dc).includes(DangerDialog.id))) {
       if (route.raisePriority) await this.services.profile.raisePriority(context, route.raisePriority);
@@ -85,6 +91,26 @@ export class MainDialog extends InterruptibleDialog {
       }
     }
     if (screening) await this.offerLanguageSwitch(context, screening);
+  }
+
+  /** Acknowledges a message typed while waiting, with the waiting buttons; danger raises the priority. */
+  private async acknowledgeWhileWaiting(context: TurnContext, screening: ScreeningResult): Promise<void> {
+    const t = await textsFor(this.services, context);
+    let key = 'handoff:waitingAck';
+    if (screening.danger) {
+      await this.services.profile.raisePriority(context, 'danger');
+      await this.services.handoff.raise(context.activity.conversation.id, 'danger');
+      key = 'handoff:waitingDanger';
+    }
+    const button = (choice: string, command: ChatCommand) => {
+      const title = t(`choices:${choice}.title`);
+      return { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { command } };
+    };
+    await context.sendActivity({
+      type: 'message',
+      text: t(key),
+      suggestedActions: { to: [], actions: [button('menu', 'menu'), button('cancel_waiting', 'cancel_handoff')] },
+    });
   }
 
   /**
@@ -183,7 +209,7 @@ export class MainDialog extends InterruptibleDialog {
         if (await this.services.handoff.cancel(innerDc.context.activity.conversation.id)) {
           await this.services.metrics.record({ name: 'handoff_cancelled', lang: (await this.services.profile.language(innerDc.context)) ?? 'en' });
         }
-        (await this.services.profile.get(innerDc.context)).handoff = undefined;
+        await this.services.profile.setHandoffStatus(innerDc.context, undefined);
         await innerDc.context.sendActivity(EventFactory.createHandoffStatus(innerDc.context.activity.conversation, 'failed', 'cancelled'));
         return this.sayAndReprompt(innerDc, ['handoff:cancelled']);
       }

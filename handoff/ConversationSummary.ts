@@ -15,11 +15,19 @@ export interface SummaryLine {
 /** A summary in both staff languages. */
 export type BilingualSummary = Record<StaffLanguage, SummaryLine[]>;
 
+/** What the summary adds to the job's codes. */
+export interface SummaryOptions {
+  waitedMs?: number;
+  interpreterNeeded?: boolean;
+  /** Messages the young person typed while waiting (their text is in the transcript and below the summary). */
+  whileWaiting?: number;
+}
+
 /** Builds the summary lines in one staff language. */
 export function summaryLines(
   language: StaffLanguage,
   job: HandoffJobData,
-  options: { waitedMs?: number; interpreterNeeded?: boolean } = {},
+  options: SummaryOptions = {},
 ): SummaryLine[] {
   const t = (key: string, variables?: Record<string, string | number>) => staffText(language, key, variables);
   const none = t('summary.none');
@@ -45,10 +53,12 @@ export function summaryLines(
       value: t('summary.freeTextLine', { messages: free.messages, flags: free.dangerFlags }) + (found.length ? ` (${found.join(', ')})` : ''),
     });
   }
+  if (job.returned) lines.push({ label: t('summary.returned'), value: t('summary.returnedTimes', { count: job.returned }) });
+  if (options.whileWaiting) lines.push({ label: t('summary.whileWaiting'), value: t('summary.whileWaitingLine', { count: options.whileWaiting }) });
   return lines;
 }
 
 /** The summary in Dutch and English. */
-export function bilingualSummary(job: HandoffJobData, options: { waitedMs?: number; interpreterNeeded?: boolean } = {}): BilingualSummary {
+export function bilingualSummary(job: HandoffJobData, options: SummaryOptions = {}): BilingualSummary {
   return { nl: summaryLines('nl', job, options), en: summaryLines('en', job, options) };
 }

@@ -40,6 +40,12 @@ export class CounsellorPresence {
     await this.options.redis.zrem(this.options.keys.counsellorPresence(), username);
   }
 
+  /** When the counsellor's console last sent a heartbeat (ms), or undefined when off duty. */
+  async lastHeartbeat(username: string): Promise<number | undefined> {
+    const score = await this.options.redis.zscore(this.options.keys.counsellorPresence(), username);
+    return score === null ? undefined : Number(score);
+  }
+
   /** Counsellors on duty now, with their languages. */
   async onDuty(): Promise<Array<{ username: string; languages: Language[] }>> {
     const { redis, keys } = this.options;

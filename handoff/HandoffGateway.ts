@@ -34,6 +34,8 @@ export interface HandoffGateway {
   request(context: HandoffContext, reference: YoungPersonReference): Promise<HandoffOutcome>;
   /** The young person no longer wants to wait. True when they were waiting. */
   cancel(conversationId: string): Promise<boolean>;
+  /** Something typed while waiting raised the priority (danger): move up the line. True when it moved. */
+  raise(conversationId: string, priority: Priority): Promise<boolean>;
   /** The young person left (quick exit): stop waiting. True when they were waiting. */
   left(conversationId: string): Promise<boolean>;
 }

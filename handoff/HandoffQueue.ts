@@ -21,6 +21,8 @@ export interface HandoffJobData extends HandoffContext {
   requestedAt: number;
   /** Conversation reference for proactive messages to the young person. */
   reference: { userId: string; serviceUrl: string };
+  /** How often it came back to the list (a counsellor left or passed it back). */
+  returned?: number;
 }
 
 /** One entry of the waiting list. */
@@ -65,7 +67,9 @@ export class HandoffQueue {
     const connection = options.redis.duplicate({ maxRetriesPerRequest: null });
     const workerConnection = connection.duplicate();
     this.connections = [connection, workerConnection];
-    this.queue = new Queue<HandoffJobData>(name, { connection, prefix: options.keys.bullPrefix() });
+    // Its events stream names job ids (= conversation ids): keep it short (BullMQ trims it to about
+    // this many entries); the eraser and the retention job remove what names a gone conversation.
+    this.queue = new Queue<HandoffJobData>(name, { connection, prefix: options.keys.bullPrefix(), streams: { events: { maxLen: 1_000 } } });
     // A worker without a processor: it only moves the claimed job to active so it can be completed.
     this.worker = new Worker<HandoffJobData>(name, null, { connection: workerConnection, prefix: options.keys.bullPrefix(), autorun: false });
   }
@@ -96,12 +100,19 @@ export class HandoffQueue {
   /**
    * Takes one waiting conversation for a counsellor: moves its job to active and completes it
    * (result: the counsellor's username). Throws NotWaitingError when it is not waiting any more.
+   * Under the claim lock, `admit` may refuse first (e.g. the counsellor is at capacity) and
+   * `taken` records the claim (opens the session), so checks and the claim cannot interleave.
    */
-  async claim(conversationId: string, counsellor: string): Promise<HandoffJobData> {
+  async claim(
+    conversationId: string,
+    counsellor: string,
+    hooks: { admit?: (data: HandoffJobData) => Promise<void>; taken?: (data: HandoffJobData) => Promise<void> } = {},
+  ): Promise<HandoffJobData> {
     return this.withClaimLock(async () => {
       const job = await this.queue.getJob(conversationId);
       const state = job ? await job.getState() : 'unknown';
       if (!job || (state !== 'waiting' && state !== 'prioritized')) throw new NotWaitingError('This conversation is not waiting any more');
+      await hooks.admit?.(job.data);
       // Priority 0 + LIFO puts it at the head of the wait list, which a worker takes before any priority.
       await job.changePriority({ priority: 0, lifo: true });
       const token = randomBytes(12).toString('hex');
@@ -112,7 +123,25 @@ export class HandoffQueue {
         throw new NotWaitingError('The queue changed during the claim; try again');
       }
       await taken.moveToCompleted(counsellor, token, false);
+      await hooks.taken?.(taken.data);
       return taken.data;
+    });
+  }
+
+  /**
+   * Raises the priority of a waiting conversation (never lowers it): danger typed while waiting
+   * moves the young person to the front. True when it was raised.
+   */
+  async raise(conversationId: string, priority: Priority): Promise<boolean> {
+    return this.withClaimLock(async () => {
+      const job = await this.queue.getJob(conversationId);
+      if (!job) return false;
+      const state = await job.getState();
+      if (state !== 'waiting' && state !== 'prioritized') return false;
+      if (BULL_PRIORITY[priority] >= BULL_PRIORITY[job.data.priority]) return false;
+      await job.updateData({ ...job.data, priority });
+      await job.changePriority({ priority: BULL_PRIORITY[priority] });
+      return true;
     });
   }
 
@@ -126,6 +155,11 @@ export class HandoffQueue {
       await job.remove();
       return true;
     });
+  }
+
+  /** Runs `work` under the queue-wide claim lock (transfers check capacity under it, like claims). */
+  underClaimLock<T>(work: () => Promise<T>): Promise<T> {
+    return this.withClaimLock(work);
   }
 
   private async withClaimLock<T>(work: () => Promise<T>): Promise<T> {

@@ -3,18 +3,28 @@
  * write, send quick replies in the young person's language, read the transcript and summary,
  * transfer, and end with an outcome. Messages go through the conversation's Redis Stream, so a
  * young person on one app instance and a counsellor on another talk normally.
+ *
+ * No child is left alone: conversations of a counsellor who logged out, was removed, whose
+ * session expired or whose console has been gone longer than the grace period go back to the list
+ * at their priority and original waiting time (`sweep`, run with `tick`); danger comes first for
+ * everyone; each counsellor has a maximum of open conversations; young people whose page has
+ * been gone for a while leave the list.
+ *
+ * The service tells the young person's side what happened through `YoungPersonEvent`s and the
+ * consoles through `HandoffEvent`s on the bus; it never calls into the bot.
  */
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import type { HandoffNotifier } from '../bot/HandoffNotifier.js';
 import type { Language } from '../bot/languages.js';
 import type { Translator } from '../bot/Translator.js';
 import type { ConversationStore } from '../directline/ConversationStore.js';
 import type { RedisKeys } from '../server/RedisKeys.js';
 import { bilingualSummary, type BilingualSummary } from './ConversationSummary.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
+import type { HandoffBus } from './HandoffBus.js';
+import type { AccessEndReason, ConversationRef, HandoffEvent, RequeueReason, YoungPersonEvent, YoungPersonListener } from './HandoffEvents.js';
 import { HandoffSessions, SessionNotFoundError, type HandoffSession } from './HandoffSessions.js';
-import { NotWaitingError, type HandoffQueue, type WaitingEntry } from './HandoffQueue.js';
+import { NotWaitingError, type HandoffJobData, type HandoffQueue, type WaitingEntry } from './HandoffQueue.js';
 import { isOutcome, type Outcome } from './outcomes.js';
 import type { WaitEstimator } from './WaitEstimator.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
@@ -35,19 +45,38 @@ export interface QueueItem {
   danger: boolean;
   interpreterNeeded: boolean;
   position: number;
+  /** Seconds since the young person's page was last seen (null: not known). */
+  lastSeenSeconds: number | null;
+  /** It came back to the list because a counsellor left or passed it back. */
+  returned: boolean;
 }
 
-/** Events for the consoles (no text of the young person). */
-export type HandoffEvent =
-  | { type: 'claimed'; conversationId: string; counsellor: string }
-  | { type: 'transferred'; conversationId: string; from: string; to: string }
-  | { type: 'requeued'; conversationId: string }
-  | { type: 'ended'; conversationId: string; counsellor: string; outcome: Outcome };
+/** What the service needs to know of a staff account. */
+export interface CounsellorAccount {
+  /** A counsellor (or admin) account that exists. */
+  isCounsellor: boolean;
+  /** Has at least one live staff session. */
+  signedIn: boolean;
+  /** Most conversations open at once. */
+  maxConversations: number;
+}
 
 /** Raised for a request that is not valid (unknown outcome, empty message, unknown colleague). */
 export class HandoffRequestError extends Error {
   override name = 'HandoffRequestError';
   readonly statusCode = 400;
+}
+
+/** 409: the counsellor (or the colleague a conversation is passed to) has the maximum open already. */
+export class AtCapacityError extends Error {
+  override name = 'AtCapacity';
+  readonly statusCode = 409;
+}
+
+/** 409: the colleague is not on duty now. */
+export class ColleagueNotOnDutyError extends Error {
+  override name = 'ColleagueNotOnDuty';
+  readonly statusCode = 409;
 }
 
 /** What the service is built from. */
@@ -58,76 +87,125 @@ export interface HandoffServiceOptions {
   sessions: HandoffSessions;
   presence: CounsellorPresence;
   estimator: WaitEstimator;
-  notifier: HandoffNotifier;
   store: ConversationStore;
   translator: Translator;
-  /** Whether a username is a counsellor who may receive a transfer. */
-  isCounsellor: (username: string) => Promise<boolean>;
+  /** Events for the consoles of every instance. */
+  bus: HandoffBus;
+  /** The account behind a username (undefined when there is none). */
+  account: (username: string) => Promise<CounsellorAccount | undefined>;
   /** After this long in line, the young person is offered the alternatives (ms). */
   waitTimeoutMs: number;
+  /** The same for a young person in danger (ms). */
+  dangerWaitTimeoutMs: number;
+  /** A counsellor whose console has been gone this long loses their conversations to the list (ms). */
+  counsellorGraceMs: number;
+  /** A waiting young person whose page has been gone this long leaves the list (ms). */
+  youngPersonAwayMs: number;
   /** Seconds internal notes are kept (the conversation's retention). */
   notesTtlSeconds: number;
   /** Longest counsellor message (characters). */
   maxMessageLength?: number;
-  /** Called after every change, for the consoles' live view. */
-  onEvent?: (event: HandoffEvent) => void;
   /** Anonymous counters (claims with wait buckets, outcomes, timeouts). */
   metrics?: MetricsRecorder;
   now?: () => number;
 }
 
+const HANDOVER_NOTE_MAX = 500;
+
 /** The counsellors' side of the handoff. */
 export class HandoffService {
   private readonly now: () => number;
+  private readonly youngPersonListeners: YoungPersonListener[] = [];
 
   constructor(private readonly options: HandoffServiceOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  /** The waiting list, with "interpreter needed" where nobody on duty speaks the language. */
+  /** Listens to what the young person must be told (the bot side says it). */
+  onYoungPerson(listener: YoungPersonListener): void {
+    this.youngPersonListeners.push(listener);
+  }
+
+  private async tell(event: YoungPersonEvent): Promise<void> {
+    for (const listener of this.youngPersonListeners) await listener(event);
+  }
+
+  private publish(event: HandoffEvent): Promise<void> {
+    return this.options.bus.publish(event);
+  }
+
+  private ref(conversationId: string, job: HandoffJobData): ConversationRef {
+    return { conversationId, ...job.reference };
+  }
+
+  /** The waiting list, most urgent first, with "interpreter needed" where nobody on duty speaks the language. */
   async queueItems(): Promise<QueueItem[]> {
     const [entries, spoken] = await Promise.all([this.options.queue.waiting(), this.options.presence.spokenLanguages()]);
     const now = this.now();
-    return entries.map((entry) => ({
-      conversationId: entry.conversationId,
-      language: entry.data.language,
-      priority: entry.data.priority,
-      waitingSeconds: Math.max(0, Math.round((now - entry.data.requestedAt) / 1000)),
-      danger: entry.data.priority === 'danger',
-      interpreterNeeded: !spoken.has(entry.data.language),
-      position: entry.position,
-    }));
+    const seen = await Promise.all(entries.map((entry) => this.options.store.lastSeen(entry.conversationId).catch(() => undefined)));
+    return entries.map((entry, index) => {
+      const lastSeen = seen[index];
+      return {
+        conversationId: entry.conversationId,
+        language: entry.data.language,
+        priority: entry.data.priority,
+        waitingSeconds: Math.max(0, Math.round((now - entry.data.requestedAt) / 1000)),
+        danger: entry.data.priority === 'danger',
+        interpreterNeeded: !spoken.has(entry.data.language),
+        position: entry.position,
+        lastSeenSeconds: lastSeen === undefined ? null : Math.max(0, Math.round((now - lastSeen) / 1000)),
+        returned: (entry.data.returned ?? 0) > 0,
+      };
+    });
   }
 
-  /** Claims a chosen conversation. */
+  private async capacityOf(username: string): Promise<CounsellorAccount> {
+    const account = await this.options.account(username);
+    if (!account?.isCounsellor) throw new SessionNotFoundError('Not a counsellor');
+    return account;
+  }
+
+  /** Claims a chosen conversation (409 when it is gone or the counsellor is at capacity). */
   async claim(conversationId: string, counsellor: ActingCounsellor): Promise<HandoffSession> {
-    const spoken = await this.options.presence.spokenLanguages();
-    const job = await this.options.queue.claim(conversationId, counsellor.username);
-    const claimedAt = this.now();
-    const session: HandoffSession = {
-      conversationId,
-      counsellor: counsellor.username,
-      claimedAt,
-      interpreterNeeded: !counsellor.languages.includes(job.language) && !spoken.has(job.language),
-      job,
-    };
-    await this.options.sessions.open(session);
-    await this.options.estimator.record(claimedAt - job.requestedAt);
-    await this.options.metrics?.record({ name: 'handoff_claimed', lang: job.language, wait: waitBucket(claimedAt - job.requestedAt) });
+    const account = await this.capacityOf(counsellor.username);
+    let session: HandoffSession | undefined;
+    const job = await this.options.queue.claim(conversationId, counsellor.username, {
+      admit: async () => {
+        if ((await this.options.sessions.countOf(counsellor.username)) >= account.maxConversations) {
+          throw new AtCapacityError(`You have ${account.maxConversations} conversations open already; end or pass one on first`);
+        }
+      },
+      taken: async (data) => {
+        session = {
+          conversationId,
+          counsellor: counsellor.username,
+          claimedAt: this.now(),
+          interpreterNeeded: !counsellor.languages.includes(data.language),
+          job: data,
+        };
+        await this.options.sessions.open(session);
+      },
+    });
+    const opened = session!;
+    await this.options.estimator.record(opened.claimedAt - job.requestedAt);
+    await this.options.metrics?.record({ name: 'handoff_claimed', lang: job.language, wait: waitBucket(opened.claimedAt - job.requestedAt) });
     await this.options.redis.del(this.options.keys.handoffWaitState(conversationId));
-    await this.options.notifier.accepted({ conversationId, ...job.reference });
-    this.options.onEvent?.({ type: 'claimed', conversationId, counsellor: counsellor.username });
-    return session;
+    await this.tell({ type: 'accepted', ref: this.ref(conversationId, job) });
+    await this.publish({ type: 'claimed', conversationId, counsellor: counsellor.username });
+    return opened;
   }
 
   /**
-   * Claims the next conversation for this counsellor: the first in line in a language they speak;
-   * otherwise the first that nobody on duty speaks (interpreter needed). Undefined when none.
+   * Claims the next conversation for this counsellor, by one rule: the most urgent first. A danger
+   * conversation goes to whoever asks, in any language (interpreter needed when they do not speak
+   * it); then, priority by priority, the first in a language they speak, else the first that nobody
+   * on duty speaks.
+   * Undefined when there is none for them.
    */
   async claimNext(counsellor: ActingCounsellor): Promise<HandoffSession | undefined> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const items = await this.queueItems();
-      const next = items.find((item) => counsellor.languages.includes(item.language)) ?? items.find((item) => item.interpreterNeeded);
+      const next = items.find((item) => item.danger) ?? nextForLanguages(items, counsellor.languages);
       if (!next) return undefined;
       try {
         return await this.claim(next.conversationId, counsellor);
@@ -143,8 +221,19 @@ export class HandoffService {
     return this.options.sessions.ofCounsellor(counsellor.username);
   }
 
-  /** Transcript (every stored activity) and summary of an open conversation. */
-  async conversation(conversationId: string, counsellor: ActingCounsellor): Promise<{ session: HandoffSession; transcript: Activity[]; summary: BilingualSummary; notes: string[] }> {
+  /** Whether the counsellor holds this conversation now. */
+  async holds(conversationId: string, username: string): Promise<boolean> {
+    return (await this.options.sessions.get(conversationId))?.counsellor === username;
+  }
+
+  /**
+   * Transcript (every stored activity), summary and notes of an open conversation. The summary
+   * includes what the young person wrote while waiting (as written: it is their message to the counsellor).
+   */
+  async conversation(
+    conversationId: string,
+    counsellor: ActingCounsellor,
+  ): Promise<{ session: HandoffSession; transcript: Activity[]; summary: BilingualSummary; notes: string[]; whileWaiting: string[] }> {
     const session = await this.options.sessions.getOwn(conversationId, counsellor.username);
     const transcript: Activity[] = [];
     let watermark: string | undefined;
@@ -155,8 +244,9 @@ export class HandoffService {
       watermark = page.watermark;
     }
     const notes = await this.options.redis.lrange(this.options.keys.handoffNotes(conversationId), 0, -1);
-    const summary = bilingualSummary(session.job, { waitedMs: session.claimedAt - session.job.requestedAt, interpreterNeeded: session.interpreterNeeded });
-    return { session, transcript, summary, notes };
+    const whileWaiting = writtenWhileWaiting(transcript, session.job.requestedAt, session.claimedAt);
+    const summary = bilingualSummary(session.job, { waitedMs: session.claimedAt - session.job.requestedAt, interpreterNeeded: session.interpreterNeeded, whileWaiting: whileWaiting.length });
+    return { session, transcript, summary, notes, whileWaiting };
   }
 
   /** A counsellor's message to the young person, through the conversation's stream. */
@@ -186,21 +276,53 @@ export class HandoffService {
     return this.options.translator.namespace(language, 'quickReplies') as Record<string, string>;
   }
 
-  /** Hands the conversation to a colleague, or back to the line ("queue"). */
-  async transfer(conversationId: string, counsellor: ActingCounsellor, to: string): Promise<void> {
+  /** Colleagues on duty (not me), with their languages and room for more conversations. */
+  async colleagues(me: string): Promise<Array<{ username: string; languages: Language[]; open: number; max: number; room: boolean }>> {
+    const onDuty = (await this.options.presence.onDuty()).filter((c) => c.username !== me);
+    const result = [];
+    for (const colleague of onDuty) {
+      const account = await this.options.account(colleague.username);
+      if (!account?.isCounsellor || !account.signedIn) continue;
+      const open = await this.options.sessions.countOf(colleague.username);
+      result.push({ ...colleague, open, max: account.maxConversations, room: open < account.maxConversations });
+    }
+    return result;
+  }
+
+  /**
+   * Hands the conversation to a colleague on duty with room (409 otherwise), with a short handover
+   * note they see, or back to the line ("queue").
+   */
+  async transfer(conversationId: string, counsellor: ActingCounsellor, to: string, note?: unknown): Promise<void> {
+    if (note !== undefined && note !== null && (typeof note !== 'string' || [...note].length > HANDOVER_NOTE_MAX)) {
+      throw new HandoffRequestError(`The handover note must be text of at most ${HANDOVER_NOTE_MAX} characters`);
+    }
     const session = await this.options.sessions.getOwn(conversationId, counsellor.username);
-    const ref = { conversationId, ...session.job.reference };
     if (to === 'queue') {
-      await this.options.sessions.close(conversationId, counsellor.username);
-      const position = await this.options.queue.enqueue(session.job);
-      await this.options.notifier.backInQueue(ref, position);
-      this.options.onEvent?.({ type: 'requeued', conversationId });
+      await this.returnToList(conversationId, counsellor.username, 'transfer_to_list');
       return;
     }
-    if (to === counsellor.username || !(await this.options.isCounsellor(to))) throw new HandoffRequestError('Unknown colleague');
-    await this.options.sessions.transfer(conversationId, counsellor.username, to);
-    await this.options.notifier.transferred(ref);
-    this.options.onEvent?.({ type: 'transferred', conversationId, from: counsellor.username, to });
+    if (to === counsellor.username) throw new HandoffRequestError('Unknown colleague');
+    const account = await this.options.account(to);
+    if (!account?.isCounsellor) throw new HandoffRequestError('Unknown colleague');
+    const onDuty = (await this.options.presence.onDuty()).find((c) => c.username === to);
+    if (!onDuty || !account.signedIn) throw new ColleagueNotOnDutyError('This colleague is not on duty now');
+    // The check and the move run under the queue's claim lock, like claims, so capacity holds.
+    await this.options.queue.underClaimLock(async () => {
+      if ((await this.options.sessions.countOf(to)) >= account.maxConversations) throw new AtCapacityError('This colleague has no room for another conversation');
+      const job = await this.options.sessions.take(conversationId, counsellor.username);
+      if (!job) throw new SessionNotFoundError('No open conversation with that id for you');
+      const text = typeof note === 'string' ? note.trim() : '';
+      await this.options.sessions.open({
+        ...session,
+        job,
+        counsellor: to,
+        interpreterNeeded: !onDuty.languages.includes(job.language),
+        ...(text ? { handover: { from: counsellor.username, note: text, at: this.now() } } : { handover: undefined }),
+      });
+    });
+    await this.tell({ type: 'transferred', ref: this.ref(conversationId, session.job) });
+    await this.publish({ type: 'transferred', conversationId, from: counsellor.username, to });
   }
 
   /** Ends the conversation with an outcome code and an optional internal note; the bot takes over again. */
@@ -208,52 +330,139 @@ export class HandoffService {
     if (!isOutcome(outcome)) throw new HandoffRequestError('Unknown outcome');
     if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) throw new HandoffRequestError('The note must be text of at most 2000 characters');
     const session = await this.options.sessions.getOwn(conversationId, counsellor.username);
+    const job = await this.options.sessions.take(conversationId, counsellor.username);
+    if (!job) throw new SessionNotFoundError('No open conversation with that id for you');
     if (typeof note === 'string' && note.trim()) {
       const key = this.options.keys.handoffNotes(conversationId);
       await this.options.redis.multi().rpush(key, note.trim()).expire(key, this.options.notesTtlSeconds).exec();
     }
-    await this.options.sessions.close(conversationId, counsellor.username);
+    await this.options.sessions.forgetHolderIfIdle(counsellor.username);
     await this.options.metrics?.record({ name: 'outcome', lang: session.job.language, code: outcome });
     if ((await this.options.store.status(conversationId)) === 'active') {
-      await this.options.notifier.completed({ conversationId, ...session.job.reference });
+      await this.tell({ type: 'completed', ref: this.ref(conversationId, session.job) });
     }
-    this.options.onEvent?.({ type: 'ended', conversationId, counsellor: counsellor.username, outcome });
+    await this.publish({ type: 'ended', conversationId, counsellor: counsellor.username, outcome });
     return outcome;
+  }
+
+  /**
+   * Puts a counsellor's conversation back in the list at its priority and original waiting time
+   * (so it comes near the front); tells the young person and every console. False when the
+   * counsellor no longer held it.
+   */
+  private async returnToList(conversationId: string, from: string, why: RequeueReason): Promise<boolean> {
+    const job = await this.options.sessions.take(conversationId, from);
+    if (!job) return false;
+    if ((await this.options.store.status(conversationId)) !== 'active') {
+      await this.publish({ type: 'ended', conversationId, counsellor: from, outcome: 'young_person_left' });
+      return true;
+    }
+    const position = await this.options.queue.enqueue({ ...job, returned: (job.returned ?? 0) + 1 });
+    await this.options.redis.hdel(this.options.keys.handoffWaitState(conversationId), 'shown');
+    await this.tell({ type: 'requeued', ref: this.ref(conversationId, job), position, why });
+    await this.publish({ type: 'requeued', conversationId, from, why, danger: job.priority === 'danger' });
+    return true;
+  }
+
+  /**
+   * A counsellor's access ends (logout, account removed, session expired, console gone): every
+   * conversation they hold goes back to the list, and every console of theirs stops following them.
+   * Returns how many went back.
+   */
+  async releaseAll(username: string, reason: AccessEndReason): Promise<number> {
+    let returned = 0;
+    for (const session of await this.options.sessions.ofCounsellor(username)) {
+      if (await this.returnToList(session.conversationId, username, 'counsellor_left')) returned += 1;
+    }
+    await this.options.sessions.forgetHolderIfIdle(username);
+    if (reason !== 'disconnected') await this.options.presence.leave(username);
+    await this.publish({ type: 'accessEnded', counsellor: username, reason });
+    return returned;
+  }
+
+  /**
+   * Finds conversations nobody is really holding: the counsellor's account is gone, no session of
+   * theirs is alive, or their console has sent no heartbeat for the grace period. Returns them.
+   */
+  async sweep(): Promise<number> {
+    let returned = 0;
+    const now = this.now();
+    for (const username of await this.options.sessions.holders()) {
+      if ((await this.options.sessions.countOf(username)) === 0) {
+        await this.options.sessions.forgetHolderIfIdle(username);
+        continue;
+      }
+      const account = await this.options.account(username);
+      const lastSeen = await this.options.presence.lastHeartbeat(username);
+      let reason: AccessEndReason | undefined;
+      if (!account?.isCounsellor) reason = 'removed';
+      else if (!account.signedIn) reason = 'session_expired';
+      else if (lastSeen === undefined || now - lastSeen > this.options.counsellorGraceMs) reason = 'disconnected';
+      if (reason) returned += await this.releaseAll(username, reason);
+    }
+    return returned;
   }
 
   /** The young person deleted the conversation: out of the line, and an open session closes. */
   async forget(conversationId: string): Promise<void> {
     await this.options.queue.cancel(conversationId);
-    const session = await this.options.sessions.get(conversationId);
+    await this.options.redis.del(this.options.keys.handoffWaitState(conversationId), this.options.keys.handoffNotes(conversationId));
+    const session = await this.options.sessions.closeAny(conversationId);
     if (session) {
-      await this.options.sessions.close(conversationId, session.counsellor);
-      this.options.onEvent?.({ type: 'ended', conversationId, counsellor: session.counsellor, outcome: 'young_person_left' });
+      await this.options.sessions.forgetHolderIfIdle(session.counsellor);
+      await this.publish({ type: 'ended', conversationId, counsellor: session.counsellor, outcome: 'young_person_left' });
     }
   }
 
+  /** A waiting young person typed danger: they move to the front, and the consoles alert. */
+  async raise(conversationId: string): Promise<boolean> {
+    const raised = await this.options.queue.raise(conversationId, 'danger');
+    if (raised) await this.publish({ type: 'queueChanged' });
+    return raised;
+  }
+
   /**
-   * Keeps waiting young people informed (run every few seconds by one instance): their place in line
-   * and estimate when they change, and after a long wait, the alternatives and the choice to keep waiting.
+   * Keeps the line honest (run every few seconds by one instance): returns orphaned conversations,
+   * takes out young people whose page has been gone too long, tells the others their place and
+   * estimate when they change, and after a long wait (sooner in danger) the 24/7 alternatives and
+   * the choice to keep waiting.
    */
   async tick(): Promise<void> {
-    const entries: WaitingEntry[] = await this.options.queue.waiting();
-    const onDuty = (await this.options.presence.onDuty()).length;
+    await this.sweep();
+    let entries: WaitingEntry[] = await this.options.queue.waiting();
     const now = this.now();
+    let removed = false;
+    for (const entry of entries) {
+      const lastSeen = Math.max((await this.options.store.lastSeen(entry.conversationId).catch(() => undefined)) ?? 0, entry.data.requestedAt);
+      if (now - lastSeen <= this.options.youngPersonAwayMs) continue;
+      if (await this.options.queue.cancel(entry.conversationId)) {
+        removed = true;
+        await this.options.metrics?.record({ name: 'handoff_left', lang: entry.data.language });
+        await this.options.redis.del(this.options.keys.handoffWaitState(entry.conversationId));
+        await this.tell({ type: 'away', ref: this.ref(entry.conversationId, entry.data) }).catch(() => undefined);
+      }
+    }
+    if (removed) {
+      await this.publish({ type: 'queueChanged' });
+      entries = await this.options.queue.waiting();
+    }
+    const onDuty = (await this.options.presence.onDuty()).length;
     for (const entry of entries) {
       const key = this.options.keys.handoffWaitState(entry.conversationId);
       const state = await this.options.redis.hgetall(key);
       const estimate = await this.options.estimator.estimateMinutes(entry.position, onDuty);
-      const ref = { conversationId: entry.conversationId, ...entry.data.reference };
+      const ref = this.ref(entry.conversationId, entry.data);
       const shown = `${entry.position}:${estimate ?? '-'}`;
+      const danger = entry.data.priority === 'danger';
       try {
         if (state.shown !== shown) {
-          await this.options.notifier.waiting(ref, entry.position, estimate);
+          await this.tell({ type: 'waiting', ref, position: entry.position, estimatedWaitMinutes: estimate });
           await this.options.redis.multi().hset(key, 'shown', shown).expire(key, this.options.notesTtlSeconds).exec();
         }
         const offeredAt = Number(state.offeredAt ?? 0);
         const waitedFrom = Math.max(entry.data.requestedAt, offeredAt);
-        if (now - waitedFrom >= this.options.waitTimeoutMs) {
-          await this.options.notifier.timedOut(ref);
+        if (now - waitedFrom >= (danger ? this.options.dangerWaitTimeoutMs : this.options.waitTimeoutMs)) {
+          await this.tell({ type: 'timedOut', ref, danger });
           await this.options.metrics?.record({ name: 'handoff_timed_out', lang: entry.data.language });
           await this.options.redis.multi().hset(key, 'offeredAt', String(now)).expire(key, this.options.notesTtlSeconds).exec();
         }
@@ -265,6 +474,28 @@ export class HandoffService {
       }
     }
   }
+}
+
+/** Below danger: the highest priority first; within it, a language spoken, else one nobody on duty speaks. */
+function nextForLanguages(items: readonly QueueItem[], languages: readonly Language[]): QueueItem | undefined {
+  for (const priority of ['raised', 'normal'] as const) {
+    const tier = items.filter((item) => item.priority === priority);
+    const next = tier.find((item) => languages.includes(item.language)) ?? tier.find((item) => item.interpreterNeeded);
+    if (next) return next;
+  }
+  return undefined;
+}
+
+/** The young person's typed messages after the handoff was asked for (what they wrote while waiting). */
+export function writtenWhileWaiting(transcript: readonly Activity[], requestedAt: number, claimedAt: number): string[] {
+  const lines: string[] = [];
+  for (const activity of transcript) {
+    if (activity.type !== 'message' || activity.from?.role !== 'user' || typeof activity.text !== 'string') continue;
+    if (activity.value && typeof activity.value === 'object') continue;
+    const at = activity.timestamp ? new Date(activity.timestamp).getTime() : NaN;
+    if (Number.isFinite(at) && at >= requestedAt && at <= claimedAt && activity.text.trim()) lines.push(activity.text);
+  }
+  return lines;
 }
 
 export { SessionNotFoundError };

@@ -1,10 +1,21 @@
 /**
  * Live handoff sessions: who is talking with which conversation, kept in our own Redis hash with a
- * TTL (not in a BullMQ job, so a long chat holds no lock). Codes and times only; never text.
+ * TTL (not in a BullMQ job, so a long chat holds no lock). Codes, times and the counsellors' own
+ * handover note only; never the young person's text.
+ *
+ * Closing is atomic and checks the owner, so of "end", "transfer", "logout" and the sweep that
+ * returns orphaned conversations, exactly one wins for a conversation.
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../server/RedisKeys.js';
 import type { HandoffJobData } from './HandoffQueue.js';
+
+/** A colleague's note when passing a conversation on. */
+export interface Handover {
+  from: string;
+  note: string;
+  at: number;
+}
 
 /** A conversation a counsellor has taken. */
 export interface HandoffSession {
@@ -14,6 +25,8 @@ export interface HandoffSession {
   /** Nobody on duty spoke the young person's language when it was claimed. */
   interpreterNeeded: boolean;
   job: HandoffJobData;
+  /** Set when a colleague passed the conversation on. */
+  handover?: Handover;
 }
 
 /** Options of HandoffSessions. */
@@ -30,6 +43,19 @@ export class SessionNotFoundError extends Error {
   readonly statusCode = 404;
 }
 
+/** Deletes the session when it still belongs to ARGV[1]; returns its job JSON, or false. */
+const TAKE = `
+local owner = redis.call('HGET', KEYS[1], 'counsellor')
+if owner ~= ARGV[1] then
+  redis.call('SREM', KEYS[2], ARGV[2])
+  return false
+end
+local job = redis.call('HGET', KEYS[1], 'job')
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[2])
+return job
+`;
+
 /** Storage of live sessions. */
 export class HandoffSessions {
   constructor(private readonly options: HandoffSessionsOptions) {}
@@ -37,17 +63,21 @@ export class HandoffSessions {
   /** Opens a session for a claimed conversation. */
   async open(session: HandoffSession): Promise<void> {
     const { redis, keys, ttlSeconds } = this.options;
+    const hash: Record<string, string> = {
+      counsellor: session.counsellor,
+      claimedAt: String(session.claimedAt),
+      interpreterNeeded: session.interpreterNeeded ? '1' : '0',
+      job: JSON.stringify(session.job),
+    };
+    if (session.handover) hash.handover = JSON.stringify(session.handover);
     await redis
       .multi()
-      .hset(keys.handoffSession(session.conversationId), {
-        counsellor: session.counsellor,
-        claimedAt: String(session.claimedAt),
-        interpreterNeeded: session.interpreterNeeded ? '1' : '0',
-        job: JSON.stringify(session.job),
-      })
+      .del(keys.handoffSession(session.conversationId))
+      .hset(keys.handoffSession(session.conversationId), hash)
       .expire(keys.handoffSession(session.conversationId), ttlSeconds)
       .sadd(keys.counsellorSessions(session.counsellor), session.conversationId)
       .expire(keys.counsellorSessions(session.counsellor), ttlSeconds)
+      .sadd(keys.handoffHolders(), session.counsellor)
       .exec();
   }
 
@@ -61,6 +91,7 @@ export class HandoffSessions {
       claimedAt: Number(hash.claimedAt),
       interpreterNeeded: hash.interpreterNeeded === '1',
       job: JSON.parse(hash.job) as HandoffJobData,
+      ...(hash.handover ? { handover: JSON.parse(hash.handover) as Handover } : {}),
     };
   }
 
@@ -83,21 +114,35 @@ export class HandoffSessions {
     return sessions.sort((a, b) => a.claimedAt - b.claimedAt);
   }
 
-  /** Hands a session to another counsellor. */
-  async transfer(conversationId: string, from: string, to: string): Promise<HandoffSession> {
-    const session = await this.getOwn(conversationId, from);
-    await this.close(conversationId, from);
-    const moved = { ...session, counsellor: to };
-    await this.open(moved);
-    return moved;
+  /** How many conversations a counsellor has open. */
+  async countOf(counsellor: string): Promise<number> {
+    return (await this.ofCounsellor(counsellor)).length;
   }
 
-  /** Closes a session. */
-  async close(conversationId: string, counsellor: string): Promise<void> {
-    await this.options.redis
-      .multi()
-      .del(this.options.keys.handoffSession(conversationId))
-      .srem(this.options.keys.counsellorSessions(counsellor), conversationId)
-      .exec();
+  /** Usernames that may hold sessions (the sweep's index; no conversation ids). */
+  async holders(): Promise<string[]> {
+    return this.options.redis.smembers(this.options.keys.handoffHolders());
+  }
+
+  /** Drops a username from the holders' index when it holds nothing any more. */
+  async forgetHolderIfIdle(counsellor: string): Promise<void> {
+    if ((await this.countOf(counsellor)) === 0) await this.options.redis.srem(this.options.keys.handoffHolders(), counsellor);
+  }
+
+  /**
+   * Closes the session if it is still this counsellor's, atomically. Returns the job it held, or
+   * undefined when someone else closed it first (ended, transferred, returned to the list).
+   */
+  async take(conversationId: string, counsellor: string): Promise<HandoffJobData | undefined> {
+    const { redis, keys } = this.options;
+    const job = (await redis.eval(TAKE, 2, keys.handoffSession(conversationId), keys.counsellorSessions(counsellor), counsellor, conversationId)) as string | null;
+    return job ? (JSON.parse(job) as HandoffJobData) : undefined;
+  }
+
+  /** Closes a session whoever holds it (the young person deleted the conversation). */
+  async closeAny(conversationId: string): Promise<HandoffSession | undefined> {
+    const session = await this.get(conversationId);
+    if (!session) return undefined;
+    return (await this.take(conversationId, session.counsellor)) ? session : undefined;
   }
 }

@@ -16,6 +16,11 @@ export class NoCounsellorGateway implements HandoffGateway {
     return false;
   }
 
+  /** Nobody waits here. */
+  async raise(): Promise<boolean> {
+    return false;
+  }
+
   /** Nobody was waiting. */
   async left(): Promise<boolean> {
     return false;

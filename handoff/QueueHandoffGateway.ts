@@ -3,6 +3,7 @@
  * conversation in line and answers with its place and an honest estimate; outside them it queues
  * nothing (nobody would read it) and says when people are back.
  */
+import type { Priority } from '../bot/ConversationProfile.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffContext, HandoffGateway, HandoffOutcome, YoungPersonReference } from './HandoffGateway.js';
 import type { HandoffQueue } from './HandoffQueue.js';
@@ -41,6 +42,11 @@ export class QueueHandoffGateway implements HandoffGateway {
   /** Takes the conversation out of the line. */
   cancel(conversationId: string): Promise<boolean> {
     return this.options.queue.cancel(conversationId);
+  }
+
+  /** Moves a waiting conversation up to a higher priority (danger typed while waiting). */
+  raise(conversationId: string, priority: Priority): Promise<boolean> {
+    return this.options.queue.raise(conversationId, priority);
   }
 
   /** A young person who leaves stops waiting; an open session stays until the counsellor ends it. */

@@ -1,14 +1,25 @@
 /**
  * The counsellors' HTTP API (JSON) and live WebSocket, under /api/staff. Every route needs a staff
  * session with the role counsellor (or admin); every change needs the x-csrf-token header
- * (see staff/staffAuthPlugin.ts). Documented in docs/api.md.
+ * (see staff/staffAuthPlugin.ts). Using the API keeps the counsellor on duty (a heartbeat).
+ * Documented in docs/api.md.
+ *
+ * Live access ends when it ends: a counsellor follows only the conversations they hold; end,
+ * transfer, return to the list, logout, account removal and session expiry close the live
+ * subscription at once on every instance (HandoffBus), and every refresh re-checks ownership
+ * and the staff session. Danger waiting in the list alerts every open console, again every
+ * `dangerRealertMs` until someone takes it, and at once when a console opens.
  */
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { WebSocket } from 'ws';
 import { isLanguage, type Language } from '../bot/languages.js';
 import type { ActivityStreamHub, StreamSubscription } from '../directline/ActivityStreamHub.js';
+import { RedisConversationStore } from '../directline/RedisConversationStore.js';
 import { consoleTranscript } from './consoleTranscript.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
+import type { HandoffBus } from './HandoffBus.js';
+import type { HandoffEvent } from './HandoffEvents.js';
+import type { HandoffSession } from './HandoffSessions.js';
 import type { ActingCounsellor, HandoffService, QueueItem } from './HandoffService.js';
 import { OUTCOMES } from './outcomes.js';
 import { staffText } from './staffTexts.js';
@@ -18,11 +29,14 @@ export interface CounsellorApiOptions {
   service: HandoffService;
   presence: CounsellorPresence;
   hub: ActivityStreamHub;
-  /** Authenticates a WebSocket upgrade from its cookie header (the staff session). */
-  authenticateSocket(request: FastifyRequest): Promise<ActingCounsellor | undefined>;
+  bus: HandoffBus;
+  /** Authenticates a WebSocket upgrade (or re-checks it) from its cookie header (the staff session). */
+  authenticateSocket(cookieHeader: string | undefined): Promise<ActingCounsellor | undefined>;
   /** How often the consoles' lists are refreshed even without events (ms). */
   refreshMs?: number;
-  /** Registers a listener for changes of the queue or sessions (from this or another instance). */
+  /** How often a waiting danger conversation alerts every console again (ms). Default 60 000. */
+  dangerRealertMs?: number;
+  /** Registers a listener for changes of the queue (from this or another instance). */
   onChange(listener: () => void): void;
 }
 
@@ -31,6 +45,19 @@ interface IdParams {
 }
 
 const COUNSELLOR_ROLES = ['counsellor', 'admin'] as const;
+
+/** A console's live connection. */
+interface LiveClient {
+  socket: WebSocket;
+  cookie: string | undefined;
+  counsellor: ActingCounsellor;
+  lastQueue: string;
+  lastSessions: string;
+  /** When each waiting danger conversation last alerted this console (ms). */
+  dangerAlerts: Map<string, number>;
+  /** Conversations followed live, with the subscription. */
+  subscriptions: Map<string, StreamSubscription>;
+}
 
 function acting(request: FastifyRequest): ActingCounsellor {
   const staff = (request as FastifyRequest & { staff?: { username: string; languages?: string[] } }).staff;
@@ -45,10 +72,30 @@ function errorReply(reply: FastifyReply, error: unknown): FastifyReply {
   return reply.code(status).send({ error: { code, message: status >= 500 ? 'Something went wrong' : (error as Error).message } });
 }
 
+/** A session as the console lists it (one shape for the list, the detail and the live view). */
+function sessionItem(session: HandoffSession) {
+  return {
+    conversationId: session.conversationId,
+    language: session.job.language,
+    priority: session.job.priority,
+    danger: session.job.priority === 'danger',
+    interpreterNeeded: session.interpreterNeeded,
+    claimedAt: new Date(session.claimedAt).toISOString(),
+    ...(session.handover ? { handover: { from: session.handover.from, note: session.handover.note, at: new Date(session.handover.at).toISOString() } } : {}),
+  };
+}
+
 /** Registers the counsellor routes. Needs staffAuthPlugin (the `staffGuard` decorator) and @fastify/websocket. */
 export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = async (fastify, options) => {
-  const guard = (fastify as FastifyInstance & { staffGuard: (roles: readonly string[]) => (req: FastifyRequest, reply: FastifyReply) => Promise<void> }).staffGuard(COUNSELLOR_ROLES);
+  const staffGuard = (fastify as FastifyInstance & { staffGuard: (roles: readonly string[]) => preHandlerAsyncHookHandler }).staffGuard(COUNSELLOR_ROLES);
+  // Using the console keeps a counsellor on duty (the live socket's heartbeat does the same).
+  const onDuty: preHandlerAsyncHookHandler = async (request) => {
+    const me = acting(request);
+    await options.presence.heartbeat(me.username, me.languages);
+  };
+  const guard = [staffGuard, onDuty];
   const { service } = options;
+  const realertMs = options.dangerRealertMs ?? 60_000;
   const route = <T>(handler: (request: FastifyRequest, reply: FastifyReply) => Promise<T>) => async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       return await handler(request, reply);
@@ -62,48 +109,37 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
   fastify.post('/api/staff/queue/next', { preHandler: guard }, route(async (request, reply) => {
     const session = await service.claimNext(acting(request));
     if (!session) return reply.code(204).send();
-    return { conversationId: session.conversationId };
+    return sessionItem(session);
   }));
 
   fastify.post<{ Params: IdParams }>('/api/staff/conversations/:id/claim', { preHandler: guard }, route(async (request) => {
     const session = await service.claim((request.params as IdParams).id, acting(request));
-    return { conversationId: session.conversationId, interpreterNeeded: session.interpreterNeeded };
+    return sessionItem(session);
   }));
 
-  fastify.get('/api/staff/conversations', { preHandler: guard }, route(async (request) =>
-    (await service.mySessions(acting(request))).map((s) => ({
-      conversationId: s.conversationId,
-      language: s.job.language,
-      priority: s.job.priority,
-      danger: s.job.priority === 'danger',
-      interpreterNeeded: s.interpreterNeeded,
-      claimedAt: new Date(s.claimedAt).toISOString(),
-    })),
-  ));
+  fastify.get('/api/staff/conversations', { preHandler: guard }, route(async (request) => (await service.mySessions(acting(request))).map(sessionItem)));
 
   fastify.get<{ Params: IdParams }>('/api/staff/conversations/:id', { preHandler: guard }, route(async (request) => {
-    const { session, transcript, summary, notes } = await service.conversation((request.params as IdParams).id, acting(request));
+    const { session, transcript, summary, notes, whileWaiting } = await service.conversation((request.params as IdParams).id, acting(request));
     return {
-      conversationId: session.conversationId,
-      language: session.job.language,
-      priority: session.job.priority,
-      danger: session.job.priority === 'danger',
-      interpreterNeeded: session.interpreterNeeded,
-      claimedAt: new Date(session.claimedAt).toISOString(),
+      ...sessionItem(session),
       summary,
       notes,
+      whileWaiting,
       transcript: consoleTranscript(transcript),
       watermark: transcript.length ? transcript[transcript.length - 1]!.id?.split('|')[1] : undefined,
     };
   }));
 
   fastify.post<{ Params: IdParams; Body: { text?: unknown } }>('/api/staff/conversations/:id/messages', { preHandler: guard }, route(async (request) => {
-    const activity = await service.sendMessage((request.params as IdParams).id, acting(request), String((request.body as { text?: unknown } | undefined)?.text ?? ''));
+    const text = (request.body as { text?: unknown } | undefined)?.text;
+    const activity = await service.sendMessage((request.params as IdParams).id, acting(request), typeof text === 'string' ? text : '');
     return { id: activity.id };
   }));
 
   fastify.post<{ Params: IdParams; Body: { key?: unknown } }>('/api/staff/conversations/:id/quick-replies', { preHandler: guard }, route(async (request) => {
-    const activity = await service.sendQuickReply((request.params as IdParams).id, acting(request), String((request.body as { key?: unknown } | undefined)?.key ?? ''));
+    const key = (request.body as { key?: unknown } | undefined)?.key;
+    const activity = await service.sendQuickReply((request.params as IdParams).id, acting(request), typeof key === 'string' ? key : '');
     return { id: activity.id };
   }));
 
@@ -116,9 +152,9 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     return Object.keys(nl).map((key) => ({ key, nl: nl[key], en: en[key], text: theirs[key], language: young }));
   }));
 
-  fastify.post<{ Params: IdParams; Body: { to?: unknown } }>('/api/staff/conversations/:id/transfer', { preHandler: guard }, route(async (request) => {
-    const to = (request.body as { to?: unknown } | undefined)?.to;
-    await service.transfer((request.params as IdParams).id, acting(request), typeof to === 'string' && to ? to : 'queue');
+  fastify.post<{ Params: IdParams; Body: { to?: unknown; note?: unknown } }>('/api/staff/conversations/:id/transfer', { preHandler: guard }, route(async (request) => {
+    const body = (request.body ?? {}) as { to?: unknown; note?: unknown };
+    await service.transfer((request.params as IdParams).id, acting(request), typeof body.to === 'string' && body.to ? body.to : 'queue', body.note);
     return { ok: true };
   }));
 
@@ -132,22 +168,67 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     OUTCOMES.map((code) => ({ code, nl: staffText('nl', `outcomes.${code}`), en: staffText('en', `outcomes.${code}`) })),
   ));
 
-  fastify.get('/api/staff/colleagues', { preHandler: guard }, route(async (request) => {
-    const me = acting(request).username;
-    return (await options.presence.onDuty()).filter((c) => c.username !== me);
-  }));
+  fastify.get('/api/staff/colleagues', { preHandler: guard }, route(async (request) => service.colleagues(acting(request).username)));
 
-  // Live updates for the console: the waiting list, your conversations, and the activities of the
-  // conversations you subscribe to (from the conversation streams, with watermarks: nothing lost
-  // on a reconnect, nothing twice).
-  const sockets = new Set<{ socket: WebSocket; counsellor: ActingCounsellor; lastQueue: string; lastSessions: string; knownDanger: Set<string> }>();
+  // Live updates for the console: the waiting list, your conversations, danger alerts, and the
+  // activities of the conversations you hold (from the conversation streams, with watermarks:
+  // nothing lost on a reconnect, nothing twice).
+  const clients = new Set<LiveClient>();
 
   const send = (socket: WebSocket, message: unknown) => {
     if (socket.readyState === 1) socket.send(JSON.stringify(message));
   };
 
+  /** Stops following a conversation and tells the console why. */
+  const drop = (client: LiveClient, conversationId: string, reason: string) => {
+    const subscription = client.subscriptions.get(conversationId);
+    if (!subscription) return;
+    subscription.unsubscribe();
+    client.subscriptions.delete(conversationId);
+    send(client.socket, { type: 'closed', conversationId, reason });
+  };
+
+  /** Ends a console's connection: its counsellor is no longer signed in. */
+  const signOut = (client: LiveClient) => {
+    for (const conversationId of [...client.subscriptions.keys()]) drop(client, conversationId, 'signed_out');
+    clients.delete(client);
+    if (client.socket.readyState === 1) client.socket.close(4401, 'Not signed in');
+  };
+
+  const alertDanger = (client: LiveClient, items: QueueItem[], now: number) => {
+    for (const item of items) {
+      if (!item.danger) continue;
+      const last = client.dangerAlerts.get(item.conversationId);
+      if (last !== undefined && now - last < realertMs) continue;
+      client.dangerAlerts.set(item.conversationId, now);
+      send(client.socket, { type: 'alert', kind: 'danger', conversationId: item.conversationId, repeat: last !== undefined });
+    }
+    for (const id of [...client.dangerAlerts.keys()]) if (!items.some((item) => item.conversationId === id)) client.dangerAlerts.delete(id);
+  };
+
+  const refreshClient = async (client: LiveClient, items: QueueItem[], queueJson: string) => {
+    // The staff session may have expired or been revoked (logout elsewhere, account removed).
+    if (!(await options.authenticateSocket(client.cookie))) {
+      signOut(client);
+      return;
+    }
+    if (client.lastQueue !== queueJson) {
+      client.lastQueue = queueJson;
+      send(client.socket, { type: 'queue', items });
+    }
+    alertDanger(client, items, Date.now());
+    const sessions = await service.mySessions(client.counsellor);
+    const held = new Set(sessions.map((s) => s.conversationId));
+    for (const conversationId of [...client.subscriptions.keys()]) if (!held.has(conversationId)) drop(client, conversationId, 'not_yours');
+    const sessionsJson = JSON.stringify(sessions.map(sessionItem));
+    if (client.lastSessions !== sessionsJson) {
+      client.lastSessions = sessionsJson;
+      send(client.socket, { type: 'sessions', items: sessions.map(sessionItem) });
+    }
+  };
+
   const refresh = async () => {
-    if (sockets.size === 0) return;
+    if (clients.size === 0) return;
     let items: QueueItem[];
     try {
       items = await service.queueItems();
@@ -155,30 +236,7 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
       return;
     }
     const queueJson = JSON.stringify(items);
-    for (const client of sockets) {
-      if (client.lastQueue !== queueJson) {
-        client.lastQueue = queueJson;
-        send(client.socket, { type: 'queue', items });
-        for (const item of items) {
-          if (item.danger && !client.knownDanger.has(item.conversationId)) {
-            client.knownDanger.add(item.conversationId);
-            send(client.socket, { type: 'alert', kind: 'danger', conversationId: item.conversationId });
-          }
-        }
-      }
-      const sessions = (await service.mySessions(client.counsellor)).map((s) => ({
-        conversationId: s.conversationId,
-        language: s.job.language,
-        priority: s.job.priority,
-        danger: s.job.priority === 'danger',
-        interpreterNeeded: s.interpreterNeeded,
-      }));
-      const sessionsJson = JSON.stringify(sessions);
-      if (client.lastSessions !== sessionsJson) {
-        client.lastSessions = sessionsJson;
-        send(client.socket, { type: 'sessions', items: sessions });
-      }
-    }
+    await Promise.all([...clients].map((client) => refreshClient(client, items, queueJson).catch(() => undefined)));
   };
   let refreshing = false;
   const scheduleRefresh = () => {
@@ -193,57 +251,95 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
   options.onChange(scheduleRefresh);
   fastify.addHook('onClose', async () => clearInterval(timer));
 
+  // Access ends at once, on every instance.
+  options.bus.on((event: HandoffEvent) => {
+    switch (event.type) {
+      case 'ended':
+        for (const client of clients) if (client.counsellor.username === event.counsellor) drop(client, event.conversationId, 'ended');
+        break;
+      case 'transferred':
+        for (const client of clients) if (client.counsellor.username === event.from) drop(client, event.conversationId, 'transferred');
+        break;
+      case 'requeued':
+        for (const client of clients) {
+          if (client.counsellor.username === event.from) drop(client, event.conversationId, event.why);
+          else if (event.why === 'counsellor_left') send(client.socket, { type: 'alert', kind: event.danger ? 'danger' : 'returned', conversationId: event.conversationId });
+        }
+        break;
+      case 'accessEnded':
+        for (const client of [...clients]) if (client.counsellor.username === event.counsellor) signOut(client);
+        break;
+      default:
+        break;
+    }
+    scheduleRefresh();
+  });
+
   fastify.get('/api/staff/live', { websocket: true }, (socket, request) => {
-    const subscriptions = new Map<string, StreamSubscription>();
-    let client: { socket: WebSocket; counsellor: ActingCounsellor; lastQueue: string; lastSessions: string; knownDanger: Set<string> } | undefined;
-    const ready = options.authenticateSocket(request).then(async (counsellor) => {
+    let client: LiveClient | undefined;
+    const cookie = request.headers.cookie;
+    const ready = options.authenticateSocket(cookie).then(async (counsellor) => {
       if (!counsellor) {
         socket.close(4401, 'Not signed in');
         return;
       }
-      client = { socket, counsellor, lastQueue: '', lastSessions: '', knownDanger: new Set() };
-      // Danger conversations already waiting when the console opens are not "new".
-      for (const item of await service.queueItems()) if (item.danger) client.knownDanger.add(item.conversationId);
-      sockets.add(client);
+      client = { socket, cookie, counsellor, lastQueue: '', lastSessions: '', dangerAlerts: new Map(), subscriptions: new Map() };
+      clients.add(client);
       await options.presence.heartbeat(counsellor.username, counsellor.languages);
       scheduleRefresh();
     });
     socket.on('message', (raw) => {
       void ready.then(async () => {
-        if (!client) return;
-        let message: { type?: string; conversationId?: string; watermark?: string };
+        if (!client || !clients.has(client)) return;
+        let message: { type?: unknown; conversationId?: unknown; watermark?: unknown };
         try {
           message = JSON.parse(String(raw)) as typeof message;
         } catch {
           send(socket, { type: 'error', code: 'BadMessage' });
           return;
         }
+        if (!message || typeof message !== 'object') {
+          send(socket, { type: 'error', code: 'BadMessage' });
+          return;
+        }
         if (message.type === 'heartbeat') {
           await options.presence.heartbeat(client.counsellor.username, client.counsellor.languages);
         } else if (message.type === 'subscribe' && typeof message.conversationId === 'string') {
-          const conversationId = message.conversationId;
-          const own = (await service.mySessions(client.counsellor)).some((s) => s.conversationId === conversationId);
-          if (!own) {
-            send(socket, { type: 'error', code: 'NotYourConversation', conversationId });
-            return;
-          }
-          subscriptions.get(conversationId)?.unsubscribe();
-          const after = typeof message.watermark === 'string' && message.watermark ? message.watermark : '0-0';
-          subscriptions.set(
-            conversationId,
-            options.hub.subscribe(conversationId, after, (delivery) => {
-              send(socket, { type: 'activities', conversationId, lines: consoleTranscript(delivery.activities), watermark: delivery.watermark, ended: delivery.ended });
-            }),
-          );
+          await subscribe(client, message.conversationId, message.watermark);
         } else if (message.type === 'unsubscribe' && typeof message.conversationId === 'string') {
-          subscriptions.get(message.conversationId)?.unsubscribe();
-          subscriptions.delete(message.conversationId);
+          client.subscriptions.get(message.conversationId)?.unsubscribe();
+          client.subscriptions.delete(message.conversationId);
+        } else {
+          send(socket, { type: 'error', code: 'BadMessage' });
         }
-      });
+      }).catch(() => send(socket, { type: 'error', code: 'ServiceError' }));
     });
     socket.on('close', () => {
-      for (const subscription of subscriptions.values()) subscription.unsubscribe();
-      if (client) sockets.delete(client);
+      if (!client) return;
+      for (const subscription of client.subscriptions.values()) subscription.unsubscribe();
+      client.subscriptions.clear();
+      clients.delete(client);
     });
   });
+
+  /** Follows a conversation the counsellor holds, from a valid watermark; anything else is refused. */
+  const subscribe = async (client: LiveClient, conversationId: string, watermark: unknown) => {
+    const after = watermark === undefined || watermark === null || watermark === '' ? '0-0' : watermark;
+    if (typeof after !== 'string' || !RedisConversationStore.isEntryId(after)) {
+      send(client.socket, { type: 'error', code: 'BadWatermark', conversationId });
+      return;
+    }
+    if (!(await service.holds(conversationId, client.counsellor.username))) {
+      send(client.socket, { type: 'error', code: 'NotYourConversation', conversationId });
+      return;
+    }
+    client.subscriptions.get(conversationId)?.unsubscribe();
+    const username = client.counsellor.username;
+    const subscription = options.hub.subscribe(conversationId, after, (delivery) => {
+      // Only while it is still theirs (a drop may be on its way from another instance).
+      if (!clients.has(client) || client.subscriptions.get(conversationId) !== subscription || client.counsellor.username !== username) return;
+      send(client.socket, { type: 'activities', conversationId, lines: consoleTranscript(delivery.activities), watermark: delivery.watermark, ended: delivery.ended });
+    });
+    client.subscriptions.set(conversationId, subscription);
+  };
 };

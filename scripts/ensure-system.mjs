@@ -45,7 +45,7 @@ export function ensureSystemPackages(names) {
   return names.every(installed);
 }
 
-/** Runs `npm install` when node_modules is missing or older than package.json / package-lock.json. */
+/** Runs `npm ci` (exactly the lockfile, never rewriting it) when node_modules is missing or older than package.json / package-lock.json. */
 export function ensureNodeModules(root = process.cwd()) {
   const marker = `${root}/node_modules/.package-lock.json`;
   if (existsSync(marker)) {
@@ -54,7 +54,7 @@ export function ensureNodeModules(root = process.cwd()) {
     if (installedAt >= newest) return;
   }
   console.log('Installing npm packages...');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { stdio: 'inherit', cwd: root });
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit', cwd: root });
 }
 
 function statSafe(file) {

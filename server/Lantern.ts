@@ -23,6 +23,8 @@ import { TokenService } from '../directline/TokenService.js';
 import { EventEmitter } from 'node:events';
 import { QueueEvents } from 'bullmq';
 import { HandoffNotifier } from '../bot/HandoffNotifier.js';
+import { Translator } from '../bot/Translator.js';
+import { HandoffBus } from '../handoff/HandoffBus.js';
 import { counsellorApiPlugin } from '../handoff/counsellorApiPlugin.js';
 import { CounsellorPresence } from '../handoff/CounsellorPresence.js';
 import { HandoffQueue } from '../handoff/HandoffQueue.js';
@@ -109,40 +111,17 @@ export async function startLantern(
     request.log.info({ event: 'http', method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
-  const store = new RedisConversationStore({ redis, keys, ttlSeconds: config.conversationTtlSeconds });
   const tokens = new TokenService({ redis, keys, ttlSeconds: config.tokenTtlSeconds });
+  // Tombstones of deleted conversations are named by a keyed pseudonym (the token secret), never the id.
+  const store = new RedisConversationStore({ redis, keys, ttlSeconds: config.conversationTtlSeconds, pseudonym: (purpose, value) => tokens.pseudonym(purpose, value) });
   const hub = new ActivityStreamHub({ redis, keys, onError: (code) => app.log.warn({ event: 'stream_hub_error', code }, 'stream hub') });
   const openingHours = runtime.openingHours ?? OpeningHours.fromFile(config.openingHoursFile);
   const handoffQueue = new HandoffQueue({ redis, keys });
   const presence = new CounsellorPresence({ redis, keys, now: runtime.now });
   const estimator = new WaitEstimator({ redis, keys });
+  const sharedTranslator = new Translator({ variables: { retentionHours: Math.round(config.conversationTtlSeconds / 3600) } });
   const metrics = new MetricsRecorder({ redis, keys, onError: (code) => app.log.warn({ event: 'metrics_error', code }, 'metrics') });
-  // The handoff side is wired below; the eraser reaches it through this late binding.
-  let handoffForget: (conversationId: string) => Promise<void> = async () => undefined;
-  const eraser = new RedisConversationEraser({
-    redis,
-    keys,
-    store,
-    handoff: { forget: (conversationId) => handoffForget(conversationId) },
-    onError: (code) => app.log.error({ event: 'erase_failed', code }, 'erase failed'),
-  });
-  const built = createLanternBot({
-    metrics,
-    eraser,
-    storage: new RedisStorage({ redis, keys, ttlSeconds: config.conversationTtlSeconds }),
-    handoff: new QueueHandoffGateway({ queue: handoffQueue, presence, estimator, openingHours, now: runtime.now }),
-    retentionHours: Math.round(config.conversationTtlSeconds / 3600),
-    log: app.log,
-  });
-  const adapter = new WebChannelAdapter({ store, turnLock: new ConversationTurnLock({ redis, keys }) });
-  adapter.onTurnError = built.onTurnError;
-
-  // Changes of the queue and sessions, from this instance (service events) and every other one
-  // (BullMQ's own event stream), refresh the counsellors' consoles.
-  const consoleChanges = new EventEmitter();
-  const queueEventsConnection = redis.duplicate({ maxRetriesPerRequest: null });
-  const queueEvents = new QueueEvents('handoff', { connection: queueEventsConnection, prefix: keys.bullPrefix() });
-  for (const event of ['waiting', 'removed', 'completed', 'added'] as const) queueEvents.on(event, () => consoleChanges.emit('change'));
+  const bus = new HandoffBus({ redis, keys, onError: (code) => app.log.warn({ event: 'handoff_bus_error', code }, 'handoff bus') });
 
   // One WebSocket server for the Direct Line streams and the counsellors' live view.
   await app.register(fastifyWebsocket, {
@@ -152,7 +131,6 @@ export async function startLantern(
       socket.terminate();
     },
   });
-  await app.register(staffAuthPlugin, { redis, keys, secureCookies: config.secureCookies, onLogout: (username) => presence.leave(username) });
   const handoff = new HandoffService({
     redis,
     keys,
@@ -160,17 +138,68 @@ export async function startLantern(
     sessions: new HandoffSessions({ redis, keys, ttlSeconds: config.conversationTtlSeconds }),
     presence,
     estimator,
-    notifier: new HandoffNotifier(adapter, built),
     store,
-    translator: built.translator,
-    isCounsellor: async (username) => ['counsellor', 'admin'].includes((await app.staffStore.get(username))?.role ?? ''),
+    translator: sharedTranslator,
+    bus,
+    account: async (username) => {
+      const user = await app.staffStore.get(username);
+      if (!user) return undefined;
+      return {
+        isCounsellor: user.role === 'counsellor' || user.role === 'admin',
+        signedIn: (await app.staffSessions.countLive(username)) > 0,
+        maxConversations: user.maxConversations ?? config.counsellorMaxConversations,
+      };
+    },
     waitTimeoutMs: config.handoffWaitTimeoutSeconds * 1000,
+    dangerWaitTimeoutMs: config.dangerWaitTimeoutSeconds * 1000,
+    counsellorGraceMs: config.counsellorGraceSeconds * 1000,
+    youngPersonAwayMs: config.youngPersonAwaySeconds * 1000,
     notesTtlSeconds: config.conversationTtlSeconds,
-    onEvent: () => consoleChanges.emit('change'),
     metrics,
     now: runtime.now,
   });
-  handoffForget = (conversationId) => handoff.forget(conversationId);
+  // Logging out or removing an account returns the counsellor's conversations to the list at once
+  // (the handoff tick catches the rest: expired sessions, accounts removed on the command line, closed consoles).
+  await app.register(staffAuthPlugin, {
+    redis,
+    keys,
+    secureCookies: config.secureCookies,
+    onLogout: async (username) => {
+      await handoff.releaseAll(username, 'logout');
+    },
+    onRemoved: async (username) => {
+      await handoff.releaseAll(username, 'removed');
+    },
+  });
+  const eraser = new RedisConversationEraser({
+    redis,
+    keys,
+    store,
+    handoff,
+    onError: (code) => app.log.error({ event: 'erase_failed', code }, 'erase failed'),
+  });
+  const built = createLanternBot({
+    metrics,
+    eraser,
+    translator: sharedTranslator,
+    storage: new RedisStorage({ redis, keys, ttlSeconds: config.conversationTtlSeconds }),
+    handoff: new QueueHandoffGateway({ queue: handoffQueue, presence, estimator, openingHours, now: runtime.now }),
+    retentionHours: Math.round(config.conversationTtlSeconds / 3600),
+    log: app.log,
+  });
+  const adapter = new WebChannelAdapter({ store, turnLock: new ConversationTurnLock({ redis, keys }) });
+  adapter.onTurnError = built.onTurnError;
+  // The handoff tells the young person's side what happened; the bot says it (one direction).
+  const notifier = new HandoffNotifier(adapter, built);
+  handoff.onYoungPerson((event) => notifier.handle(event));
+
+  // Changes of the queue, from this instance and every other one (BullMQ's own event stream and
+  // the handoff bus), refresh the counsellors' consoles.
+  const consoleChanges = new EventEmitter();
+  const queueEventsConnection = redis.duplicate({ maxRetriesPerRequest: null });
+  const queueEvents = new QueueEvents('handoff', { connection: queueEventsConnection, prefix: keys.bullPrefix() });
+  for (const event of ['waiting', 'removed', 'completed', 'added'] as const) queueEvents.on(event, () => consoleChanges.emit('change'));
+  await bus.listening();
   const retention = new RetentionJob({
     redis,
     keys,
@@ -206,9 +235,11 @@ export async function startLantern(
     service: handoff,
     presence,
     hub,
+    bus,
+    dangerRealertMs: config.dangerRealertSeconds * 1000,
     onChange: (listener) => consoleChanges.on('change', listener),
-    authenticateSocket: async (request) => {
-      const session = await app.verifyStaffSessionCookie(request.headers.cookie);
+    authenticateSocket: async (cookieHeader) => {
+      const session = await app.verifyStaffSessionCookie(cookieHeader);
       if (!session || !['counsellor', 'admin'].includes(session.role)) return undefined;
       return { username: session.username, languages: session.languages.filter(isLanguage) };
     },
@@ -247,6 +278,7 @@ export async function startLantern(
       await queueEventsConnection.quit().catch(() => queueEventsConnection.disconnect());
       await handoffQueue.close();
       await hub.close();
+      await bus.close();
       await redis.quit().catch(() => undefined);
       await redisProcess?.stop();
       if (redisPortFile) rmSync(redisPortFile, { force: true });

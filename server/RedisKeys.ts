@@ -55,6 +55,16 @@ export class RedisKeys {
     return `${this.prefix}handoff:counsellor:${username}:sessions`;
   }
 
+  /** Usernames of counsellors who may hold open conversations (set; the sweep's index, no conversation ids). */
+  handoffHolders(): string {
+    return `${this.prefix}handoff:holders`;
+  }
+
+  /** Redis pub/sub channel of handoff events between app instances (nothing stored). */
+  handoffEventsChannel(): string {
+    return `${this.prefix}handoff:events`;
+  }
+
   /** Counsellors on duty: username → last heartbeat (ms), a sorted set. */
   counsellorPresence(): string {
     return `${this.prefix}handoff:presence`;
@@ -128,8 +138,18 @@ export class RedisKeys {
     return `${this.prefix}metrics:h:*`;
   }
 
-  /** Marks a deleted conversation so an old token cannot start it again (until the retention ends). */
-  conversationTombstone(conversationId: string): string {
-    return `${this.prefix}dl:conv:${conversationId}:deleted`;
+  /**
+   * Marks a deleted conversation so an old token cannot start it again (until the retention ends).
+   * Named by a keyed pseudonym of the conversation id (`TokenService.pseudonym('tombstone', id)`:
+   * HMAC-SHA256 with the shared token secret), never the id itself: after a deletion no key names
+   * the conversation, and knowing an id does not tell whether it was deleted without the secret.
+   */
+  conversationTombstone(conversationPseudonym: string): string {
+    return `${this.prefix}dl:deleted:${conversationPseudonym}`;
+  }
+
+  /** BullMQ's events stream of a queue (`<bullPrefix>:<queue>:events`), which names job ids. */
+  bullEvents(queueName: string): string {
+    return `${this.bullPrefix()}:${queueName}:events`;
   }
 }

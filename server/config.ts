@@ -39,6 +39,16 @@ export interface LanternConfig {
   handoffWaitTimeoutSeconds: number;
   /** How often waiting young people get their place in line updated (ms). */
   handoffTickMs: number;
+  /** The same offer for a young person who said they are in danger now, sooner (seconds). */
+  dangerWaitTimeoutSeconds: number;
+  /** A waiting danger conversation alerts every open console again this often until someone takes it (seconds). */
+  dangerRealertSeconds: number;
+  /** A counsellor whose console has sent nothing this long loses their conversations to the list (seconds). */
+  counsellorGraceSeconds: number;
+  /** Most conversations one counsellor has open at once (an account may set its own). */
+  counsellorMaxConversations: number;
+  /** A waiting young person whose page has been gone this long leaves the list (seconds). */
+  youngPersonAwaySeconds: number;
   /** Staff cookies only over HTTPS (browsers also accept them on http://localhost). */
   secureCookies: boolean;
   /** How long the anonymous daily counters are kept (days). */
@@ -66,6 +76,13 @@ export const defaultConfig: LanternConfig = {
   openingHoursFile: undefined,
   handoffWaitTimeoutSeconds: 600,
   handoffTickMs: 10_000,
+  // Someone in danger hears the 24/7 options again after three minutes, not ten.
+  dangerWaitTimeoutSeconds: 180,
+  dangerRealertSeconds: 60,
+  // Four missed heartbeats (15 s each): a reload or a short network drop does not cost a conversation.
+  counsellorGraceSeconds: 60,
+  counsellorMaxConversations: 3,
+  youngPersonAwaySeconds: 300,
   secureCookies: true,
   // Counts only, no conversation can be found in them: kept long enough to compare year on year.
   metricsRetentionDays: 400,
@@ -98,6 +115,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     openingHoursFile: env.OPENING_HOURS_FILE || undefined,
     handoffWaitTimeoutSeconds: intFrom(env.HANDOFF_WAIT_TIMEOUT_SECONDS, defaultConfig.handoffWaitTimeoutSeconds, 'HANDOFF_WAIT_TIMEOUT_SECONDS'),
     handoffTickMs: intFrom(env.HANDOFF_TICK_MS, defaultConfig.handoffTickMs, 'HANDOFF_TICK_MS'),
+    dangerWaitTimeoutSeconds: intFrom(env.DANGER_WAIT_TIMEOUT_SECONDS, defaultConfig.dangerWaitTimeoutSeconds, 'DANGER_WAIT_TIMEOUT_SECONDS'),
+    dangerRealertSeconds: intFrom(env.DANGER_REALERT_SECONDS, defaultConfig.dangerRealertSeconds, 'DANGER_REALERT_SECONDS'),
+    counsellorGraceSeconds: intFrom(env.COUNSELLOR_GRACE_SECONDS, defaultConfig.counsellorGraceSeconds, 'COUNSELLOR_GRACE_SECONDS'),
+    counsellorMaxConversations: intFrom(env.COUNSELLOR_MAX_CONVERSATIONS, defaultConfig.counsellorMaxConversations, 'COUNSELLOR_MAX_CONVERSATIONS'),
+    youngPersonAwaySeconds: intFrom(env.YOUNG_PERSON_AWAY_SECONDS, defaultConfig.youngPersonAwaySeconds, 'YOUNG_PERSON_AWAY_SECONDS'),
     metricsRetentionDays: intFrom(env.METRICS_RETENTION_DAYS, defaultConfig.metricsRetentionDays, 'METRICS_RETENTION_DAYS'),
     retentionEveryMs: intFrom(env.RETENTION_EVERY_MS, defaultConfig.retentionEveryMs, 'RETENTION_EVERY_MS'),
     secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES !== 'false' : defaultConfig.secureCookies,

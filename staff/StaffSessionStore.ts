@@ -141,6 +141,17 @@ export class StaffSessionStore {
     await multi.exec();
   }
 
+  /** How many sessions of a staff member are alive (not expired, not revoked). Does not extend them. */
+  async countLive(username: string): Promise<number> {
+    const userSessions = this.keys.staffUserSessions(username);
+    const hashes = await this.redis.smembers(userSessions);
+    if (hashes.length === 0) return 0;
+    const alive = await Promise.all(hashes.map((idHash) => this.redis.exists(this.keys.staffSession(idHash))));
+    const dead = hashes.filter((_, i) => alive[i] === 0);
+    if (dead.length) await this.redis.srem(userSessions, ...dead);
+    return hashes.length - dead.length;
+  }
+
   /** Ends every session of a staff member (removed account, new password); returns how many were live. */
   async revokeAllForUser(username: string): Promise<number> {
     const userSessions = this.keys.staffUserSessions(username);

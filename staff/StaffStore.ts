@@ -39,6 +39,8 @@ export interface StaffUser extends StaffPrincipal {
   failedLogins: number;
   /** Until when logins are refused (ISO 8601), or null when not locked. */
   lockedUntil: string | null;
+  /** Most conversations this counsellor has open at once; absent = the configured default. */
+  maxConversations?: number;
 }
 
 /** What creating an account needs. */
@@ -437,6 +439,17 @@ export class StaffStore {
       createdAt: new Date(Number(createdAt) || 0).toISOString(),
       failedLogins: locked ? 0 : Math.max(0, Number(attempts.failed ?? 0) || 0),
       lockedUntil: locked ? new Date(lockedUntil).toISOString() : null,
+      ...(Number(account.maxConversations) > 0 ? { maxConversations: Number(account.maxConversations) } : {}),
     };
+  }
+
+  /** Sets how many conversations a counsellor may have open at once (1–20), or back to the default (undefined). */
+  async setMaxConversations(username: string, max: number | undefined): Promise<void> {
+    if (max !== undefined && !(Number.isInteger(max) && max >= 1 && max <= 20)) throw new InvalidStaffInputError('The maximum must be a whole number from 1 to 20.');
+    const user = await this.get(username);
+    if (!user) throw new StaffUserNotFoundError();
+    const key = this.keys.staffUser(user.username);
+    if (max === undefined) await this.redis.hdel(key, 'maxConversations');
+    else await this.redis.hset(key, 'maxConversations', String(max));
   }
 }

@@ -51,6 +51,8 @@ export interface StaffAuthPluginOptions {
   sessionAbsoluteSeconds?: number;
   /** Called after a staff member logged out (e.g. to take a counsellor off duty at once). */
   onLogout?: (username: string) => Promise<void>;
+  /** Called after an account was removed (its sessions are already revoked), e.g. to return its conversations. */
+  onRemoved?: (username: string) => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -321,6 +323,7 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
       if (username === request.staff?.username) throw new CannotRemoveSelfError();
       if (!(await store.remove(username))) throw new StaffUserNotFoundError();
       await sessions.revokeAllForUser(username);
+      await options.onRemoved?.(username);
       log.info({ event: 'staff.user.removed' });
       return reply.code(204).send();
     });

@@ -78,10 +78,10 @@ const BRANCHES: Record<string, Step[]> = {
     { press: 'privacy', expect: ['privacy:noName', 'privacy:stored', 'privacy:howLong', 'privacy:whoReads', 'privacy:phone', 'privacy:delete', 'privacy:prompt'], buttons: ['delete_conversation', 'human', 'menu'] },
     { press: 'menu', expect: ['menu:promptAgain'] },
   ],
-  'in danger now: 112 first, safety steps, then a person with top priority': [
+  'in danger now and nobody can come: 112 and the 24/7 line first, honest, four messages': [
     start,
     { press: 'danger', expect: ['danger:question'], buttons: ['yes', 'no', 'not_sure'] },
-    { press: 'yes', expect: ['danger:yes.call112', 'danger:yes.safePlace', 'danger:yes.phone', 'danger:yes.person', ...HANDOFF_UNAVAILABLE], events: ['handoff.initiate'] },
+    { press: 'yes', expect: ['danger:yes.call112', 'handoff:danger247', 'handoff:notAvailable', 'handoff:whatNext'], events: ['handoff.initiate'] },
   ],
   'not in danger: reassurance and the offer of a check': [
     start,

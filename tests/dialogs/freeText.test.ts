@@ -48,7 +48,7 @@ describe('danger in free text', () => {
     replies = await bot.press('danger', replies);
     replies = await bot.say('they are outside my door with a knife');
     const t = bot.built.translator.forLanguage('en');
-    expect(texts(replies).slice(0, 2)).toEqual([t('danger:yes.call112'), t('danger:yes.safePlace')]);
+    expect(texts(replies).slice(0, 2)).toEqual([t('danger:yes.call112'), t('handoff:danger247', { veiligThuisPhone: '0800-2000' })]);
     expect(handoffEvent(replies)?.value).toMatchObject({ priority: 'danger', reason: 'danger_now' });
   });
 

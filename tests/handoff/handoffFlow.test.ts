@@ -131,9 +131,12 @@ describe('handoff across two app instances', () => {
     expect(mine.find((q) => q.conversationId === ti.conversationId)?.interpreterNeeded).toBe(true);
     expect(mine.find((q) => q.conversationId === ar.conversationId)?.interpreterNeeded).toBe(false);
 
-    // Dina speaks Arabic: claim-next gives her the Arabic conversation before the older Tigrinya one.
-    const first = await dina.api<{ conversationId: string }>('POST', '/api/staff/queue/next');
-    expect(first.body.conversationId).toBe(ar.conversationId);
+    // Danger first, for everyone: Dina does not speak English, but nobody skips a child in danger.
+    const first = await dina.api<{ conversationId: string; interpreterNeeded: boolean }>('POST', '/api/staff/queue/next');
+    expect(first.body).toMatchObject({ conversationId: danger.conversationId, interpreterNeeded: true });
+    // Then a language she speaks, before the older Tigrinya one.
+    const second = await dina.api<{ conversationId: string }>('POST', '/api/staff/queue/next');
+    expect(second.body.conversationId).toBe(ar.conversationId);
     console.socket.close();
   });
 
@@ -155,7 +158,13 @@ describe('handoff across two app instances', () => {
     const gijs = await CounsellorClient.login(b, 'gijs', ['nl']);
     await fleur.api('POST', `/api/staff/conversations/${young.conversationId}/claim`);
     expect((await fleur.api('POST', `/api/staff/conversations/${young.conversationId}/transfer`, { to: 'nobody-here' })).status).toBe(400);
-    expect((await fleur.api('POST', `/api/staff/conversations/${young.conversationId}/transfer`, { to: 'gijs' })).status).toBe(200);
+    // Only to a colleague on duty: Gijs has not opened the console yet.
+    await a.redis.zrem(a.keys.counsellorPresence(), 'gijs');
+    const notOnDuty = await fleur.api<{ error: { code: string } }>('POST', `/api/staff/conversations/${young.conversationId}/transfer`, { to: 'gijs' });
+    expect([notOnDuty.status, notOnDuty.body.error.code]).toEqual([409, 'ColleagueNotOnDuty']);
+    await gijs.api('GET', '/api/staff/queue'); // now he is
+    expect((await fleur.api('POST', `/api/staff/conversations/${young.conversationId}/transfer`, { to: 'gijs', note: 'Spreekt over schulden.' })).status).toBe(200);
+    expect((await gijs.api<{ handover: { from: string; note: string } }>('GET', `/api/staff/conversations/${young.conversationId}`)).body.handover).toMatchObject({ from: 'fleur', note: 'Spreekt over schulden.' });
     expect((await fleur.api('GET', `/api/staff/conversations/${young.conversationId}`)).status).toBe(404);
     expect((await gijs.api('GET', `/api/staff/conversations/${young.conversationId}`)).status).toBe(200);
     expect((await gijs.api('POST', `/api/staff/conversations/${young.conversationId}/transfer`, { to: 'queue' })).status).toBe(200);
