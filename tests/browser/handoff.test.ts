@@ -22,6 +22,7 @@ import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { startLantern } from '../../server/Lantern.js';
 import { externalRequests, js, launchBrowser, type Browser } from '../helpers/browser.js';
+import { YoungPersonClient } from '../helpers/lanternClients.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
 const QUICK_EXIT_URL = 'https://weather.example/today';
@@ -420,6 +421,33 @@ describe('counsellor console', () => {
       await counsellor.context.close();
     }
   }, 150_000);
+
+  it('logging out with an open conversation asks first; "return to the list" puts it back near the front and tells the young person', async () => {
+    await lantern.app.staffStore.create({ username: 'hulp.shift', role: 'counsellor', languages: ['nl'], password: PASSWORD });
+    const young = await YoungPersonClient.start(lantern, 'nl');
+    await young.say('x', { command: 'talk_to_human' });
+    const counsellor = await browser('laptop');
+    try {
+      await login(counsellor.page, 'hulp.shift');
+      const row = counsellor.page.locator(`#queue li[data-conversation="${young.conversationId}"]`);
+      await row.waitFor({ timeout: 10_000 });
+      await row.locator('[data-action="claim"]').click();
+      await counsellor.page.locator(`.panel[data-conversation="${young.conversationId}"]`).waitFor({ state: 'visible', timeout: 10_000 });
+      await counsellor.page.locator('#logout').click();
+      const dialog = counsellor.page.locator('dialog.logoutDialog');
+      await dialog.waitFor({ state: 'visible' });
+      expect(await dialog.innerText()).toContain(fill(staffNl.console.logoutOpenTitle!, { count: 1 }));
+      await counsellor.page.screenshot({ path: path.join(ARTIFACTS, 'handoff-console-logout.png') });
+      await dialog.locator('[data-action="logout-return"]').click();
+      await counsellor.page.locator('#loginForm').waitFor({ state: 'visible', timeout: 10_000 });
+      await expect.poll(async () => (await lantern.handoff.queueItems()).find((item) => item.conversationId === young.conversationId)?.returned, { timeout: 10_000 }).toBe(true);
+      await young.waitFor((x) => x.type === 'event' && x.name === 'handoff.status' && (x.value as { state?: string }).state === 'waiting' && young.seen.some((y) => y.name === 'handoff.status' && (y.value as { state?: string }).state === 'accepted'));
+      expect(counsellor.errors).toEqual([]);
+      await lantern.handoff.forget(young.conversationId);
+    } finally {
+      await counsellor.context.close();
+    }
+  }, 60_000);
 
   it('"stop waiting" takes the young person out of the line', async () => {
     const young = await browser('phone');

@@ -22,6 +22,10 @@ export interface QueueItem {
   danger: boolean;
   interpreterNeeded: boolean;
   position: number;
+  /** Seconds since the young person's page was last seen (null: not known). */
+  lastSeenSeconds: number | null;
+  /** Back in the list because a counsellor left or passed it back. */
+  returned: boolean;
 }
 
 /** One of my open conversations. */
@@ -32,6 +36,8 @@ export interface SessionItem {
   danger: boolean;
   interpreterNeeded: boolean;
   claimedAt?: string;
+  /** A colleague's note when they passed the conversation on. */
+  handover?: { from: string; note: string; at: string };
 }
 
 /** A line of a transcript (handoff/consoleTranscript.ts). */
@@ -55,6 +61,8 @@ export interface SummaryLine {
 export interface ConversationDetail extends SessionItem {
   summary: { nl: SummaryLine[]; en: SummaryLine[] };
   notes: string[];
+  /** What the young person typed while waiting, as written. */
+  whileWaiting: string[];
   transcript: TranscriptLine[];
   watermark?: string;
 }
@@ -79,6 +87,10 @@ export interface OutcomeOption {
 export interface Colleague {
   username: string;
   languages: string[];
+  /** Conversations they have open, their maximum, and whether one more fits. */
+  open: number;
+  max: number;
+  room: boolean;
 }
 
 export { ApiError } from '../shared/api.js';

@@ -230,16 +230,31 @@ export class ChatPanel {
     void this.openEnd();
   }
 
-  /** The conversation is no longer this counsellor's (transferred, ended elsewhere, expired). */
-  gone(): void {
+  /** The conversation is no longer this counsellor's (transferred, ended elsewhere, expired, returned to the list). */
+  gone(key: Key = 'notYours'): void {
     if (this.state === 'gone') return;
     this.state = 'gone';
     this.transferBox.hidden = true;
     this.endBox.hidden = true;
     this.setComposerEnabled(false);
-    this.showNotice(t('notYours'), 'error', 'notYours');
+    this.showNotice(t(key), 'error', key);
     this.tab.classList.add('gone');
     this.renderTools();
+  }
+
+  /** Opens the transfer form (logging out with this conversation open). */
+  askTransfer(): void {
+    void this.openTransfer();
+  }
+
+  /** Opens the end form (logging out with this conversation open). */
+  askEnd(): void {
+    void this.openEnd();
+  }
+
+  /** Whether the counsellor still holds it and it is not finished. */
+  get needsHandover(): boolean {
+    return this.state !== 'gone';
   }
 
   /** Shows a notice that a colleague passed the conversation on to this counsellor. */
@@ -293,6 +308,17 @@ export class ChatPanel {
     const lines = this.detail ? this.detail.summary[uiLanguage()] : [];
     if (!this.detail) this.summaryBox.append(el('dd', 'muted', t('loading')));
     for (const line of lines) this.summaryBox.append(el('dt', '', line.label), el('dd', '', line.value));
+    const handover = this.detail?.handover ?? this.info.handover;
+    if (handover) this.summaryBox.append(el('dd', 'handover', t('handoverFrom', { name: handover.from, note: handover.note })));
+    const written = this.detail?.whileWaiting ?? [];
+    if (written.length) {
+      this.summaryBox.append(el('dt', '', t('whileWaitingTitle')));
+      for (const text of written) {
+        const line = el('dd', 'whileWaiting', text);
+        line.dir = 'auto';
+        this.summaryBox.append(line);
+      }
+    }
   }
 
   private async loadQuickReplies(): Promise<void> {
@@ -495,7 +521,15 @@ export class ChatPanel {
     const confirm = tr('button', 'primary', 'transferConfirm');
     confirm.type = 'button';
     confirm.dataset.action = 'transfer-confirm';
-    box.append(title, select, confirm, button('secondary', 'cancel', () => (box.hidden = true)), status);
+    const keepNote = box.querySelector<HTMLTextAreaElement>('textarea')?.value ?? '';
+    const noteLabel = tr('label', '', 'handoverNote');
+    const note = el('textarea');
+    note.id = `${this.root.id}-handover`;
+    noteLabel.htmlFor = note.id;
+    note.rows = 2;
+    note.maxLength = 500;
+    note.value = keepNote;
+    box.append(title, select, noteLabel, note, confirm, button('secondary', 'cancel', () => (box.hidden = true)), status);
     let colleagues: Colleague[] = [];
     try {
       colleagues = await api<Colleague[]>('GET', '/api/staff/colleagues');
@@ -503,8 +537,10 @@ export class ChatPanel {
       say(status, reason(error), 'error');
     }
     for (const colleague of colleagues) {
-      const option = el('option', '', `${colleague.username} (${colleague.languages.map(languageName).join(', ') || '—'})`);
+      const full = colleague.room === false;
+      const option = el('option', '', `${colleague.username} (${colleague.languages.map(languageName).join(', ') || '—'}) · ${colleague.open}/${colleague.max}${full ? ` · ${t('colleagueFull')}` : ''}`);
       option.value = colleague.username;
+      option.disabled = full;
       select.append(option);
     }
     const queue = el('option', '', t('transferQueue'));
@@ -513,7 +549,7 @@ export class ChatPanel {
     if (keep && [...select.options].some((option) => option.value === keep)) select.value = keep;
     if (!colleagues.length) say(status, t('transferNoColleagues'));
     select.focus();
-    confirm.addEventListener('click', () => void this.finish(confirm, status, 'transfer', { to: select.value }, t('transferred')));
+    confirm.addEventListener('click', () => void this.finish(confirm, status, 'transfer', { to: select.value, ...(note.value.trim() && select.value !== 'queue' ? { note: note.value.trim() } : {}) }, t('transferred')));
   }
 
   /**
@@ -529,7 +565,7 @@ export class ChatPanel {
       this.state = 'gone';
       this.hooks.remove(this, doneText);
     } catch (error) {
-      say(status, reason(error), 'error');
+      say(status, error instanceof ApiError && error.code === 'AtCapacity' ? t('atCapacity') : reason(error), 'error');
       if (error instanceof ApiError && error.status === 404) this.gone();
     } finally {
       this.busy = false;

@@ -20,7 +20,8 @@ type ServerMessage =
   | { type: 'queue'; items: QueueItem[] }
   | { type: 'sessions'; items: SessionItem[] }
   | ActivitiesMessage
-  | { type: 'alert'; kind: string; conversationId: string }
+  | { type: 'alert'; kind: string; conversationId: string; repeat?: boolean }
+  | { type: 'closed'; conversationId: string; reason: string }
   | { type: 'error'; code: string; conversationId?: string };
 
 /** How the connection is doing. */
@@ -31,7 +32,9 @@ export interface LiveHandlers {
   queue(items: QueueItem[]): void;
   sessions(items: SessionItem[]): void;
   activities(message: ActivitiesMessage): void;
-  alert(kind: string, conversationId: string): void;
+  alert(kind: string, conversationId: string, repeat: boolean): void;
+  /** The server stopped this console following a conversation (ended, passed on, returned). */
+  closed(conversationId: string, reason: string): void;
   /** A subscription was refused (not my conversation any more). */
   refused(conversationId: string): void;
   state(state: LiveState): void;
@@ -153,10 +156,14 @@ export class LiveConnection {
         this.handlers.activities(message);
         break;
       case 'alert':
-        this.handlers.alert(message.kind, message.conversationId);
+        this.handlers.alert(message.kind, message.conversationId, message.repeat === true);
+        break;
+      case 'closed':
+        this.watermarks.delete(message.conversationId);
+        this.handlers.closed(message.conversationId, message.reason);
         break;
       case 'error':
-        if (message.code === 'NotYourConversation' && message.conversationId) {
+        if ((message.code === 'NotYourConversation' || message.code === 'BadWatermark') && message.conversationId) {
           this.watermarks.delete(message.conversationId);
           this.handlers.refused(message.conversationId);
         }

@@ -168,13 +168,60 @@ function showSetup(token: string): void {
   });
 }
 
-logoutButton.addEventListener('click', async () => {
+async function logout(): Promise<void> {
   try {
     await api('POST', '/api/staff/logout');
   } catch {
     // the session ends on the server anyway after a while; leave here at once
   }
   leaveConsole('loggedOut');
+}
+
+/**
+ * Logging out with open conversations asks first: return them to the list (the server does that
+ * anyway for whatever is still open), pass one on, or end them.
+ */
+const logoutDialog = el('dialog', 'logoutDialog');
+logoutDialog.setAttribute('aria-labelledby', 'logoutDialogTitle');
+document.body.append(logoutDialog);
+
+function askBeforeLogout(open: ChatPanel[]): void {
+  logoutDialog.textContent = '';
+  const title = el('h2', '', t('logoutOpenTitle', { count: open.length }));
+  title.id = 'logoutDialogTitle';
+  const text = el('p', '', t('logoutOpenText'));
+  const first = open.find((panel) => panel === active) ?? open[0]!;
+  const returnAll = button('primary', 'logoutReturn', async () => {
+    returnAll.disabled = true;
+    for (const panel of open) {
+      await api('POST', `/api/staff/conversations/${encodeURIComponent(panel.conversationId)}/transfer`, { to: 'queue' }).catch(() => undefined);
+    }
+    logoutDialog.close();
+    await logout();
+  });
+  returnAll.dataset.action = 'logout-return';
+  const handOver = button('secondary', 'logoutHandOver', () => {
+    logoutDialog.close();
+    select(first, true);
+    first.askTransfer();
+  });
+  const end = button('secondary', 'logoutEnd', () => {
+    logoutDialog.close();
+    select(first, true);
+    first.askEnd();
+  });
+  const cancel = button('secondary', 'logoutCancel', () => logoutDialog.close());
+  const row = el('div', 'dialogButtons');
+  row.append(returnAll, handOver, end, cancel);
+  logoutDialog.append(title, text, row);
+  logoutDialog.showModal();
+  returnAll.focus();
+}
+
+logoutButton.addEventListener('click', () => {
+  const open = [...panels.values()].filter((panel) => panel.needsHandover);
+  if (open.length) askBeforeLogout(open);
+  else void logout();
 });
 
 onSignedOut(() => {
@@ -193,12 +240,20 @@ const live = new LiveConnection({
     if (message.ended) panel.youngPersonLeft();
   },
   alert: (kind, conversationId) => {
+    if (kind === 'returned') {
+      // A colleague left: their conversation is back in the list, near the front.
+      playDangerSound();
+      showToast(t('returnedAlert'));
+      return;
+    }
     if (kind !== 'danger') return;
+    // Again every minute while it waits (the server decides), until someone takes it.
     alerted.add(conversationId);
     playDangerSound();
     flashTitle(t('dangerTitle'));
     renderQueue(queue, false);
   },
+  closed: (conversationId) => panels.get(conversationId)?.gone('closedByServer'),
   refused: (conversationId) => panels.get(conversationId)?.gone(),
   state: (state) => {
     liveState = state;
@@ -269,10 +324,16 @@ function renderQueue(items: QueueItem[], fresh = true): void {
     const main = el('div', 'itemMain');
     main.append(el('span', `badge priority-${item.priority}`, priorityName(item.priority)), el('span', 'languageName', languageName(item.language)));
     if (item.interpreterNeeded) main.append(el('span', 'badge interpreter', t('interpreterNeeded')));
+    if (item.returned) main.append(el('span', 'badge returned', t('returnedBadge')));
     const meta = el('div', 'itemMeta');
     const wait = el('span', 'wait');
     wait.dataset.seconds = String(item.waitingSeconds);
     meta.append(`${t('colPosition')} `, el('span', 'position', String(item.position)), ` · ${t('colWaiting')} `, wait);
+    // So nobody claims an empty chat unawares: is the young person's page still there?
+    if (item.lastSeenSeconds !== null && item.lastSeenSeconds !== undefined) {
+      const seen = el('span', item.lastSeenSeconds > 60 ? 'lastSeen away' : 'lastSeen', item.lastSeenSeconds <= 60 ? t('onPage') : t('lastSeen', { time: duration(item.lastSeenSeconds) }));
+      meta.append(' · ', seen);
+    }
     const claim = button('primary small', 'claim', () => void claimOne(item));
     claim.dataset.action = 'claim';
     row.append(main, meta, claim);
@@ -301,28 +362,23 @@ async function claimOne(item: QueueItem): Promise<void> {
     openPanel({ ...item, interpreterNeeded: answer.interpreterNeeded, claimedAt: new Date().toISOString() }, true);
   } catch (error) {
     claimedHere.delete(item.conversationId);
-    say(queueStatus, error instanceof ApiError && error.status === 409 ? t('claimTaken') : reason(error), 'error');
+    say(queueStatus, error instanceof ApiError && error.code === 'AtCapacity' ? t('atCapacity') : error instanceof ApiError && error.status === 409 ? t('claimTaken') : reason(error), 'error');
   }
 }
 
 byId('claimNext').addEventListener('click', async () => {
   say(queueStatus, '');
   try {
-    const answer = await api<{ conversationId: string } | undefined>('POST', '/api/staff/queue/next');
+    const answer = await api<SessionItem | undefined>('POST', '/api/staff/queue/next');
     if (!answer) {
       say(queueStatus, t('claimNextNone'));
       return;
     }
     claimedHere.add(answer.conversationId);
     const known = queue.find((item) => item.conversationId === answer.conversationId);
-    openPanel(
-      known
-        ? { ...known, claimedAt: new Date().toISOString() }
-        : { conversationId: answer.conversationId, language: 'und', priority: 'normal', danger: false, interpreterNeeded: false },
-      true,
-    );
+    openPanel(known ? { ...known, ...answer } : answer, true);
   } catch (error) {
-    say(queueStatus, reason(error), 'error');
+    say(queueStatus, error instanceof ApiError && error.code === 'AtCapacity' ? t('atCapacity') : reason(error), 'error');
   }
 });
 
