@@ -5,6 +5,7 @@
  *   list                                                                       → one JSON line per account (no hashes)
  *   remove --username U                                                        → {"username":"U","removed":true}
  *   passwd --username U                                                        → {"username":"U","password":"…"}
+ *   capacity --username U --max N|default                                      → {"username":"U","maxConversations":N}
  *
  * Passwords are generated, printed once, and never stored in clear. `remove` and `passwd` end the
  * account's sessions. Output is JSON lines on stdout; errors are one line on stderr with exit code 1.
@@ -23,7 +24,7 @@ import { StaffSessionStore } from '../staff/StaffSessionStore.js';
 import { StaffError, StaffStore, StaffUserNotFoundError, normaliseUsername, parseLanguages, parseRole } from '../staff/StaffStore.js';
 
 const USAGE =
-  'usage: npm run --silent staff -- add --username U --role counsellor|coordinator|admin [--languages ar,nl] | list | remove --username U | passwd --username U';
+  'usage: npm run --silent staff -- add --username U --role counsellor|coordinator|admin [--languages ar,nl] | list | remove --username U | passwd --username U | capacity --username U --max N|default';
 
 /** An error that ends the command with its one-line message. */
 class CliError extends Error {
@@ -31,10 +32,11 @@ class CliError extends Error {
 }
 
 interface Command {
-  name: 'add' | 'list' | 'remove' | 'passwd';
+  name: 'add' | 'list' | 'remove' | 'passwd' | 'capacity';
   username?: string;
   role?: string;
   languages?: string;
+  max?: string;
 }
 
 function parseCommand(argv: string[]): Command {
@@ -44,18 +46,19 @@ function parseCommand(argv: string[]): Command {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { username: { type: 'string' }, role: { type: 'string' }, languages: { type: 'string' } },
+      options: { username: { type: 'string' }, role: { type: 'string' }, languages: { type: 'string' }, max: { type: 'string' } },
     });
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n${USAGE}`);
   }
   const [name, ...rest] = parsed.positionals;
-  if (rest.length > 0 || (name !== 'add' && name !== 'list' && name !== 'remove' && name !== 'passwd')) throw new CliError(USAGE);
-  const { username, role, languages } = parsed.values;
+  if (rest.length > 0 || (name !== 'add' && name !== 'list' && name !== 'remove' && name !== 'passwd' && name !== 'capacity')) throw new CliError(USAGE);
+  const { username, role, languages, max } = parsed.values;
+  if ((name === 'capacity') !== (max !== undefined)) throw new CliError(`--max belongs to capacity, and capacity needs it.\n${USAGE}`);
   if (name !== 'list' && username === undefined) throw new CliError(`${name} needs --username.\n${USAGE}`);
   if (name === 'add' && role === undefined) throw new CliError(`add needs --role.\n${USAGE}`);
   if (name !== 'add' && (role !== undefined || languages !== undefined)) throw new CliError(`--role and --languages belong to add.\n${USAGE}`);
-  return { name, username, role, languages };
+  return { name, username, role, languages, max };
 }
 
 /** Where Redis is: REDIS_URL, or the port file of the running embedded redis-server. */
@@ -141,6 +144,13 @@ async function run(command: Command, redis: Redis): Promise<void> {
       await store.setPassword(username, password);
       await sessions.revokeAllForUser(username);
       print({ username, password });
+      return;
+    }
+    case 'capacity': {
+      const username = normaliseUsername(command.username);
+      const max = command.max === 'default' ? undefined : Number(command.max);
+      await store.setMaxConversations(username, max);
+      print({ username, maxConversations: max ?? null });
       return;
     }
     default:

@@ -77,6 +77,13 @@ describe('npm run staff (REDIS_URL)', () => {
     expect(changed.username).toBe('coord');
     expect(await store.verifyLogin('coord', changed.password)).toMatchObject({ ok: true });
 
+    const capacity = await runCli(['capacity', '--username', 'amira', '--max', '5'], env);
+    expect([capacity.code, jsonLines(capacity.stdout)]).toEqual([0, [{ username: 'amira', maxConversations: 5 }]]);
+    expect((await store.get('amira'))?.maxConversations).toBe(5);
+    expect((await runCli(['capacity', '--username', 'amira', '--max', '0'], env)).code).toBe(1);
+    expect((await runCli(['capacity', '--username', 'amira', '--max', 'default'], env)).code).toBe(0);
+    expect((await store.get('amira'))?.maxConversations).toBeUndefined();
+
     const remove = await runCli(['remove', '--username', 'coord'], env);
     expect(remove.code).toBe(0);
     expect(jsonLines(remove.stdout)).toEqual([{ username: 'coord', removed: true }]);
