@@ -29,7 +29,7 @@ export function createTurnErrorHandler(options: {
       return;
     }
     // Name and code only: error messages can quote input.
-    options.log.error({ event: 'bot_turn_failed', error: error.name, code: (error as { code?: unknown }).code, ...(process.env.DEBUG_TURN ? { stack: error.stack } : {}) }, 'bot turn failed');
+    options.log.error({ event: 'bot_turn_failed', error: error.name, code: (error as { code?: unknown }).code }, 'bot turn failed');
     try {
       const language = (await options.profile.language(context)) ?? 'en';
       await context.sendActivity(options.translator.forLanguage(language)('common:turnError'));
