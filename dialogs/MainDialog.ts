@@ -93,24 +93,27 @@ export class MainDialog extends InterruptibleDialog {
     if (screening) await this.offerLanguageSwitch(context, screening);
   }
 
-  /** Acknowledges a message typed while waiting, with the waiting buttons; danger raises the priority. */
+  /** Acknowledges a message typed while waiting, with the waiting buttons; a danger reading raises the priority. */
   private async acknowledgeWhileWaiting(context: TurnContext, screening: ScreeningResult): Promise<void> {
     const t = await textsFor(this.services, context);
-    let key = 'handoff:waitingAck';
-    if (screening.danger) {
-      await this.services.profile.raisePriority(context, 'danger');
-      await this.services.handoff.raise(context.activity.conversation.id, 'danger');
-      key = 'handoff:waitingDanger';
+    let keys = ['handoff:waitingAck'];
+    // Danger words (the rules) move them to the front; the classifier alone, less sure, moves them
+    // up a step and reminds them of 112: never silence, never a false "front of the line".
+    const priority = screening.level === 'urgent' || screening.categories.length > 0 ? 'danger' : screening.danger ? 'raised' : undefined;
+    if (priority) {
+      await this.services.profile.raisePriority(context, priority);
+      await this.services.handoff.raise(context.activity.conversation.id, priority);
+      keys = priority === 'danger' ? ['handoff:waitingDanger'] : ['handoff:waitingAck', 'handoff:danger112'];
     }
     const button = (choice: string, command: ChatCommand) => {
       const title = t(`choices:${choice}.title`);
       return { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { command } };
     };
-    await context.sendActivity({
-      type: 'message',
-      text: t(key),
-      suggestedActions: { to: [], actions: [button('menu', 'menu'), button('cancel_waiting', 'cancel_handoff')] },
-    });
+    const last = keys.pop()!;
+    await context.sendActivities([
+      ...keys.map((key) => ({ type: 'message', text: t(key) })),
+      { type: 'message', text: t(last), suggestedActions: { to: [], actions: [button('menu', 'menu'), button('cancel_waiting', 'cancel_handoff')] } },
+    ]);
   }
 
   /**

@@ -7,9 +7,14 @@
  * Every subscriber keeps the id of the last entry it was given, and the read always starts from the
  * oldest of those per stream, so nothing is given twice and nothing is lost, also not when the
  * connection to Redis drops: after a reconnect the read resumes from the same ids.
+ *
+ * One bad stream never stops the others: when Redis refuses the whole XREAD because of one stream
+ * (a key of the wrong type, an id it does not accept), the hub reads each stream once without
+ * BLOCK to find the culprits, drops only their subscriptions (telling each one's `onDropped`),
+ * and goes on with the rest at once, without back-off.
  */
 import type { Activity } from 'botbuilder';
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 import type { RedisKeys } from '../server/RedisKeys.js';
 import { RedisConversationStore } from './RedisConversationStore.js';
 
@@ -25,6 +30,22 @@ export interface StreamDelivery {
 
 /** Receives deliveries for one conversation. Errors it throws are swallowed (and reported via onError). */
 export type StreamListener = (delivery: StreamDelivery) => void;
+
+/** Why the hub gave up on a subscription. */
+export type StreamDropReason =
+  /** The conversation's stream key holds something that is not a stream. */
+  | 'wrong_type'
+  /** Redis refused the id the subscription would read from. */
+  | 'invalid_id';
+
+/** Options of one subscription. */
+export interface SubscribeOptions {
+  /**
+   * Called (once) when the hub drops this subscription because its stream cannot be read; no
+   * delivery follows. The subscription is already gone: `unsubscribe` is then a no-op.
+   */
+  onDropped?: (reason: StreamDropReason) => void;
+}
 
 /** A live subscription; `unsubscribe` stops deliveries at once. */
 export interface StreamSubscription {
@@ -46,7 +67,11 @@ export interface ActivityStreamHubOptions {
   batchSize?: number;
   /** CLIENT SETNAME of the blocking connection (tests use it to find and kill it). Default `lantern-dl-hub`. */
   connectionName?: string;
-  /** Called with a short code when reading fails (never with data); e.g. for logging. */
+  /**
+   * Called with a short code when reading fails (never with data); e.g. for logging:
+   * `directline.hub.read_failed`, `directline.hub.stream_dropped` (one per dropped conversation),
+   * `directline.hub.listener_failed`, `directline.hub.unblock_failed`.
+   */
   onError?: (code: string) => void;
 }
 
@@ -54,12 +79,29 @@ interface Subscriber {
   conversationId: string;
   lastId: string;
   listener: StreamListener;
+  onDropped: ((reason: StreamDropReason) => void) | undefined;
   active: boolean;
 }
 
 type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Whether Redis answered with an error reply (ioredis' ReplyError: the command was refused), as
+ * opposed to a connection failure. ioredis types ReplyError as `any`; this narrows it.
+ */
+function isReplyError(error: unknown): error is Error {
+  return error instanceof (ReplyError as new () => Error);
+}
+
+/** Whether Redis refused a read because of the stream itself (and why), not because of its own state. */
+function streamFault(error: Error): StreamDropReason | undefined {
+  const message = error.message;
+  if (message.startsWith('WRONGTYPE')) return 'wrong_type';
+  if (/^ERR .*stream ID/i.test(message)) return 'invalid_id';
+  return undefined;
+}
 
 /** One instance-wide XREAD BLOCK loop that feeds every WebSocket of this instance. */
 export class ActivityStreamHub {
@@ -109,10 +151,10 @@ export class ActivityStreamHub {
    * Delivers every entry of the conversation's stream after `afterId` (exclusive) to `listener`, now
    * and as they arrive, until unsubscribed. `afterId` is a stream entry id (`0-0` for everything).
    */
-  subscribe(conversationId: string, afterId: string, listener: StreamListener): StreamSubscription {
+  subscribe(conversationId: string, afterId: string, listener: StreamListener, options: SubscribeOptions = {}): StreamSubscription {
     if (this.closed) throw new Error('ActivityStreamHub is closed');
     if (!RedisConversationStore.isEntryId(afterId)) throw new RangeError('ActivityStreamHub: afterId must be a stream entry id');
-    const subscriber: Subscriber = { conversationId, lastId: afterId, listener, active: true };
+    const subscriber: Subscriber = { conversationId, lastId: afterId, listener, onDropped: options.onDropped, active: true };
     let set = this.subscribers.get(conversationId);
     if (!set) {
       set = new Set();
@@ -126,14 +168,19 @@ export class ActivityStreamHub {
         return subscriber.lastId;
       },
       unsubscribe: () => {
-        if (!subscriber.active) return;
-        subscriber.active = false;
-        const current = this.subscribers.get(conversationId);
-        current?.delete(subscriber);
-        if (current && current.size === 0) this.subscribers.delete(conversationId);
-        this.changed();
+        if (this.remove(subscriber)) this.changed();
       },
     };
+  }
+
+  /** Takes a subscriber out of the set; false when it already was. */
+  private remove(subscriber: Subscriber): boolean {
+    if (!subscriber.active) return false;
+    subscriber.active = false;
+    const current = this.subscribers.get(subscriber.conversationId);
+    current?.delete(subscriber);
+    if (current && current.size === 0) this.subscribers.delete(subscriber.conversationId);
+    return true;
   }
 
   /** Stops the loop, drops every subscription and closes the blocking connection. */
@@ -210,15 +257,71 @@ export class ActivityStreamHub {
         this.inFlight = false;
         backoff = 50;
         if (reply) this.dispatch(conversationIds, streamKeys, fromIds, reply);
-      } catch {
+      } catch (error) {
         this.inFlight = false;
-        this.clientId = undefined;
         if (this.closed) break;
+        // Redis answered with an error (the connection is fine): maybe one stream is at fault.
+        // Find it, drop only its subscriptions, and read the others again at once.
+        if (isReplyError(error) && (await this.isolate(conversationIds, streamKeys, fromIds))) {
+          backoff = 50;
+          continue;
+        }
+        if (!isReplyError(error)) this.clientId = undefined;
         this.options.onError?.('directline.hub.read_failed');
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 2_000);
       }
     }
+  }
+
+  /**
+   * After Redis refused a whole XREAD: reads every stream of that XREAD once on its own (one
+   * pipeline, no BLOCK) and drops the subscriptions of the streams Redis refuses for reasons of
+   * their own (a key of the wrong type, an id it does not accept). Resolves true when it dropped
+   * something (the caller reads again at once), false when no stream is to blame (Redis itself
+   * is unwell, or the connection failed): the caller backs off as for any failed read.
+   */
+  private async isolate(conversationIds: string[], streamKeys: string[], fromIds: string[]): Promise<boolean> {
+    let results: [error: Error | null, result: unknown][] | null;
+    try {
+      const pipeline = this.blocking.pipeline();
+      streamKeys.forEach((key, index) => pipeline.call('XREAD', 'COUNT', 1, 'STREAMS', key, fromIds[index] ?? '0-0'));
+      results = await pipeline.exec();
+    } catch {
+      return false;
+    }
+    if (!results) return false;
+    const faults: { conversationId: string; reason: StreamDropReason }[] = [];
+    results.forEach(([error], index) => {
+      const conversationId = conversationIds[index];
+      if (!error || conversationId === undefined || !isReplyError(error)) return;
+      const reason = streamFault(error);
+      if (reason) faults.push({ conversationId, reason });
+    });
+    let dropped = false;
+    for (const { conversationId, reason } of faults) {
+      const set = this.subscribers.get(conversationId);
+      if (!set) continue;
+      let victims = [...set];
+      if (reason === 'invalid_id') {
+        // Only the subscriptions whose own position is bad, if that is what Redis refused;
+        // otherwise the shared position (the oldest) is refused, and every one of them reads from it.
+        const bad = victims.filter((s) => !RedisConversationStore.isEntryId(s.lastId));
+        if (bad.length > 0) victims = bad;
+      }
+      for (const subscriber of victims) {
+        if (!this.remove(subscriber)) continue;
+        dropped = true;
+        try {
+          subscriber.onDropped?.(reason);
+        } catch {
+          this.options.onError?.('directline.hub.listener_failed');
+        }
+      }
+      this.options.onError?.('directline.hub.stream_dropped');
+    }
+    if (dropped) this.generation++;
+    return dropped;
   }
 
   private oldestLastId(conversationId: string): string {

@@ -36,4 +36,12 @@ export interface ConversationStore {
   end(conversationId: string): Promise<void>;
   /** Removes the conversation and all its activities at once. */
   delete(conversationId: string): Promise<void>;
+  /**
+   * Records that the young person's page was seen now (it made an authenticated request or its
+   * WebSocket answered a ping). Stored with the conversation's metadata, so it expires with it;
+   * a no-op for a conversation that does not exist.
+   */
+  markSeen(conversationId: string): Promise<void>;
+  /** When the young person's page was last seen (ms since the epoch), or undefined if never or gone. */
+  lastSeen(conversationId: string): Promise<number | undefined>;
 }

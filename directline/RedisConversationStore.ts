@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../server/RedisKeys.js';
 import type { ActivitySet, ConversationStatus, ConversationStore } from './ConversationStore.js';
 import { ActivityTooLargeError, ConversationNotFoundError, InvalidWatermarkError } from './errors.js';
+import { TokenService } from './TokenService.js';
 
 /** Options of RedisConversationStore. */
 export interface RedisConversationStoreOptions {
@@ -26,6 +27,12 @@ export interface RedisConversationStoreOptions {
   maxEntries?: number;
   /** Activities per `read` when no limit is given. Default 100. */
   defaultReadLimit?: number;
+  /**
+   * Keyed pseudonym that names a deleted conversation's tombstone instead of its id (pass
+   * `TokenService.pseudonym` of the app, so tombstones follow the shared token secret). Default: a
+   * TokenService of its own on the same Redis (the same secret, the same pseudonyms).
+   */
+  pseudonym?: (purpose: string, value: string) => Promise<string>;
 }
 
 /** A stream entry decoded: an activity, and/or the marker that the conversation has ended. */
@@ -44,7 +51,13 @@ const ACTIVITY_FIELD = 'a';
 const ENDED_FIELD = 'e';
 /** Shape of a Redis stream entry id. */
 const ENTRY_ID = /^(\d{1,20})-(\d{1,20})$/;
+/** Both halves of a stream entry id are unsigned 64-bit integers. */
+const UINT64_MAX = 18_446_744_073_709_551_615n;
+/** The largest entry id: nothing can come after it (and `XRANGE (<it>` is an error in Redis). */
+const MAX_ENTRY_ID = `${UINT64_MAX}-${UINT64_MAX}`;
 const MAX_READ_LIMIT = 1_000;
+/** Hash field of the meta hash: when the young person's page was last seen (ms, Redis clock). */
+const SEEN_FIELD = 'seenAt';
 
 // KEYS: meta, stream. ARGV: ttl seconds, now ms. Returns 1 when the conversation was created now.
 const CREATE_SCRIPT = `
@@ -72,6 +85,14 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
 return 1`;
 
+// KEYS: meta. Sets seenAt to the Redis server's time (ms) when the conversation exists; never
+// creates the hash (a missing or deleted conversation stays missing, and keeps no key without TTL).
+const SEEN_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local now = redis.call('TIME')
+redis.call('HSET', KEYS[1], '${SEEN_FIELD}', string.format('%d', now[1] * 1000 + math.floor(now[2] / 1000)))
+return 1`;
+
 interface Script {
   body: string;
   sha: string;
@@ -85,6 +106,7 @@ const SCRIPTS = {
   create: script(CREATE_SCRIPT),
   append: script(APPEND_SCRIPT),
   end: script(END_SCRIPT),
+  seen: script(SEEN_SCRIPT),
 };
 
 /** Redis Streams implementation of ConversationStore (see docs/protocol.md). */
@@ -92,6 +114,8 @@ export class RedisConversationStore implements ConversationStore {
   private readonly maxActivityBytes: number;
   private readonly maxEntries: number;
   private readonly defaultReadLimit: number;
+  /** Only when no `pseudonym` is given: names tombstones with the shared token secret. */
+  private ownTokens: TokenService | undefined;
 
   constructor(private readonly options: RedisConversationStoreOptions) {
     if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds <= 0) {
@@ -102,9 +126,15 @@ export class RedisConversationStore implements ConversationStore {
     this.defaultReadLimit = options.defaultReadLimit ?? 100;
   }
 
-  /** Whether a string is shaped like a stream entry id (and so like a watermark). */
-  static isEntryId(value: string): boolean {
-    return ENTRY_ID.test(value);
+  /**
+   * Whether a value is a valid stream entry id (and so a valid watermark): `<ms>-<seq>`, both
+   * decimal unsigned 64-bit integers (0…18446744073709551615), as Redis accepts them.
+   */
+  static isEntryId(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    const match = ENTRY_ID.exec(value);
+    if (!match) return false;
+    return BigInt(match[1] ?? '') <= UINT64_MAX && BigInt(match[2] ?? '') <= UINT64_MAX;
   }
 
   /** Orders two stream entry ids: negative when a < b, 0 when equal, positive when a > b. */
@@ -153,7 +183,7 @@ export class RedisConversationStore implements ConversationStore {
   /** Creates the conversation (idempotent) and (re)starts its expiry clock. Resolves true when this call created it. */
   async create(conversationId: string): Promise<boolean> {
     // A conversation the young person deleted stays deleted: its old token cannot start it again.
-    if ((await this.options.redis.exists(this.options.keys.conversationTombstone(conversationId))) === 1) {
+    if ((await this.options.redis.exists(await this.tombstoneKey(conversationId))) === 1) {
       throw new ConversationNotFoundError();
     }
     const created = await this.eval(SCRIPTS.create, conversationId, [this.options.ttlSeconds, Date.now()]);
@@ -215,6 +245,8 @@ export class RedisConversationStore implements ConversationStore {
     const after = watermark === '' ? undefined : watermark;
     if (after !== undefined && !RedisConversationStore.isEntryId(after)) throw new InvalidWatermarkError();
     const count = Math.min(Math.max(Math.trunc(limit ?? this.defaultReadLimit), 1), MAX_READ_LIMIT);
+    // Nothing can come after the largest id, and Redis refuses an exclusive range starting there.
+    if (after !== undefined && RedisConversationStore.compareEntryIds(after, MAX_ENTRY_ID) === 0) return { entries: [], watermark: after };
     const raw = await this.options.redis.xrange(
       this.options.keys.conversationActivities(conversationId),
       after === undefined ? '-' : `(${after}`,
@@ -232,20 +264,52 @@ export class RedisConversationStore implements ConversationStore {
     await this.eval(SCRIPTS.end, conversationId, [this.options.ttlSeconds, Date.now(), this.maxEntries]);
   }
 
+  /**
+   * Records that the young person's page was seen now (field `seenAt` of the meta hash, ms, from
+   * the Redis clock so every instance agrees). A no-op for a conversation that does not exist: it
+   * never creates a key, and the field expires with the meta hash.
+   */
+  async markSeen(conversationId: string): Promise<void> {
+    const { keys } = this.options;
+    await this.evalKeys(SCRIPTS.seen, [keys.conversationMeta(conversationId)], []);
+  }
+
+  /** When the young person's page was last seen (ms since the epoch), or undefined if never (or gone). */
+  async lastSeen(conversationId: string): Promise<number | undefined> {
+    const raw = await this.options.redis.hget(this.options.keys.conversationMeta(conversationId), SEEN_FIELD);
+    if (raw === null) return undefined;
+    const ms = Number(raw);
+    return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
+  }
+
   /** Removes the conversation's stream and metadata at once. */
   async delete(conversationId: string): Promise<void> {
     const { keys, redis } = this.options;
+    const tombstone = await this.tombstoneKey(conversationId);
     await redis
       .multi()
       .del(keys.conversationMeta(conversationId), keys.conversationActivities(conversationId))
-      .set(keys.conversationTombstone(conversationId), '1', 'EX', this.options.ttlSeconds)
+      .set(tombstone, '1', 'EX', this.options.ttlSeconds)
       .exec();
+  }
+
+  /** The tombstone key of a conversation: named by a keyed pseudonym of its id, never the id. */
+  private async tombstoneKey(conversationId: string): Promise<string> {
+    const { redis, keys, pseudonym } = this.options;
+    const name = pseudonym
+      ? await pseudonym('tombstone', conversationId)
+      : await (this.ownTokens ??= new TokenService({ redis, keys, ttlSeconds: 60 })).pseudonym('tombstone', conversationId);
+    return keys.conversationTombstone(name);
   }
 
   /** Runs a script by SHA, loading it on first use (NOSCRIPT). */
   private async eval(s: Script, conversationId: string, args: (string | number)[]): Promise<unknown> {
-    const { keys, redis } = this.options;
-    const redisKeys = [keys.conversationMeta(conversationId), keys.conversationActivities(conversationId)];
+    const { keys } = this.options;
+    return this.evalKeys(s, [keys.conversationMeta(conversationId), keys.conversationActivities(conversationId)], args);
+  }
+
+  private async evalKeys(s: Script, redisKeys: string[], args: (string | number)[]): Promise<unknown> {
+    const { redis } = this.options;
     try {
       return await redis.evalsha(s.sha, redisKeys.length, ...redisKeys, ...args);
     } catch (error) {

@@ -14,6 +14,7 @@ import type { Activity, ChannelAccount } from 'botbuilder';
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { WebSocket } from 'ws';
+import { ActivityRateLimiter } from './ActivityRateLimiter.js';
 import type { ActivityStreamHub, StreamSubscription } from './ActivityStreamHub.js';
 import type { ConversationStore } from './ConversationStore.js';
 import {
@@ -28,6 +29,8 @@ import {
   RateLimitedError,
   ServiceError,
 } from './errors.js';
+import { DIRECT_LINE_LIMITS } from './limits.js';
+import { RedisConversationStore } from './RedisConversationStore.js';
 import type { TokenClaims, TokenService } from './TokenService.js';
 
 /** Path prefix of every Direct Line route. */
@@ -71,6 +74,30 @@ export interface DirectLinePluginOptions {
   keepAliveMs?: number;
   /** Largest request body in bytes. Default 32 768. */
   bodyLimit?: number;
+  /**
+   * Per-token limit on `POST …/activities` (messages and events; `typing` and `endOfConversation`
+   * are not counted), counted in Redis on `rateLimit.redis` under `rateLimit.keyPrefix`, so it holds
+   * across instances: at most `burstMax` per `burstWindowMs` and `max` per `windowMs`, an activity
+   * counting once per started `charactersPerCount` characters of its text. Over it: 429
+   * `TooManyRequests` with `Retry-After`. Defaults (DIRECT_LINE_LIMITS): 8 per 5 s, 40 per minute,
+   * 1 000 characters.
+   */
+  activityRateLimit?: { burstMax?: number; burstWindowMs?: number; max?: number; windowMs?: number; charactersPerCount?: number };
+  /**
+   * At most this many `POST …/activities` of one conversation awaiting the bot at once on this
+   * instance; one more is answered 429 at once, without storing it. Default 3.
+   */
+  maxActivitiesInFlight?: number;
+  /** A WebSocket client that sends more than `max` messages within `windowMs` is closed with 1008. Default 20 per 10 s. */
+  streamMessageLimit?: { max?: number; windowMs?: number };
+  /**
+   * A `POST …/activities` refused for the rate limit is answered after this pause (ms; at most
+   * the wait itself), so a client that floods in a loop slows itself down. The refusal for too
+   * many turns in flight is always answered at once. Default 1 000.
+   */
+  rateLimitedDelayMs?: number;
+  /** `store.markSeen` at most once per this many ms per conversation on this instance. Default 10 000. */
+  seenThrottleMs?: number;
 }
 
 interface ConversationParams {
@@ -169,11 +196,35 @@ function queryString(value: unknown, name: string): string | undefined {
   return value;
 }
 
+/** The `watermark` query parameter: absent or empty = from the start; otherwise a valid stream entry id. */
 function watermarkParam(query: WatermarkQuery): string | undefined {
   const watermark = queryString(query.watermark, 'watermark');
   if (watermark === undefined || watermark === '') return undefined;
-  if (!/^\d{1,20}-\d{1,20}$/.test(watermark)) throw new InvalidWatermarkError();
+  if (!RedisConversationStore.isEntryId(watermark)) throw new InvalidWatermarkError();
   return watermark;
+}
+
+/** Length of a string in Unicode code points (a surrogate pair counts once), without copying it. */
+function codePoints(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/** A positive integer option, or its default; anything else is a configuration mistake. */
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  const result = value ?? fallback;
+  if (!Number.isSafeInteger(result) || result <= 0) throw new RangeError(`directLinePlugin: ${name} must be a positive integer`);
+  return result;
 }
 
 /**
@@ -190,6 +241,36 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
   const log = fastify.log.child({ component: 'directline' });
   const publicBase = options.publicUrl ? new URL(options.publicUrl) : undefined;
   const streamClaims = new WeakMap<object, { claims: TokenClaims; watermark: string | undefined }>();
+  const limits = DIRECT_LINE_LIMITS;
+  const activityLimiter = new ActivityRateLimiter({
+    redis: options.rateLimit.redis,
+    keyPrefix: options.rateLimit.keyPrefix,
+    burstMax: positiveInt(options.activityRateLimit?.burstMax, limits.activityBurstMax, 'activityRateLimit.burstMax'),
+    burstWindowMs: positiveInt(options.activityRateLimit?.burstWindowMs, limits.activityBurstWindowMs, 'activityRateLimit.burstWindowMs'),
+    max: positiveInt(options.activityRateLimit?.max, limits.activityRateLimitMax, 'activityRateLimit.max'),
+    windowMs: positiveInt(options.activityRateLimit?.windowMs, limits.activityRateLimitWindowMs, 'activityRateLimit.windowMs'),
+  });
+  const charactersPerCount = positiveInt(
+    options.activityRateLimit?.charactersPerCount,
+    limits.activityCharactersPerCount,
+    'activityRateLimit.charactersPerCount',
+  );
+  const maxInFlight = positiveInt(options.maxActivitiesInFlight, limits.maxActivitiesInFlight, 'maxActivitiesInFlight');
+  const streamMessageMax = positiveInt(options.streamMessageLimit?.max, limits.streamMessageMax, 'streamMessageLimit.max');
+  const streamMessageWindowMs = positiveInt(options.streamMessageLimit?.windowMs, limits.streamMessageWindowMs, 'streamMessageLimit.windowMs');
+  const rateLimitedDelayMs = options.rateLimitedDelayMs ?? limits.rateLimitedDelayMs;
+  if (!Number.isSafeInteger(rateLimitedDelayMs) || rateLimitedDelayMs < 0) throw new RangeError('directLinePlugin: rateLimitedDelayMs must be a non-negative integer');
+  /** Refusals whose answer is held back, and for how long (ms). */
+  const heldAnswers = new WeakMap<object, number>();
+  const seenThrottleMs = options.seenThrottleMs ?? limits.seenThrottleMs;
+  if (!Number.isSafeInteger(seenThrottleMs) || seenThrottleMs < 0) throw new RangeError('directLinePlugin: seenThrottleMs must be a non-negative integer');
+  /** POSTs of each conversation awaiting the bot on this instance. */
+  const inFlight = new Map<string, number>();
+  /** Conversations whose endOfConversation is being handled on this instance. */
+  const ending = new Set<string>();
+  /** When each conversation was last marked seen from this instance (ms). */
+  const seenMarks = new Map<string, number>();
+  let seenSweep = 0;
 
   if (!fastify.hasDecorator('websocketServer')) {
     await fastify.register(fastifyWebsocket, {
@@ -212,11 +293,94 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
     onExceeded: () => log.warn({ event: 'directline.tokens.rate_limited' }),
   });
 
-  fastify.setErrorHandler((error, _request, reply) => {
+  fastify.setErrorHandler(async (error, _request, reply) => {
+    const holdMs = error instanceof RateLimitedError ? heldAnswers.get(error) : undefined;
+    if (holdMs !== undefined) await new Promise((resolve) => setTimeout(resolve, holdMs));
     const dlError = toDirectLineError(error);
     if (dlError.statusCode >= 500) log.error({ event: 'directline.error', code: errorCode(error) });
+    if (dlError instanceof RateLimitedError && dlError.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(dlError.retryAfterSeconds));
+    }
     return reply.code(dlError.statusCode).send({ error: { code: dlError.code, message: dlError.message } });
   });
+
+  /**
+   * Records that the young person's page is there (for the handoff: "last seen"), without waiting
+   * and at most once per `seenThrottleMs` per conversation from this instance. Failures are logged by code.
+   */
+  function markSeen(conversationId: string): void {
+    const now = Date.now();
+    const last = seenMarks.get(conversationId);
+    if (last !== undefined && now - last < seenThrottleMs) return;
+    seenMarks.set(conversationId, now);
+    if (now - seenSweep >= Math.max(seenThrottleMs, 1_000)) {
+      seenSweep = now;
+      for (const [id, at] of seenMarks) if (now - at >= seenThrottleMs && id !== conversationId) seenMarks.delete(id);
+    }
+    store.markSeen(conversationId).catch((error: unknown) => {
+      // Try again on the next request rather than waiting out the throttle.
+      if (seenMarks.get(conversationId) === now) seenMarks.delete(conversationId);
+      log.warn({ event: 'directline.seen.failed', code: errorCode(error) });
+    });
+  }
+
+  /**
+   * Takes one of the conversation's in-flight places on this instance, or refuses at once (429).
+   * Returns the function that gives it back.
+   */
+  function admit(conversationId: string): () => void {
+    const busy = inFlight.get(conversationId) ?? 0;
+    if (busy >= maxInFlight) {
+      throw new RateLimitedError('Too many messages are still being answered. Wait a moment, then send again.', 1);
+    }
+    inFlight.set(conversationId, busy + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (inFlight.get(conversationId) ?? 1) - 1;
+      if (left <= 0) inFlight.delete(conversationId);
+      else inFlight.set(conversationId, left);
+    };
+  }
+
+  /**
+   * The 429 for a young person who sends too fast. Its answer is held back for up to
+   * `rateLimitedDelayMs` (never longer than the wait itself; Retry-After counts from the answer),
+   * so a client that floods in a loop slows itself down instead of keeping the instance busy.
+   */
+  function tooFast(retryAfterMs: number): RateLimitedError {
+    const holdMs = Math.min(rateLimitedDelayMs, retryAfterMs);
+    const error = new RateLimitedError(
+      'You are sending messages very fast. Wait a few seconds, then send again.',
+      Math.max(1, Math.ceil((retryAfterMs - holdMs) / 1000)),
+    );
+    if (holdMs > 0) heldAnswers.set(error, holdMs);
+    return error;
+  }
+
+  /**
+   * What an activity counts for in the rate limit: once per started `charactersPerCount`
+   * characters of its text (at least once). A long text costs the bot's turn (screening) more.
+   */
+  function activityCost(activity: Partial<Activity>): number {
+    const length = typeof activity.text === 'string' ? codePoints(activity.text) : 0;
+    return Math.max(1, Math.ceil(length / charactersPerCount));
+  }
+
+  /** Refuses at once (429) when this instance already knows the subject is over its rate. */
+  function refuseIfKnownBlocked(subject: string): void {
+    const waitMs = activityLimiter.blockedFor(subject);
+    if (waitMs > 0) throw tooFast(waitMs);
+  }
+
+  /** Counts one posted activity against the conversation's shared rate limit, or refuses it (429). */
+  async function countActivity(subject: string, cost: number): Promise<void> {
+    const decision = await activityLimiter.take(subject, cost);
+    if (decision.allowed) return;
+    if (decision.fresh) log.warn({ event: 'directline.activity.rate_limited' });
+    throw tooFast(decision.retryAfterMs);
+  }
 
   /** Verifies the bearer token and that it belongs to the conversation in the path (if any). */
   async function authenticate(request: FastifyRequest, conversationId?: string): Promise<TokenClaims> {
@@ -272,7 +436,7 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
     const activity: Record<string, unknown> = { type };
     if (text !== undefined && text !== null) {
       if (typeof text !== 'string') throw new BadArgumentError('text must be a string.');
-      if (text.length > maxTextLength * 2 || [...text].length > maxTextLength) {
+      if (text.length > maxTextLength * 2 || codePoints(text) > maxTextLength) {
         throw new BadArgumentError(`text must be at most ${maxTextLength} characters.`);
       }
       activity.text = text;
@@ -327,6 +491,7 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
 
   fastify.post(`${DIRECT_LINE_BASE}/tokens/refresh`, { bodyLimit }, async (request) => {
     const claims = await authenticate(request);
+    markSeen(claims.conversationId);
     if ((await store.status(claims.conversationId)) === 'ended') throw new ConversationEndedError();
     const issued = await tokens.refresh(bearerToken(request));
     return { conversationId: issued.conversationId, token: issued.token, expires_in: issued.expiresIn };
@@ -342,6 +507,7 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
     if ((await store.status(claims.conversationId)) === 'ended') throw new ConversationEndedError();
 
     const created = await store.create(claims.conversationId);
+    markSeen(claims.conversationId);
     if (created) {
       log.info({ event: 'directline.conversation.started' });
       const user: ChannelAccount = { id: claims.userId, name: '', role: 'user' };
@@ -372,6 +538,7 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
     async (request) => {
       const claims = await authenticate(request, request.params.id);
       const watermark = watermarkParam(request.query);
+      markSeen(claims.conversationId);
       const status = await store.status(claims.conversationId);
       if (status === 'missing') throw new ConversationNotFoundError();
       if (status === 'ended') {
@@ -395,25 +562,51 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
     { bodyLimit },
     async (request) => {
       const claims = await authenticate(request, request.params.id);
-      const status = await store.status(claims.conversationId);
-      if (status === 'missing') throw new ConversationNotFoundError();
-      if (status === 'ended') throw new ConversationEndedError();
+      const conversationId = claims.conversationId;
+      markSeen(conversationId);
+      // Bad input is refused before anything is looked up.
       const activity = userActivity(request.body, claims);
+      const limited = activity.type === 'message' || activity.type === 'event';
 
-      if (activity.type === 'typing') {
-        // Typing of the young person is neither stored nor given to the bot: it is of no use to
-        // either, and leaves no trace. Accepted so Web Chat's typing indicator does not fail.
-        return { id: `${claims.conversationId}|typing` };
+      let release: () => void = () => undefined;
+      if (activity.type === 'endOfConversation') {
+        // The quick exit must always get through, so it is not limited; one at a time, though.
+        if (ending.has(conversationId)) throw new RateLimitedError('The conversation is already ending.', 1);
+        ending.add(conversationId);
+        release = () => ending.delete(conversationId);
+      } else if (limited) {
+        // Flood limits, cheapest first, so a flood is refused without touching Redis: this
+        // instance's queue of turns, then a block this instance already knows of.
+        release = admit(conversationId);
       }
 
-      const stored = await store.append(claims.conversationId, activity);
-      log.info({ event: 'directline.activity.received', activityType: stored.type });
-      await deliverToBot(stored);
-      if (stored.type === 'endOfConversation') {
-        await store.end(claims.conversationId);
-        log.info({ event: 'directline.conversation.ended_by_user' });
+      try {
+        const subject = limited ? await tokens.pseudonym('ratelimit:activities', conversationId) : '';
+        if (limited) refuseIfKnownBlocked(subject);
+        const status = await store.status(conversationId);
+        if (status === 'missing') throw new ConversationNotFoundError();
+        if (status === 'ended') throw new ConversationEndedError();
+
+        if (activity.type === 'typing') {
+          // Typing of the young person is neither stored nor given to the bot: it is of no use to
+          // either, and leaves no trace. Accepted so Web Chat's typing indicator does not fail.
+          // Not rate-limited: it costs what a GET costs (no write, no bot turn).
+          return { id: `${conversationId}|typing` };
+        }
+        // The shared rate (Redis, all instances).
+        if (limited) await countActivity(subject, activityCost(activity));
+
+        const stored = await store.append(conversationId, activity);
+        log.info({ event: 'directline.activity.received', activityType: stored.type });
+        await deliverToBot(stored);
+        if (stored.type === 'endOfConversation') {
+          await store.end(conversationId);
+          log.info({ event: 'directline.conversation.ended_by_user' });
+        }
+        return { id: stored.id };
+      } finally {
+        release();
       }
-      return { id: stored.id };
     },
   );
 
@@ -422,6 +615,7 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
     async (request) => {
       const claims = await authenticate(request, request.params.id);
       const watermark = watermarkParam(request.query);
+      markSeen(claims.conversationId);
       if ((await store.status(claims.conversationId)) === 'missing') throw new ConversationNotFoundError();
       const page = await store.read(claims.conversationId, watermark, BACKLOG_PAGE);
       // As in Direct Line, typing activities are only sent over the WebSocket.
@@ -481,6 +675,7 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
     let subscription: StreamSubscription | undefined;
     let keepAlive: NodeJS.Timeout | undefined;
     let alive = true;
+    let pinged = false;
     let finished = false;
     let watermark = startWatermark;
 
@@ -494,8 +689,22 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
     socket.on('pong', () => {
       alive = true;
     });
-    // Clients send empty messages to check the connection; they are ignored.
-    socket.on('message', () => undefined);
+    // Clients send empty messages to check the connection; they are ignored. A client that sends
+    // more than `streamMessageMax` within `streamMessageWindowMs` (a sliding window) is closed
+    // with 1008 (policy violation): nothing a client says here is ever needed.
+    const received: number[] = [];
+    socket.on('message', () => {
+      if (finished) return;
+      const now = Date.now();
+      received.push(now);
+      while (received.length > 0 && now - (received[0] ?? now) >= streamMessageWindowMs) received.shift();
+      if (received.length <= streamMessageMax) return;
+      log.warn({ event: 'directline.stream.flood_closed' });
+      cleanup();
+      socket.close(1008, 'too many messages');
+      // A client that keeps sending instead of closing is cut off.
+      setTimeout(() => socket.terminate(), 2_000).unref();
+    });
 
     /** Sends whatever is left after the current position, then closes the socket. */
     const finish = async (reason: string) => {
@@ -538,13 +747,26 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
       }
       if (finished || socket.readyState !== socket.OPEN) return;
 
-      // 3. Live: new entries from the hub, from exactly where the replay stopped.
-      subscription = hub.subscribe(conversationId, watermark ?? '0-0', (delivery) => {
-        sendActivities(socket, delivery.activities);
-        watermark = delivery.watermark;
-        if (delivery.ended) void finish('conversation ended');
-      });
+      // 3. Live: new entries from the hub, from exactly where the replay stopped. If the hub has to
+      //    give up on this conversation's stream (its key is broken), the socket closes with 1011.
+      subscription = hub.subscribe(
+        conversationId,
+        watermark ?? '0-0',
+        (delivery) => {
+          sendActivities(socket, delivery.activities);
+          watermark = delivery.watermark;
+          if (delivery.ended) void finish('conversation ended');
+        },
+        {
+          onDropped: (reason) => {
+            log.warn({ event: 'directline.stream.dropped', code: reason });
+            cleanup();
+            if (socket.readyState === socket.OPEN) socket.close(1011, 'stream unavailable');
+          },
+        },
+      );
       log.info({ event: 'directline.stream.opened' });
+      markSeen(conversationId);
 
       // 4. Keep-alive: an empty message (what Direct Line sends; clients ignore it) and a ping;
       //    a client that misses a pong is dropped. Also notices deleted conversations (quick exit).
@@ -554,7 +776,10 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
           socket.terminate();
           return;
         }
+        // The page answered the previous ping: it is still there.
+        if (pinged) markSeen(conversationId);
         alive = false;
+        pinged = true;
         socket.ping();
         socket.send('');
         store.status(conversationId).then(

@@ -97,7 +97,14 @@ export class ActivityTooLargeError extends DirectLineError {
 /** 429: too many requests from this client; see the Retry-After header. */
 export class RateLimitedError extends DirectLineError {
   override name = 'RateLimitedError';
-  constructor(message = 'Too many requests, try again later.') {
+  /**
+   * @param message Fixed explanation.
+   * @param retryAfterSeconds When set, the answer carries `Retry-After: <seconds>`.
+   */
+  constructor(
+    message = 'Too many requests, try again later.',
+    readonly retryAfterSeconds?: number,
+  ) {
     super(429, 'TooManyRequests', message);
   }
 }

@@ -145,6 +145,21 @@ export class HandoffQueue {
     });
   }
 
+  /** Jobs left active longer than `olderThanMs` (a claim interrupted by a crash: claims take milliseconds). */
+  async interruptedClaims(olderThanMs: number): Promise<Array<{ conversationId: string; data: HandoffJobData }>> {
+    const jobs = await this.queue.getJobs(['active'], 0, -1);
+    const limit = Date.now() - olderThanMs;
+    return jobs.filter((job): job is Job<HandoffJobData> => Boolean(job?.id) && (job.processedOn ?? job.timestamp) < limit).map((job) => ({ conversationId: String(job.id), data: job.data }));
+  }
+
+  /** Removes a job whatever its state (an interrupted claim); its lock has expired by then. */
+  async drop(conversationId: string): Promise<void> {
+    await this.withClaimLock(async () => {
+      const job = await this.queue.getJob(conversationId);
+      if (job) await job.remove().catch(() => this.queue.remove(conversationId, { removeChildren: false }).catch(() => undefined));
+    });
+  }
+
   /** Removes a waiting conversation from the line (the young person cancelled, or left). True when it was waiting. */
   async cancel(conversationId: string): Promise<boolean> {
     return this.withClaimLock(async () => {

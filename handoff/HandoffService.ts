@@ -127,6 +127,9 @@ export class HandoffService {
   }
 
   private async tell(event: YoungPersonEvent): Promise<void> {
+    // Nobody to tell when the conversation is gone (deleted, expired, quick exit): and no state may
+    // be written again for it.
+    if ((await this.options.store.status(event.ref.conversationId)) !== 'active') return;
     for (const listener of this.youngPersonListeners) await listener(event);
   }
 
@@ -375,7 +378,7 @@ export class HandoffService {
       if (await this.returnToList(session.conversationId, username, 'counsellor_left')) returned += 1;
     }
     await this.options.sessions.forgetHolderIfIdle(username);
-    if (reason !== 'disconnected') await this.options.presence.leave(username);
+    await this.options.presence.leave(username);
     await this.publish({ type: 'accessEnded', counsellor: username, reason });
     return returned;
   }
@@ -403,6 +406,23 @@ export class HandoffService {
     return returned;
   }
 
+  /**
+   * A claim interrupted between taking the job and completing it (the process died) leaves the job
+   * active with nobody holding the conversation: after the claim lock's lifetime it goes back to
+   * the list (or is dropped when the session was opened, or the conversation is gone).
+   */
+  private async recoverInterruptedClaims(): Promise<void> {
+    for (const stuck of await this.options.queue.interruptedClaims(30_000)) {
+      const held = await this.options.sessions.get(stuck.conversationId);
+      const alive = (await this.options.store.status(stuck.conversationId)) === 'active';
+      await this.options.queue.drop(stuck.conversationId);
+      if (!held && alive) {
+        await this.options.queue.enqueue(stuck.data);
+        await this.publish({ type: 'queueChanged' });
+      }
+    }
+  }
+
   /** The young person deleted the conversation: out of the line, and an open session closes. */
   async forget(conversationId: string): Promise<void> {
     await this.options.queue.cancel(conversationId);
@@ -414,9 +434,9 @@ export class HandoffService {
     }
   }
 
-  /** A waiting young person typed danger: they move to the front, and the consoles alert. */
-  async raise(conversationId: string): Promise<boolean> {
-    const raised = await this.options.queue.raise(conversationId, 'danger');
+  /** A waiting young person typed danger: they move up (to the front for danger), and the consoles alert. */
+  async raise(conversationId: string, priority: 'danger' | 'raised' = 'danger'): Promise<boolean> {
+    const raised = await this.options.queue.raise(conversationId, priority);
     if (raised) await this.publish({ type: 'queueChanged' });
     return raised;
   }
@@ -429,10 +449,17 @@ export class HandoffService {
    */
   async tick(): Promise<void> {
     await this.sweep();
+    await this.recoverInterruptedClaims();
     let entries: WaitingEntry[] = await this.options.queue.waiting();
     const now = this.now();
     let removed = false;
     for (const entry of entries) {
+      // Gone (deleted, expired, quick exit): out of the list, nothing written for it again.
+      if ((await this.options.store.status(entry.conversationId)) !== 'active') {
+        if (await this.options.queue.cancel(entry.conversationId)) removed = true;
+        await this.options.redis.del(this.options.keys.handoffWaitState(entry.conversationId));
+        continue;
+      }
       const lastSeen = Math.max((await this.options.store.lastSeen(entry.conversationId).catch(() => undefined)) ?? 0, entry.data.requestedAt);
       if (now - lastSeen <= this.options.youngPersonAwayMs) continue;
       if (await this.options.queue.cancel(entry.conversationId)) {

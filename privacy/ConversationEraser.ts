@@ -1,12 +1,14 @@
 /**
  * "Delete my conversation": everything Lantern keeps about one conversation goes at once — its
  * activities (the transcript), channel metadata, bot state, a place in the handoff queue, a live
- * handoff session, counsellors' notes — and a tombstone keeps the old token from starting it again.
- * Anonymous counts (metrics) are not about a conversation and stay.
+ * handoff session, counsellors' notes, the queue's events that name it — and a tombstone keeps the
+ * old token from starting it again (named by a keyed pseudonym of the id, so no key names the
+ * conversation any more). Anonymous counts (metrics) are not about a conversation and stay.
  */
 import type { Redis } from 'ioredis';
 import type { ConversationStore } from '../directline/ConversationStore.js';
 import type { RedisKeys } from '../server/RedisKeys.js';
+import { deleteEntriesNaming } from './streamEntries.js';
 
 /** Erases conversations. */
 export interface ConversationEraser {
@@ -26,6 +28,11 @@ export interface RedisConversationEraserOptions {
   store: ConversationStore;
   /** Takes the conversation out of the handoff queue and closes a live session (optional: no handoff wired). */
   handoff?: { forget(conversationId: string): Promise<void> };
+  /**
+   * BullMQ events streams whose entries may name the conversation (job id = conversation id).
+   * Default: the handoff queue's.
+   */
+  eventStreams?: string[];
   /** The moment between the bot's last words and the erasure (ms). */
   graceMs?: number;
   onError?: (code: string) => void;
@@ -48,6 +55,10 @@ export class RedisConversationEraser implements ConversationEraser {
       keys.turnLock(conversationId),
     );
     await store.delete(conversationId);
+    // Last, so the queue's own "removed" event (from forget) goes too.
+    for (const stream of this.options.eventStreams ?? [keys.bullEvents('handoff')]) {
+      await deleteEntriesNaming(redis, stream, conversationId);
+    }
   }
 
   eraseSoon(conversationId: string): void {

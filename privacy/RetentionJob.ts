@@ -1,20 +1,32 @@
 /**
  * Enforces retention, as a repeatable BullMQ job (one instance per run), and reports what it did as
  * counts in the log. Most data already expires by itself (TTL on every conversation key); this job
- * rolls hourly metrics into days, gives any conversation key that lost its TTL one again (so nothing
- * is kept forever by accident), drops stale presence and session entries, and cleans finished jobs.
+ * rolls hourly metrics into days, and makes sure nothing names a conversation after it is gone:
+ * - a conversation is gone when its metadata (`dl:conv:<id>:meta`) is — it expired (its TTL passed)
+ *   or was deleted; whatever else is still named after it (activities, bot state, handoff session,
+ *   notes, wait state — e.g. written late by a proactive turn) is deleted, its jobs leave the queue;
+ * - any other conversation key that lost its TTL gets one again (nothing is kept forever by accident);
+ * - stale presence and session-set entries go, finished jobs are cleaned;
+ * - BullMQ's events streams are trimmed: entries older than the conversation retention go (exactly,
+ *   by time), and so do entries naming a conversation that is gone (job id = conversation id);
+ * - tombstones from before they were pseudonymous (`dl:conv:<id>:deleted`) are renamed.
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { TokenService } from '../directline/TokenService.js';
 import type { MetricsRollup } from '../metrics/MetricsRollup.js';
 import { scanAll } from '../metrics/MetricsQuery.js';
 import type { RedisKeys } from '../server/RedisKeys.js';
+import { deleteEntries, jobIdsOf, readStream } from './streamEntries.js';
 
 /** What one run did (counts only). */
 export interface RetentionReport {
   rolledHours: number;
   ttlRestored: number;
+  /** Keys and entries removed: of conversations that are gone, stale presence and session-set entries, jobs. */
   removed: number;
+  /** Entries removed from BullMQ's events streams (too old, or naming a conversation that is gone). */
+  eventsTrimmed: number;
 }
 
 /** Options of RetentionJob. */
@@ -24,18 +36,38 @@ export interface RetentionJobOptions {
   rollup: MetricsRollup;
   /** The conversation retention (seconds): every conversation key lives at most this long after its last change. */
   conversationTtlSeconds: number;
-  /** BullMQ queues whose finished jobs are cleaned. */
+  /**
+   * BullMQ queues of conversations (job id = conversation id, e.g. the handoff queue): finished jobs
+   * are cleaned, jobs of conversations that are gone removed, and events naming them deleted.
+   */
   queues: Queue[];
   /** Presence entries older than this are removed (ms). */
   presenceWindowMs?: number;
+  /** Keyed pseudonym of tombstones (default: TokenService.pseudonym on the same Redis). */
+  pseudonym?: (purpose: string, value: string) => Promise<string>;
   now?: () => number;
 }
 
-/** Patterns (after the prefix) of keys that belong to a conversation and must expire. */
-const CONVERSATION_KEY_PATTERNS = ['dl:conv:*', 'state:*', 'handoff:session:*', 'handoff:notes:*', 'handoff:wait:*', 'handoff:counsellor:*'];
+/**
+ * Keys (after the prefix) that belong to conversations and must expire; `id` reads the conversation
+ * a key is named after (when it is not the conversation's metadata itself).
+ */
+const CONVERSATION_KEYS: Array<{ pattern: string; id?: RegExp }> = [
+  { pattern: 'dl:conv:*', id: /^dl:conv:([^:]+):(?!meta$|deleted$)[^:]+$/ },
+  { pattern: 'dl:deleted:*' },
+  { pattern: 'state:*', id: /^state:webchat\/conversations\/([^/]+)\/$/ },
+  { pattern: 'handoff:session:*', id: /^handoff:session:(.+)$/ },
+  { pattern: 'handoff:notes:*', id: /^handoff:notes:(.+)$/ },
+  { pattern: 'handoff:wait:*', id: /^handoff:wait:(.+)$/ },
+  { pattern: 'handoff:counsellor:*' },
+];
+/** A tombstone from before they were pseudonymous: it named the conversation. */
+const LEGACY_TOMBSTONE = /^dl:conv:([^:]+):deleted$/;
 
 /** The retention task. */
 export class RetentionJob {
+  private ownTokens: TokenService | undefined;
+
   constructor(private readonly options: RetentionJobOptions) {}
 
   /** Runs once. */
@@ -43,15 +75,22 @@ export class RetentionJob {
     const { redis, keys } = this.options;
     const rolledHours = await this.options.rollup.run();
     let ttlRestored = 0;
-    for (const pattern of CONVERSATION_KEY_PATTERNS) {
+    let removed = 0;
+    for (const { pattern, id } of CONVERSATION_KEYS) {
       for (const key of await scanAll(redis, `${keys.prefix}${pattern}`)) {
-        if ((await redis.ttl(key)) === -1) {
+        const name = key.slice(keys.prefix.length);
+        const legacy = LEGACY_TOMBSTONE.exec(name)?.[1];
+        const owner = id?.exec(name)?.[1];
+        if (legacy !== undefined) {
+          removed += await this.renameLegacyTombstone(key, legacy);
+        } else if (owner !== undefined && !(await this.conversationExists(owner))) {
+          removed += await redis.del(key);
+        } else if ((await redis.ttl(key)) === -1) {
           await redis.expire(key, this.options.conversationTtlSeconds);
           ttlRestored += 1;
         }
       }
     }
-    let removed = 0;
     const now = (this.options.now ?? Date.now)();
     removed += await redis.zremrangebyscore(keys.counsellorPresence(), '-inf', now - (this.options.presenceWindowMs ?? 60_000));
     // Counsellors' session sets: drop ids whose session is gone.
@@ -64,7 +103,69 @@ export class RetentionJob {
     for (const queue of this.options.queues) {
       removed += (await queue.clean(graceMs, 1000, 'completed')).length;
       removed += (await queue.clean(graceMs, 1000, 'failed')).length;
+      removed += await this.removeJobsOfGoneConversations(queue);
     }
-    return { rolledHours, ttlRestored, removed };
+    const eventsTrimmed = await this.trimEvents();
+    return { rolledHours, ttlRestored, removed, eventsTrimmed };
+  }
+
+  /** Replaces a tombstone named after the conversation by its pseudonymous one, with the time it had left. */
+  private async renameLegacyTombstone(key: string, conversationId: string): Promise<number> {
+    const { redis, keys } = this.options;
+    const pseudonym = this.options.pseudonym ?? ((purpose: string, value: string) => (this.ownTokens ??= new TokenService({ redis, keys, ttlSeconds: 60 })).pseudonym(purpose, value));
+    const left = await redis.pttl(key);
+    const renamed = keys.conversationTombstone(await pseudonym('tombstone', conversationId));
+    if (left > 0) await redis.set(renamed, '1', 'PX', left, 'NX');
+    else if (left === -1) await redis.set(renamed, '1', 'EX', this.options.conversationTtlSeconds, 'NX');
+    return redis.del(key);
+  }
+
+  /** Whether a conversation still exists (its metadata expires with it and goes when it is deleted). */
+  private async conversationExists(conversationId: string): Promise<boolean> {
+    return (await this.options.redis.exists(this.options.keys.conversationMeta(conversationId))) === 1;
+  }
+
+  /**
+   * A job whose conversation expired while it waited (nobody can reach the young person any more)
+   * leaves the queue. An active job still held by a claim in progress is locked: it stays (BullMQ
+   * refuses), and goes on a later run if the claim never finishes.
+   */
+  private async removeJobsOfGoneConversations(queue: Queue): Promise<number> {
+    let removed = 0;
+    for (const job of await queue.getJobs(['waiting', 'prioritized', 'delayed', 'paused', 'active'])) {
+      if (!job?.id || (await this.conversationExists(job.id))) continue;
+      try {
+        await job.remove();
+        removed += 1;
+      } catch {
+        // Locked (a claim in progress) or already gone.
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Trims every BullMQ events stream under the prefix to the conversation retention (XTRIM MINID,
+   * exact, by the Redis clock the entry ids come from), and deletes the entries of the conversation
+   * queues' streams that name a conversation that is gone.
+   */
+  private async trimEvents(): Promise<number> {
+    const { redis, keys, conversationTtlSeconds } = this.options;
+    const conversationStreams = new Set(this.options.queues.map((queue) => queue.toKey('events')));
+    const streams = new Set([...conversationStreams, ...(await scanAll(redis, `${keys.bullPrefix()}:*:events`))]);
+    const [seconds, micros] = await redis.time();
+    const minId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - conversationTtlSeconds * 1000}-0`;
+    let trimmed = 0;
+    for (const stream of streams) {
+      if ((await redis.type(stream)) !== 'stream') continue;
+      trimmed += Number(await redis.call('XTRIM', stream, 'MINID', '=', minId));
+      if (!conversationStreams.has(stream)) continue;
+      const entries = await readStream(redis, stream);
+      const gone = new Map<string, boolean>();
+      for (const id of new Set(entries.flatMap(([, fields]) => jobIdsOf(fields)))) gone.set(id, !(await this.conversationExists(id)));
+      const ids = entries.filter(([, fields]) => jobIdsOf(fields).some((id) => gone.get(id))).map(([id]) => id);
+      trimmed += await deleteEntries(redis, stream, ids);
+    }
+    return trimmed;
   }
 }

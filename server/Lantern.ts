@@ -117,7 +117,7 @@ export async function startLantern(
   const hub = new ActivityStreamHub({ redis, keys, onError: (code) => app.log.warn({ event: 'stream_hub_error', code }, 'stream hub') });
   const openingHours = runtime.openingHours ?? OpeningHours.fromFile(config.openingHoursFile);
   const handoffQueue = new HandoffQueue({ redis, keys });
-  const presence = new CounsellorPresence({ redis, keys, now: runtime.now });
+  const presence = new CounsellorPresence({ redis, keys, now: runtime.now, windowMs: config.counsellorGraceSeconds * 1000 });
   const estimator = new WaitEstimator({ redis, keys });
   const sharedTranslator = new Translator({ variables: { retentionHours: Math.round(config.conversationTtlSeconds / 3600) } });
   const metrics = new MetricsRecorder({ redis, keys, onError: (code) => app.log.warn({ event: 'metrics_error', code }, 'metrics') });
@@ -230,6 +230,8 @@ export async function startLantern(
     hub,
     onActivity: (activity) => adapter.processActivity(activity, (context) => built.bot.run(context)),
     rateLimit: { max: config.tokenRateLimitMax, windowMs: config.tokenRateLimitWindowMs, redis, keyPrefix: keys.rateLimitPrefix() },
+    // "Last seen" is recorded often enough that a page that is there is never taken for gone.
+    seenThrottleMs: Math.min(10_000, Math.floor((config.youngPersonAwaySeconds * 1000) / 4)),
   });
   await app.register(counsellorApiPlugin, {
     service: handoff,

@@ -40,7 +40,7 @@ export class MaintenanceJobs {
       async (job) => {
         await byName.get(job.name)?.run();
       },
-      { connection: workerConnection, prefix, concurrency: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
+      { connection: workerConnection, prefix, concurrency: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50, age: 24 * 3600 } },
     );
     this.worker.on('failed', (job, error) => options.onError?.(job?.name ?? 'unknown', error.name));
     this.worker.on('error', (error) => options.onError?.('worker', error.name));

@@ -3,6 +3,7 @@
  * Every other module receives the part it needs; nothing else reads process.env.
  */
 import path from 'node:path';
+import { DIRECT_LINE_LIMITS } from '../directline/limits.js';
 
 /** Everything the running product can be configured with. */
 export interface LanternConfig {
@@ -24,6 +25,16 @@ export interface LanternConfig {
   tokenRateLimitMax: number;
   /** Window of that rate limit, in milliseconds. */
   tokenRateLimitWindowMs: number;
+  /** Messages and events a young person's page may post per `activityBurstWindowMs` (per token, all instances). */
+  activityBurstMax: number;
+  /** Window of that burst limit, in milliseconds. */
+  activityBurstWindowMs: number;
+  /** Messages and events a young person's page may post per `activityRateLimitWindowMs` (per token, all instances). */
+  activityRateLimitMax: number;
+  /** Window of that limit, in milliseconds. */
+  activityRateLimitWindowMs: number;
+  /** Posts of one conversation that may wait for the bot at once on one instance; more get 429 at once. */
+  activityMaxInFlight: number;
   /** Where the quick exit sends the young person (a neutral site). */
   quickExitUrl: string;
   /** Log level for the structured (text-free) log. */
@@ -70,6 +81,12 @@ export const defaultConfig: LanternConfig = {
   tokenTtlSeconds: 3600,
   tokenRateLimitMax: 20,
   tokenRateLimitWindowMs: 60_000,
+  // Flood limits of the Direct Line channel: their defaults live with the channel (directline/limits.ts).
+  activityBurstMax: DIRECT_LINE_LIMITS.activityBurstMax,
+  activityBurstWindowMs: DIRECT_LINE_LIMITS.activityBurstWindowMs,
+  activityRateLimitMax: DIRECT_LINE_LIMITS.activityRateLimitMax,
+  activityRateLimitWindowMs: DIRECT_LINE_LIMITS.activityRateLimitWindowMs,
+  activityMaxInFlight: DIRECT_LINE_LIMITS.maxActivitiesInFlight,
   quickExitUrl: 'https://www.buienradar.nl/',
   logLevel: 'info',
   trustProxy: false,
@@ -88,6 +105,12 @@ export const defaultConfig: LanternConfig = {
   metricsRetentionDays: 400,
   retentionEveryMs: 10 * 60_000,
 };
+
+function positiveIntFrom(value: string | undefined, fallback: number, name: string): number {
+  const parsed = intFrom(value, fallback, name);
+  if (parsed === 0) throw new Error(`Configuration: ${name} must be a positive integer, got "${value}"`);
+  return parsed;
+}
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
@@ -110,6 +133,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     tokenTtlSeconds: intFrom(env.TOKEN_TTL_SECONDS, defaultConfig.tokenTtlSeconds, 'TOKEN_TTL_SECONDS'),
     tokenRateLimitMax: intFrom(env.TOKEN_RATE_LIMIT_MAX, defaultConfig.tokenRateLimitMax, 'TOKEN_RATE_LIMIT_MAX'),
     tokenRateLimitWindowMs: intFrom(env.TOKEN_RATE_LIMIT_WINDOW_MS, defaultConfig.tokenRateLimitWindowMs, 'TOKEN_RATE_LIMIT_WINDOW_MS'),
+    activityBurstMax: positiveIntFrom(env.ACTIVITY_BURST_MAX, defaultConfig.activityBurstMax, 'ACTIVITY_BURST_MAX'),
+    activityBurstWindowMs: positiveIntFrom(env.ACTIVITY_BURST_WINDOW_MS, defaultConfig.activityBurstWindowMs, 'ACTIVITY_BURST_WINDOW_MS'),
+    activityRateLimitMax: positiveIntFrom(env.ACTIVITY_RATE_LIMIT_MAX, defaultConfig.activityRateLimitMax, 'ACTIVITY_RATE_LIMIT_MAX'),
+    activityRateLimitWindowMs: positiveIntFrom(env.ACTIVITY_RATE_LIMIT_WINDOW_MS, defaultConfig.activityRateLimitWindowMs, 'ACTIVITY_RATE_LIMIT_WINDOW_MS'),
+    activityMaxInFlight: positiveIntFrom(env.ACTIVITY_MAX_IN_FLIGHT, defaultConfig.activityMaxInFlight, 'ACTIVITY_MAX_IN_FLIGHT'),
     quickExitUrl: env.QUICK_EXIT_URL || defaultConfig.quickExitUrl,
     logLevel: env.LOG_LEVEL || defaultConfig.logLevel,
     openingHoursFile: env.OPENING_HOURS_FILE || undefined,

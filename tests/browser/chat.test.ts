@@ -365,6 +365,46 @@ describe('chat page', () => {
     }
   }, 60_000);
 
+  it('sending very fast: a clear line in the young person’s language, nothing lost, all sent after Retry-After', async () => {
+    const { context, page, requests, errors } = await phone();
+    const statuses: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/activities') && response.request().method() === 'POST') statuses.push(response.status());
+    });
+    try {
+      await page.goto(`${lantern.url}/`);
+      await page.locator('[data-lang="nl"]').tap();
+      await page.locator('.action').first().waitFor({ timeout: 20_000 });
+      const conversationId = await storedConversationId(page);
+      // The language event counts too: eight per five seconds is the default, so the last messages wait.
+      const texts = Array.from({ length: 10 }, (_, i) => `bericht ${i + 1}`);
+      for (const text of texts) {
+        await page.locator('#input').fill(text);
+        await page.locator('#input').press('Enter');
+      }
+      const tooFast = String(readLanguage('nl').web!.tooFast);
+      await expect.poll(() => page.locator('#conn').textContent(), { timeout: 15_000 }).toBe(tooFast);
+      expect(statuses).toContain(429);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'chat-too-fast.png') });
+      // Never "not sent": every bubble is there, waiting, none marked failed.
+      expect(await page.locator('.msg.user.failed, .retry').count()).toBe(0);
+      expect(await page.locator('.msg.user .text').allTextContents()).toEqual(texts);
+      expect(await js<string>(page, "JSON.stringify(JSON.parse(sessionStorage.getItem('lantern') || '{}').outbox || [])")).toContain('bericht 10');
+
+      // After Retry-After the page sends the rest by itself, once each, in order; the line goes away.
+      await expect
+        .poll(async () => (await lantern.store.read(conversationId, undefined, 1_000)).activities.filter((a) => a.from?.role === 'user' && a.type === 'message').map((a) => a.text), { timeout: 20_000 })
+        .toEqual(texts);
+      await page.locator('#conn').waitFor({ state: 'hidden', timeout: 10_000 });
+      expect(await page.locator('.msg.user.pending, .msg.user.failed').count()).toBe(0);
+      expect(external(requests)).toEqual([]);
+      // The browser reports the refused requests on the console; the page itself has no errors.
+      expect(errors.filter((e) => !/status of 429/.test(e))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('resumes after a reload without showing anything twice; the bot switches the language; talk to a person', async () => {
     const { context, page, requests, errors } = await phone();
     try {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKeys } from '../helpers/redis.js';
+import { WebSocket } from 'ws';
 import { call, postMessage, startConversation, startHarness, type Harness, type StartedConversation } from './harness.js';
 
 const keys = testKeys('dl-input');
@@ -14,6 +15,27 @@ afterAll(() => h.close());
 
 const activitiesUrl = () => `${h.baseUrl}/conversations/${c.conversationId}/activities`;
 const post = (body: unknown) => call(activitiesUrl(), { token: c.token, json: body });
+
+/** Tries a WebSocket upgrade that the server should refuse; resolves with its HTTP status and JSON body. */
+function refusedUpgrade(url: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once('open', () => {
+      socket.terminate();
+      reject(new Error('the upgrade was accepted'));
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        socket.terminate();
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) });
+      });
+    });
+    socket.once('error', () => undefined);
+  });
+}
 
 function expectError(response: { status: number; body: any }, status: number, code = 'BadArgument') {
   expect(response.status).toBe(status);
@@ -70,6 +92,27 @@ describe('bad input', () => {
     expectError(await call(`${activitiesUrl()}?watermark=abc`, { token: c.token }), 400);
     expectError(await call(`${activitiesUrl()}?watermark=1-0&watermark=2-0`, { token: c.token }), 400);
     expectError(await call(`${h.baseUrl}/conversations/${c.conversationId}?watermark=(0`, { token: c.token }), 400);
+  });
+
+  it('answers 400 for watermarks outside the range of a stream entry id, on every path, never 500', async () => {
+    // Both halves of an entry id are unsigned 64-bit integers: 18446744073709551615 at most.
+    const bad = ['99999999999999999999-0', '0-99999999999999999999', '18446744073709551616-0', '0-18446744073709551616', '1-2-3', '-1-0', '1.5-0'];
+    const streamToken = new URL(c.streamUrl).searchParams.get('t')!;
+    for (const watermark of bad) {
+      const query = `?watermark=${encodeURIComponent(watermark)}`;
+      expectError(await call(`${activitiesUrl()}${query}`, { token: c.token }), 400);
+      expectError(await call(`${h.baseUrl}/conversations/${c.conversationId}${query}`, { token: c.token }), 400);
+      const upgrade = await refusedUpgrade(`${h.baseUrl.replace('http', 'ws')}/conversations/${c.conversationId}/stream?t=${streamToken}&watermark=${encodeURIComponent(watermark)}`);
+      expectError(upgrade, 400);
+    }
+    // The largest ids are valid: nothing comes after them, and that is no error either.
+    for (const watermark of ['18446744073709551615-18446744073709551615', '18446744073709551615-0', '0-18446744073709551615', '0-0']) {
+      const query = `?watermark=${watermark}`;
+      const page = await call(`${activitiesUrl()}${query}`, { token: c.token });
+      expect(page.status).toBe(200);
+      if (watermark.startsWith('18446744073709551615-')) expect(page.body).toEqual({ activities: [], watermark });
+      expect((await call(`${h.baseUrl}/conversations/${c.conversationId}${query}`, { token: c.token })).status).toBe(200);
+    }
   });
 
   it('answers 404 for a conversation that was never started, expired or was deleted', async () => {

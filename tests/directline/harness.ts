@@ -28,6 +28,10 @@ export interface HarnessOptions {
   conversationTtlSeconds?: number;
   /** A name for the hub's blocking connection (CLIENT LIST). */
   hubName?: string;
+  /** More plugin options (flood limits, seen throttle…). */
+  plugin?: Partial<Omit<DirectLinePluginOptions, 'store' | 'tokens' | 'hub' | 'onActivity' | 'rateLimit'>>;
+  /** Codes the hub reports. */
+  onHubError?: (code: string) => void;
 }
 
 /** A running app instance. */
@@ -61,7 +65,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const redis = testRedis();
   const store = new RedisConversationStore({ redis, keys: options.keys, ttlSeconds: options.conversationTtlSeconds ?? 600 });
   const tokens = new TokenService({ redis, keys: options.keys, ttlSeconds: options.tokenTtlSeconds ?? 3600 });
-  const hub = new ActivityStreamHub({ redis, keys: options.keys, blockMs: 5_000, connectionName: options.hubName });
+  const hub = new ActivityStreamHub({ redis, keys: options.keys, blockMs: 5_000, connectionName: options.hubName, onError: options.onHubError });
   const botActivities: Activity[] = [];
   const bot = options.onActivity ?? echoBot;
   const app = Fastify({ logger: false, trustProxy: options.trustProxy ?? false });
@@ -80,6 +84,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       keyPrefix: `${options.keys.prefix}dl:ratelimit:`,
     },
     keepAliveMs: options.keepAliveMs,
+    ...options.plugin,
   };
   await app.register(directLinePlugin, pluginOptions);
   await app.listen({ port: 0, host: '127.0.0.1' });

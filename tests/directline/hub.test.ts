@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ActivityStreamHub, type StreamDelivery } from '../../directline/ActivityStreamHub.js';
+import { ActivityStreamHub, type StreamDelivery, type StreamDropReason } from '../../directline/ActivityStreamHub.js';
 import { RedisConversationStore } from '../../directline/RedisConversationStore.js';
 import { testKeys, testRedis } from '../helpers/redis.js';
 import { sleep } from './harness.js';
@@ -9,7 +9,8 @@ const redis = testRedis();
 const keys = testKeys('dl-hub');
 const store = new RedisConversationStore({ redis, keys, ttlSeconds: 300 });
 const hubName = `lantern-test-hub-${randomBytes(4).toString('hex')}`;
-const hub = new ActivityStreamHub({ redis, keys, blockMs: 20_000, connectionName: hubName });
+const hubErrors: string[] = [];
+const hub = new ActivityStreamHub({ redis, keys, blockMs: 20_000, connectionName: hubName, onError: (code) => hubErrors.push(code) });
 
 afterAll(async () => {
   await hub.close();
@@ -125,6 +126,76 @@ describe('ActivityStreamHub', () => {
     await sleep(200);
     expect(c.texts()).toEqual(['before', 'during-0', 'during-0b', 'during-1', 'during-1b', 'during-2', 'during-2b', 'after']);
     sub.unsubscribe();
+  });
+
+  it('refuses, synchronously, a position that is not a stream entry id', async () => {
+    const id = await newConversation();
+    for (const bad of ['abc', '99999999999999999999-0', '0-18446744073709551616', '$', '>', '']) {
+      expect(() => hub.subscribe(id, bad, () => undefined)).toThrow(RangeError);
+    }
+    const size = hub.size;
+    const sub = hub.subscribe(id, '18446744073709551615-18446744073709551615', () => undefined);
+    expect(hub.size).toBe(size + 1);
+    sub.unsubscribe();
+  });
+
+  it('drops only the stream whose key is broken; the others keep flowing at once', async () => {
+    const good1 = await newConversation();
+    const good2 = await newConversation();
+    const broken = await newConversation();
+    // Someone writes a string where the stream should be: Redis refuses any XREAD naming it.
+    await redis.set(keys.conversationActivities(broken), 'not a stream');
+    const errorsBefore = hubErrors.length;
+
+    const a = collector();
+    const b = collector();
+    const subA = hub.subscribe(good1, '0-0', a.listener);
+    const dropped: StreamDropReason[] = [];
+    const brokenDeliveries = collector();
+    const subBroken = hub.subscribe(broken, '0-0', brokenDeliveries.listener, { onDropped: (reason) => dropped.push(reason) });
+    const subB = hub.subscribe(good2, '0-0', b.listener);
+
+    await a.until(() => dropped.length > 0, 3_000);
+    expect(dropped).toEqual(['wrong_type']);
+    expect(hubErrors.slice(errorsBefore)).toContain('directline.hub.stream_dropped');
+    // Promptly: well under the back-off a failing read would cause, and in every round after.
+    for (let round = 0; round < 3; round++) {
+      const started = Date.now();
+      await say(good1, `one-${round}`);
+      await say(good2, `two-${round}`);
+      await a.until(() => a.texts().length === round + 1, 2_000);
+      await b.until(() => b.texts().length === round + 1, 2_000);
+      expect(Date.now() - started).toBeLessThan(500);
+    }
+    expect(a.texts()).toEqual(['one-0', 'one-1', 'one-2']);
+    expect(b.texts()).toEqual(['two-0', 'two-1', 'two-2']);
+    expect(brokenDeliveries.deliveries).toEqual([]);
+    expect(hubErrors.slice(errorsBefore)).not.toContain('directline.hub.read_failed');
+    // The dropped subscription is gone; unsubscribing it again is harmless.
+    subBroken.unsubscribe();
+    expect(dropped).toHaveLength(1);
+
+    // A stream that breaks while subscribed is dropped on the next read, and the others go on.
+    const later = await newConversation();
+    const laterDropped: StreamDropReason[] = [];
+    const subLater = hub.subscribe(later, '0-0', () => undefined, { onDropped: (reason) => laterDropped.push(reason) });
+    await say(later, 'fine for now');
+    await redis.del(keys.conversationActivities(later));
+    await redis.set(keys.conversationActivities(later), 'broken later');
+    // Any change of the subscription set starts a new read, which meets the broken key.
+    const c = collector();
+    const good3 = await newConversation();
+    const subC = hub.subscribe(good3, '0-0', c.listener);
+    await c.until(() => laterDropped.length > 0, 3_000);
+    expect(laterDropped).toEqual(['wrong_type']);
+    await say(good1, 'still here');
+    await say(good3, 'me too');
+    await a.until(() => a.texts().length === 4, 2_000);
+    await c.until(() => c.texts().length === 1, 2_000);
+    subA.unsubscribe();
+    subB.unsubscribe();
+    subC.unsubscribe();
+    subLater.unsubscribe();
   });
 
   it('closes cleanly, also while blocked, and refuses new subscriptions', async () => {

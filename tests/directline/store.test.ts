@@ -156,6 +156,67 @@ describe('RedisConversationStore', () => {
     expect((await store.read(id)).activities).toEqual([]);
   });
 
+  it('accepts as entry ids exactly <ms>-<seq> with both halves unsigned 64-bit integers', () => {
+    for (const id of ['0-0', '1718000000000-0', '18446744073709551615-18446744073709551615', '00000000000000000001-2']) {
+      expect(RedisConversationStore.isEntryId(id)).toBe(true);
+    }
+    for (const id of [
+      '99999999999999999999-0',
+      '18446744073709551616-0',
+      '0-18446744073709551616',
+      '000000000000000000001-0',
+      '1-',
+      '-1',
+      '1',
+      '1-0 ',
+      '+',
+      '$',
+      '(1-0',
+      '١-٠',
+      '',
+      undefined,
+      42,
+    ]) {
+      expect(RedisConversationStore.isEntryId(id)).toBe(false);
+    }
+  });
+
+  it('reads after the largest entry id without an error: nothing can follow it', async () => {
+    const id = newId();
+    await store.create(id);
+    await store.append(id, userMessage('x'));
+    const max = '18446744073709551615-18446744073709551615';
+    expect(await store.read(id, max)).toEqual({ activities: [], watermark: max });
+    await expect(store.read(id, '18446744073709551616-0')).rejects.toBeInstanceOf(InvalidWatermarkError);
+  });
+
+  it('records when the page was last seen on the meta hash, which expires with the conversation', async () => {
+    const id = newId();
+    expect(await store.lastSeen(id)).toBeUndefined();
+    // Never creates a key for a conversation that does not exist.
+    await store.markSeen(id);
+    expect(await redis.exists(keys.conversationMeta(id))).toBe(0);
+
+    await store.create(id);
+    expect(await store.lastSeen(id)).toBeUndefined();
+    const before = Date.now();
+    await store.markSeen(id);
+    const seen = await store.lastSeen(id);
+    expect(seen).toBeGreaterThanOrEqual(before - 1_000);
+    expect(seen).toBeLessThanOrEqual(Date.now() + 1_000);
+    // A field of the existing meta hash: no new key names the conversation, and the TTL is kept.
+    expect(await redis.hget(keys.conversationMeta(id), 'seenAt')).toBe(String(seen));
+    expect(await redis.ttl(keys.conversationMeta(id))).toBeGreaterThan(100);
+    const named = await redis.keys(`${keys.prefix}*${id}*`);
+    expect(named.sort()).toEqual([keys.conversationMeta(id)]);
+    expect(await store.status(id)).toBe('active');
+
+    await store.delete(id);
+    expect(await store.lastSeen(id)).toBeUndefined();
+    await store.markSeen(id);
+    expect(await redis.exists(keys.conversationMeta(id))).toBe(0);
+  });
+
   it('orders entry ids numerically, not as strings', () => {
     expect(RedisConversationStore.compareEntryIds('9-0', '10-0')).toBeLessThan(0);
     expect(RedisConversationStore.compareEntryIds('10-2', '10-10')).toBeLessThan(0);

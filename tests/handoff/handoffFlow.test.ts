@@ -6,6 +6,7 @@
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { liveConsole } from '../helpers/liveConsole.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
 import { CounsellorClient, YoungPersonClient } from '../helpers/lanternClients.js';
@@ -26,30 +27,7 @@ async function askForPerson(young: YoungPersonClient): Promise<void> {
   await young.waitFor(isEvent('handoff.status', 'waiting'));
 }
 
-function live(lantern: LanternInstance, counsellor: CounsellorClient) {
-  const socket = new WebSocket(`${lantern.url.replace('http', 'ws')}/api/staff/live`, { headers: { cookie: counsellor.cookieHeader } });
-  const messages: Array<Record<string, unknown>> = [];
-  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  return {
-    socket,
-    messages,
-    opened,
-    send: (message: unknown) => socket.send(JSON.stringify(message)),
-    async waitFor(predicate: (m: Record<string, unknown>) => boolean, timeoutMs = 8_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = messages.find(predicate);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(messages.map((m) => m.type))}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    },
-  };
-}
+const live = liveConsole;
 
 describe('handoff across two app instances', () => {
   let a: LanternInstance;

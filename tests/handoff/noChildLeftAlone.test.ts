@@ -7,11 +7,11 @@
  */
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { Translator } from '../../bot/Translator.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
 import { CounsellorClient, YoungPersonClient } from '../helpers/lanternClients.js';
+import { liveConsole, waitUntil } from '../helpers/liveConsole.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
 const t = new Translator({ variables: { retentionHours: 48 } });
@@ -23,41 +23,7 @@ async function pair(overrides: Parameters<typeof startLantern>[0] = {}, openingH
   return [await startLantern(shared, { openingHours }), await startLantern(shared, { openingHours })];
 }
 
-async function waitUntil<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** A console's live socket. */
-function live(lantern: LanternInstance, counsellor: CounsellorClient) {
-  const socket = new WebSocket(`${lantern.url.replace('http', 'ws')}/api/staff/live`, { headers: { cookie: counsellor.cookieHeader } });
-  const messages: Array<Record<string, unknown>> = [];
-  let closeCode: number | undefined;
-  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
-  socket.on('close', (code) => {
-    closeCode = code;
-  });
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  return {
-    socket,
-    messages,
-    opened,
-    get closeCode() {
-      return closeCode;
-    },
-    send: (message: unknown) => socket.send(JSON.stringify(message)),
-    waitFor: (predicate: (m: Record<string, unknown>) => boolean, timeoutMs = 8_000) =>
-      waitUntil(async () => messages.find(predicate), timeoutMs, `live message; got ${JSON.stringify(messages.map((m) => m.type))}`),
-  };
-}
+const live = liveConsole;
 
 async function askForPerson(young: YoungPersonClient): Promise<void> {
   await young.say('x', { command: 'talk_to_human' });

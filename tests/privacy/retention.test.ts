@@ -5,6 +5,7 @@
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Translator } from '../../bot/Translator.js';
+import { TokenService } from '../../directline/TokenService.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { scanAll } from '../../metrics/MetricsQuery.js';
 import { MetricsRecorder } from '../../metrics/MetricsRecorder.js';
@@ -31,7 +32,10 @@ describe('delete my conversation', () => {
     await young.say(words);
     await young.waitFor((a: Activity) => a.type === 'event' && a.name === 'lantern.deleted');
     await new Promise((resolve) => setTimeout(resolve, 1_800));
-    expect(await conversationKeys(young.conversationId)).toEqual([`${lantern.keys.prefix}dl:conv:${young.conversationId}:deleted`]);
+    // Nothing names it any more; the tombstone is named by a keyed pseudonym of the id.
+    expect(await conversationKeys(young.conversationId)).toEqual([]);
+    const tombstone = lantern.keys.conversationTombstone(await new TokenService({ redis: lantern.redis, keys: lantern.keys, ttlSeconds: 60 }).pseudonym('tombstone', young.conversationId));
+    expect(await lantern.redis.ttl(tombstone)).toBeGreaterThan(0);
     expect((await young.say('hello again')).status).toBe(404);
   });
 
@@ -43,7 +47,7 @@ describe('delete my conversation', () => {
     await young.say('Delete my conversation', { command: 'delete_conversation' });
     await new Promise((resolve) => setTimeout(resolve, 1_800));
     expect((await counsellor.api('GET', `/api/staff/conversations/${young.conversationId}`)).status).toBe(404);
-    expect((await conversationKeys(young.conversationId)).filter((k) => !k.endsWith(':deleted'))).toEqual([]);
+    expect(await conversationKeys(young.conversationId)).toEqual([]);
   });
 });
 
@@ -55,14 +59,29 @@ describe('retention job', () => {
   it('rolls finished hours into days, restores missing TTLs, removes stale entries, and counts', async () => {
     const past = Date.parse('2026-06-15T08:10:00Z');
     await new MetricsRecorder({ redis, keys, now: () => past }).record({ name: 'quick_exit', lang: 'ar' });
-    await redis.set(keys.botState('webchat/conversations/abc/'), 'x'); // no TTL (as if written by hand)
+    await redis.set(keys.conversationMeta('abc'), 'x', 'EX', 3600); // a living conversation…
+    await redis.set(keys.botState('webchat/conversations/abc/'), 'x'); // …with a key without TTL (as if written by hand)
     await redis.zadd(keys.counsellorPresence(), 1, 'gone-counsellor');
+    // What is still named after a conversation that is gone (no metadata): expired, or deleted.
+    await redis.set(keys.botState('webchat/conversations/gone/'), 'x', 'EX', 3600);
+    await redis.hset(keys.handoffWaitState('gone'), 'shown', '1:-');
+    // A tombstone from before tombstones were pseudonymous.
+    await redis.set(`${keys.prefix}dl:conv:old:deleted`, '1', 'EX', 100);
+    // An events stream entry older than the retention.
+    await redis.xadd(keys.bullEvents('maintenance'), '1-0', 'event', 'drained');
+    await redis.xadd(keys.bullEvents('maintenance'), '*', 'event', 'drained');
     const job = new RetentionJob({ redis, keys, rollup: new MetricsRollup({ redis, keys, dayTtlSeconds: 86_400 }), conversationTtlSeconds: 3600, queues: [] });
     const report = await job.run();
-    expect(report).toEqual({ rolledHours: 1, ttlRestored: 1, removed: 1 });
+    expect(report).toEqual({ rolledHours: 1, ttlRestored: 1, removed: 4, eventsTrimmed: 1 });
     expect(await redis.hgetall(keys.metricsDay('2026-06-15'))).toEqual({ 'quick_exit|lang=ar': '1' });
     expect(await scanAll(redis, keys.metricsHourPattern())).toEqual([]);
     expect(await redis.ttl(keys.botState('webchat/conversations/abc/'))).toBeGreaterThan(3000);
-    expect(await job.run()).toEqual({ rolledHours: 0, ttlRestored: 0, removed: 0 });
+    expect(await scanAll(redis, `${keys.prefix}*gone*`)).toEqual([]);
+    expect(await scanAll(redis, `${keys.prefix}*old*`)).toEqual([]);
+    const renamed = keys.conversationTombstone(await new TokenService({ redis, keys, ttlSeconds: 60 }).pseudonym('tombstone', 'old'));
+    expect(await redis.ttl(renamed)).toBeGreaterThan(90);
+    expect(await redis.ttl(renamed)).toBeLessThanOrEqual(100);
+    expect(await redis.xlen(keys.bullEvents('maintenance'))).toBe(1);
+    expect(await job.run()).toEqual({ rolledHours: 0, ttlRestored: 0, removed: 0, eventsTrimmed: 0 });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { DELETED_EVENT, LANGUAGE_EVENT, type ChatCommand } from '../../bot/ChatCommand.js';
 import { isLanguage, type Language } from '../../bot/languages.js';
-import { DirectLine, type Activity, type CardAction, type ConnectionState, type OutgoingActivity } from './directline.js';
+import { DirectLine, tooFast, type Activity, type CardAction, type ConnectionState, type OutgoingActivity } from './directline.js';
 import { currentLanguage, t, type StringKey } from './i18n.js';
 import { actionButtons, bubble, el, translated } from './render.js';
 import { clearStorage, saveSession, type QueuedActivity, type Session } from './storage.js';
@@ -104,6 +104,17 @@ export class Chat {
   private handoff: HandoffState | undefined;
   /** The first batch after a reload replays the conversation. */
   private replaying: boolean;
+  /** How the connection is doing (shown in the status line). */
+  private connection: ConnectionState = 'connecting';
+  /**
+   * The server asked the page to wait (429: sending too fast) until this time (epoch ms): nothing
+   * is sent before, the messages wait in the outbox (and in sessionStorage), the status line says
+   * so, and they are sent by themselves afterwards.
+   */
+  private holdUntil = 0;
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /** "You are sending very fast" is shown (until a message goes through). */
+  private slow = false;
 
   constructor(
     private readonly view: ChatView,
@@ -154,6 +165,7 @@ export class Chat {
   stop(): void {
     this.dl.stop();
     clearTimeout(this.typingTimer);
+    clearTimeout(this.holdTimer);
   }
 
   /** Ends the conversation on the server without waiting (quick exit). */
@@ -197,7 +209,7 @@ export class Chat {
   }
 
   private async flush(): Promise<void> {
-    if (this.flushing || this.ended || !this.dl.conversation) return;
+    if (this.flushing || this.ended || !this.dl.conversation || Date.now() < this.holdUntil) return;
     this.flushing = true;
     for (const item of this.outbox) if (item.state === 'failed') this.mark(item, 'queued');
     while (this.outbox.length) {
@@ -216,10 +228,18 @@ export class Chat {
             this.byId.set(id, item);
           }
           this.mark(item, 'sent');
-        } catch {
+          this.slowDown(0);
+        } catch (error) {
           // The echo may have arrived while the answer got lost: then it was sent after all.
           if ((item.state as ItemState) !== 'sent') {
-            for (const waiting of this.outbox) this.mark(waiting, 'failed');
+            const wait = tooFast(error);
+            if (wait) {
+              // Not a failure: the young person sent very fast. Keep everything, say so, send later.
+              this.mark(item, 'queued');
+              this.slowDown(wait.waitMs);
+            } else {
+              for (const waiting of this.outbox) this.mark(waiting, 'failed');
+            }
             break;
           }
         }
@@ -233,6 +253,30 @@ export class Chat {
 
   private retry(): void {
     void this.flush();
+  }
+
+  /**
+   * Holds sending for `ms` (the server's Retry-After, plus a little) and shows "you are sending
+   * very fast"; then sends what waits. `slowDown(0)` ends a hold once a message went through.
+   */
+  private slowDown(ms: number): void {
+    if (ms <= 0) {
+      if (!this.slow) return;
+      this.slow = false;
+      this.showStatus();
+      return;
+    }
+    clearTimeout(this.holdTimer);
+    // A little later than asked, so the page does not knock at the very moment the window turns.
+    const wait = ms + 250 + Math.floor(Math.random() * 500);
+    this.holdUntil = Date.now() + wait;
+    this.slow = true;
+    this.showStatus();
+    this.holdTimer = setTimeout(() => {
+      this.holdUntil = 0;
+      // The line stays until a message is accepted (or a new wait starts).
+      void this.flush();
+    }, wait);
   }
 
   private mark(item: Item, state: ItemState): void {
@@ -424,8 +468,16 @@ export class Chat {
   }
 
   private showState(state: ConnectionState): void {
-    this.setLine(this.view.conn, state === 'online' ? undefined : state);
+    this.connection = state;
+    this.showStatus();
     this.view.scroll.setAttribute('aria-busy', String(state === 'connecting'));
+  }
+
+  /** The status line: the connection when it is not online, else "sending very fast" while held. */
+  private showStatus(): void {
+    if (this.ended) return;
+    const key: StringKey | undefined = this.connection !== 'online' ? this.connection : this.slow ? 'tooFast' : undefined;
+    if (this.view.conn.dataset.t !== key) this.setLine(this.view.conn, key);
   }
 
   private setActions(actions: CardAction[] | undefined, scroll = true): void {

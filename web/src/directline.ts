@@ -72,9 +72,26 @@ export interface DirectLineEvents {
 
 /** A non-2xx answer. */
 export class HttpError extends Error {
-  constructor(readonly status: number) {
+  /**
+   * @param status HTTP status.
+   * @param retryAfter Seconds from the `Retry-After` header (429), if the server sent one.
+   */
+  constructor(
+    readonly status: number,
+    readonly retryAfter?: number,
+  ) {
     super(`HTTP ${status}`);
   }
+}
+
+/**
+ * The server refused an activity because the young person sent too fast (429): not a failure,
+ * just "wait". `waitMs` is how long, from `Retry-After` (1–60 s; 5 s when it is missing).
+ */
+export function tooFast(error: unknown): { waitMs: number } | undefined {
+  if (!(error instanceof HttpError) || error.status !== 429) return undefined;
+  const seconds = error.retryAfter !== undefined && isFinite(error.retryAfter) && error.retryAfter > 0 ? error.retryAfter : 5;
+  return { waitMs: Math.min(60, Math.max(1, seconds)) * 1000 };
 }
 
 const BASE = '/v3/directline';
@@ -98,7 +115,10 @@ async function call<T>(method: string, path: string, token?: string, body?: unkn
       credentials: 'omit',
       signal: abort && abort.signal,
     });
-    if (!res.ok) throw new HttpError(res.status);
+    if (!res.ok) {
+      const retryAfter = Number(res.headers.get('Retry-After'));
+      throw new HttpError(res.status, retryAfter > 0 ? retryAfter : undefined);
+    }
     const text = await res.text();
     return (text ? JSON.parse(text) : {}) as T;
   } finally {

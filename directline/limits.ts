@@ -1,0 +1,24 @@
+/**
+ * Defaults of the Direct Line channel's flood limits, in one place: directLinePlugin uses them
+ * when an option is not given, and server/config.ts uses them as the defaults of its settings.
+ * No imports: server/config.ts can read this without loading the channel.
+ */
+export const DIRECT_LINE_LIMITS = {
+  /** POST …/activities (message, event) per conversation token: at most this many per `activityBurstWindowMs`… */
+  activityBurstMax: 8,
+  activityBurstWindowMs: 5_000,
+  /** …and at most this many per `activityRateLimitWindowMs`. Counted in Redis, so across instances. */
+  activityRateLimitMax: 40,
+  activityRateLimitWindowMs: 60_000,
+  /** An activity counts once per started this many characters of its text (a 4 000-character message: 4). */
+  activityCharactersPerCount: 500,
+  /** A POST refused for the rate is answered after this pause (ms), so a looping flooder slows itself down. */
+  rateLimitedDelayMs: 1_000,
+  /** POST …/activities of one conversation awaiting the bot at the same time on one instance. */
+  maxActivitiesInFlight: 3,
+  /** A WebSocket client sending more than this many messages within `streamMessageWindowMs` is closed (1008). */
+  streamMessageMax: 20,
+  streamMessageWindowMs: 10_000,
+  /** `markSeen` at most once per this many ms per conversation and instance. */
+  seenThrottleMs: 10_000,
+} as const;
