@@ -309,16 +309,18 @@ export class ActivityStreamHub {
         const bad = victims.filter((s) => !RedisConversationStore.isEntryId(s.lastId));
         if (bad.length > 0) victims = bad;
       }
+      let droppedHere = false;
       for (const subscriber of victims) {
         if (!this.remove(subscriber)) continue;
-        dropped = true;
+        droppedHere = true;
         try {
           subscriber.onDropped?.(reason);
         } catch {
           this.options.onError?.('directline.hub.listener_failed');
         }
       }
-      this.options.onError?.('directline.hub.stream_dropped');
+      if (droppedHere) this.options.onError?.('directline.hub.stream_dropped');
+      dropped ||= droppedHere;
     }
     if (dropped) this.generation++;
     return dropped;

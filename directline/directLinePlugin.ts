@@ -80,7 +80,7 @@ export interface DirectLinePluginOptions {
    * across instances: at most `burstMax` per `burstWindowMs` and `max` per `windowMs`, an activity
    * counting once per started `charactersPerCount` characters of its text. Over it: 429
    * `TooManyRequests` with `Retry-After`. Defaults (DIRECT_LINE_LIMITS): 8 per 5 s, 40 per minute,
-   * 1 000 characters.
+   * 500 characters.
    */
   activityRateLimit?: { burstMax?: number; burstWindowMs?: number; max?: number; windowMs?: number; charactersPerCount?: number };
   /**

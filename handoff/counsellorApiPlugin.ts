@@ -339,6 +339,13 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
       // Only while it is still theirs (a drop may be on its way from another instance).
       if (!clients.has(client) || client.subscriptions.get(conversationId) !== subscription || client.counsellor.username !== username) return;
       send(client.socket, { type: 'activities', conversationId, lines: consoleTranscript(delivery.activities), watermark: delivery.watermark, ended: delivery.ended });
+    }, {
+      // The hub dropped this one stream (it cannot be read); every other conversation keeps flowing.
+      onDropped: () => {
+        if (client.subscriptions.get(conversationId) !== subscription) return;
+        client.subscriptions.delete(conversationId);
+        send(client.socket, { type: 'error', code: 'StreamUnavailable', conversationId });
+      },
     });
     client.subscriptions.set(conversationId, subscription);
   };

@@ -232,6 +232,9 @@ export async function startLantern(
     rateLimit: { max: config.tokenRateLimitMax, windowMs: config.tokenRateLimitWindowMs, redis, keyPrefix: keys.rateLimitPrefix() },
     // "Last seen" is recorded often enough that a page that is there is never taken for gone.
     seenThrottleMs: Math.min(10_000, Math.floor((config.youngPersonAwaySeconds * 1000) / 4)),
+    // Fair under floods: per conversation (across instances) and per instance in flight.
+    activityRateLimit: { burstMax: config.activityBurstMax, burstWindowMs: config.activityBurstWindowMs, max: config.activityRateLimitMax, windowMs: config.activityRateLimitWindowMs },
+    maxActivitiesInFlight: config.activityMaxInFlight,
   });
   await app.register(counsellorApiPlugin, {
     service: handoff,

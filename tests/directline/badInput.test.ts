@@ -8,7 +8,8 @@ let h: Harness;
 let c: StartedConversation;
 
 beforeAll(async () => {
-  h = await startHarness({ keys });
+  // Input validation, not flood limits (tests/directline/flood.test.ts): room for many long texts.
+  h = await startHarness({ keys, plugin: { activityRateLimit: { burstMax: 1_000, max: 1_000 } } });
   c = await startConversation(h);
 });
 afterAll(() => h.close());

@@ -30,8 +30,13 @@ async function bot(activity: Activity, store: Harness['store']): Promise<void> {
 }
 
 beforeAll(async () => {
-  // Two app instances on one Redis, with small limits: 3 per burst window, 5 per longer window.
-  const plugin = { activityRateLimit: { burstMax: 3, burstWindowMs: 60_000, max: 5, windowMs: 120_000 }, streamMessageLimit: { max: 5, windowMs: 10_000 } };
+  // Two app instances on one Redis, with small limits: 3 per burst window, 5 per longer window;
+  // refusals answered at once (the pause before a refusal has a test of its own).
+  const plugin = {
+    activityRateLimit: { burstMax: 3, burstWindowMs: 60_000, max: 5, windowMs: 120_000 },
+    streamMessageLimit: { max: 5, windowMs: 10_000 },
+    rateLimitedDelayMs: 0,
+  };
   a = await startHarness({ keys, plugin, onActivity: bot });
   b = await startHarness({ keys, plugin, onActivity: bot });
 });
@@ -96,7 +101,10 @@ describe('per-token rate limit on POST …/activities', () => {
   });
 
   it('limits the longer window too, and lets the young person go on after Retry-After', async () => {
-    const shortWindow = await startHarness({ keys, plugin: { activityRateLimit: { burstMax: 2, burstWindowMs: 600, max: 3, windowMs: 1_500 } } });
+    const shortWindow = await startHarness({
+      keys,
+      plugin: { activityRateLimit: { burstMax: 2, burstWindowMs: 600, max: 3, windowMs: 1_500 }, rateLimitedDelayMs: 0 },
+    });
     try {
       const c = await startConversation(shortWindow);
       expect((await postMessage(shortWindow, c, 'a')).status).toBe(200);
@@ -114,6 +122,43 @@ describe('per-token rate limit on POST …/activities', () => {
       expect(await userTexts(shortWindow, c)).toEqual(['a', 'b', 'c', 'd']);
     } finally {
       await shortWindow.close();
+    }
+  });
+
+  it('counts a long text once per started 500 characters; one longer than the burst only into empty windows', async () => {
+    const h = await startHarness({ keys, plugin: { activityRateLimit: { burstMax: 4, burstWindowMs: 60_000, max: 100, windowMs: 120_000 }, rateLimitedDelayMs: 0 } });
+    try {
+      const c = await startConversation(h);
+      expect((await postMessage(h, c, 'x'.repeat(1_500))).status).toBe(200); // 3
+      expect((await postMessage(h, c, 'short')).status).toBe(200); // 4: full
+      expectTooMany(await postMessage(h, c, 'one more'));
+
+      const d = await startConversation(h);
+      // 4 000 characters count 8, more than the whole burst of 4: accepted as the first…
+      expect((await postMessage(h, d, 'ሰ'.repeat(4_000))).status).toBe(200);
+      // …and nothing else fits until the window is over.
+      expectTooMany(await postMessage(h, d, 'short'));
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers a refusal for the rate after a pause, so a looping flooder slows itself down', async () => {
+    // The default pause: 1 s, never longer than the wait itself.
+    const h = await startHarness({ keys, onActivity: bot, plugin: { activityRateLimit: { burstMax: 1, burstWindowMs: 60_000 } } });
+    try {
+      const c = await startConversation(h);
+      expect((await postMessage(h, c, 'first')).status).toBe(200);
+      const started = Date.now();
+      const refused = await postMessage(h, c, 'second');
+      expectTooMany(refused);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      // Retry-After counts from the answer: about 59 s of the minute are left.
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(59);
+
+    } finally {
+      for (const { release } of held.values()) release();
+      await h.close();
     }
   });
 
@@ -137,6 +182,7 @@ describe('per-token rate limit on POST …/activities', () => {
 
 describe('turns in flight per conversation on one instance', () => {
   it('answers 429 at once, without storing, when three posts of a conversation already wait for the bot', async () => {
+    // With the default pause for refusals of the rate: a full queue is still refused at once.
     const plugin = { maxActivitiesInFlight: 3, activityRateLimit: { burstMax: 100, max: 100 } };
     const h = await startHarness({ keys, onActivity: bot, plugin });
     const h2 = await startHarness({ keys, onActivity: bot, plugin });
@@ -150,7 +196,7 @@ describe('turns in flight per conversation on one instance', () => {
       const fourth = await postMessage(h, c, 'w4');
       expectTooMany(fourth);
       expect(fourth.headers.get('retry-after')).toBe('1');
-      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(Date.now() - started).toBeLessThan(500);
       expect((await userTexts(h, c)).sort()).toEqual(['w1', 'w2', 'w3']);
 
       // Another conversation on the same instance is not held up.
@@ -168,6 +214,43 @@ describe('turns in flight per conversation on one instance', () => {
       for (const { release } of held.values()) release();
       await h.close();
       await h2.close();
+    }
+  });
+});
+
+describe('a conversation whose stream is broken', () => {
+  it('has its WebSocket closed with 1011; the other WebSockets of the instance keep flowing', async () => {
+    const hubErrors: string[] = [];
+    const h = await startHarness({ keys, onHubError: (code) => hubErrors.push(code) });
+    try {
+      const broken = await startConversation(h);
+      const fine = await startConversation(h);
+      const brokenSocket = await StreamClient.open(broken.streamUrl);
+      const fineSocket = await StreamClient.open(fine.streamUrl);
+      await postMessage(h, fine, 'before');
+      await fineSocket.waitFor((s) => s.activities.length >= 2);
+      // Someone writes a string where the conversation's stream should be.
+      await h.redis.del(keys.conversationActivities(broken.conversationId));
+      await h.redis.set(keys.conversationActivities(broken.conversationId), 'not a stream');
+      // The next read of the hub meets it (any change of its subscriptions starts one at once).
+      const third = await startConversation(h);
+      const thirdSocket = await StreamClient.open(third.streamUrl);
+      await brokenSocket.waitFor((s) => s.closeCode !== undefined);
+      expect(brokenSocket.closeCode).toBe(1011);
+      expect(hubErrors).toContain('directline.hub.stream_dropped');
+
+      const started = Date.now();
+      await postMessage(h, fine, 'after');
+      await postMessage(h, third, 'me too');
+      await fineSocket.waitFor((s) => s.activities.length >= 4, 2_000);
+      await thirdSocket.waitFor((s) => s.activities.length >= 2, 2_000);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(fineSocket.activities.map((x) => x.text)).toEqual(['before', 'echo: before', 'after', 'echo: after']);
+      expect(hubErrors).not.toContain('directline.hub.read_failed');
+      await fineSocket.close();
+      await thirdSocket.close();
+    } finally {
+      await h.close();
     }
   });
 });
