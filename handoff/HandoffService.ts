@@ -112,6 +112,14 @@ export interface HandoffServiceOptions {
 
 const HANDOVER_NOTE_MAX = 500;
 
+/** HSET + EXPIRE of the wait state, only when the conversation exists and has not ended. */
+const WRITE_WAIT_STATE = `
+if redis.call('HGET', KEYS[2], 'createdAt') == false or redis.call('HEXISTS', KEYS[2], 'endedAt') == 1 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
+
 /** The counsellors' side of the handoff. */
 export class HandoffService {
   private readonly now: () => number;
@@ -407,6 +415,15 @@ export class HandoffService {
   }
 
   /**
+   * Writes one field of what the waiting young person was told, only while the conversation is
+   * alive (atomically: a deletion or quick exit in between never leaves a record naming it).
+   */
+  private async rememberWaitState(conversationId: string, field: string, value: string): Promise<void> {
+    const { redis, keys } = this.options;
+    await redis.eval(WRITE_WAIT_STATE, 2, keys.handoffWaitState(conversationId), keys.conversationMeta(conversationId), field, value, this.options.notesTtlSeconds);
+  }
+
+  /**
    * A claim interrupted between taking the job and completing it (the process died) leaves the job
    * active with nobody holding the conversation: after the claim lock's lifetime it goes back to
    * the list (or is dropped when the session was opened, or the conversation is gone).
@@ -484,14 +501,14 @@ export class HandoffService {
       try {
         if (state.shown !== shown) {
           await this.tell({ type: 'waiting', ref, position: entry.position, estimatedWaitMinutes: estimate });
-          await this.options.redis.multi().hset(key, 'shown', shown).expire(key, this.options.notesTtlSeconds).exec();
+          await this.rememberWaitState(entry.conversationId, 'shown', shown);
         }
         const offeredAt = Number(state.offeredAt ?? 0);
         const waitedFrom = Math.max(entry.data.requestedAt, offeredAt);
         if (now - waitedFrom >= (danger ? this.options.dangerWaitTimeoutMs : this.options.waitTimeoutMs)) {
           await this.tell({ type: 'timedOut', ref, danger });
           await this.options.metrics?.record({ name: 'handoff_timed_out', lang: entry.data.language });
-          await this.options.redis.multi().hset(key, 'offeredAt', String(now)).expire(key, this.options.notesTtlSeconds).exec();
+          await this.rememberWaitState(entry.conversationId, 'offeredAt', String(now));
         }
       } catch (error) {
         // The conversation ended or expired while waiting: take it out of the line.

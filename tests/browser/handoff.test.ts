@@ -223,11 +223,16 @@ describe('counsellor console', () => {
       // test can read what the console sends and cut the connection.
       const sockets: WebSocketRoute[] = [];
       const sent: Array<{ type?: string; conversationId?: string; watermark?: string }> = [];
+      const received: Array<{ type?: string; conversationId?: string }> = [];
       await counsellor.page.routeWebSocket(/\/api\/staff\/live$/, (socket) => {
         const server = socket.connectToServer();
         socket.onMessage((message) => {
           sent.push(JSON.parse(String(message)) as (typeof sent)[number]);
           server.send(message);
+        });
+        server.onMessage((message) => {
+          received.push(JSON.parse(String(message)) as (typeof received)[number]);
+          socket.send(message);
         });
         sockets.push(socket);
       });
@@ -404,7 +409,10 @@ describe('counsellor console', () => {
       expect(await counsellor.page.locator('.toast').textContent()).toBe(staffNl.console.ended);
       expect(await counsellor.page.locator('#noChatOpen').isVisible()).toBe(true);
       expect(await lantern.redis.lrange(lantern.keys.handoffNotes(conversationId), 0, -1)).toEqual(['Uitleg over rechten gegeven.']);
-      await expect.poll(() => sent.some((m) => m.type === 'unsubscribe' && m.conversationId === conversationId)).toBe(true);
+      // The live view of it ends: the server says so (on every instance), or the console unsubscribes first.
+      await expect
+        .poll(() => received.some((m) => m.type === 'closed' && m.conversationId === conversationId) || sent.some((m) => m.type === 'unsubscribe' && m.conversationId === conversationId))
+        .toBe(true);
 
       // The young person has the bot again: the status line is cleared, the bot writes and offers buttons.
       await expect.poll(() => young.page.locator('#handoff').isHidden(), { timeout: 10_000 }).toBe(true);
