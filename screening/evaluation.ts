@@ -39,6 +39,9 @@ export interface LanguageScores {
 /** Directory of the labelled sets. */
 export const FIXTURES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'fixtures', 'screening');
 
+/** Directory of the development sets (messy, tagged by form; written apart from the training data). */
+export const DEV_DIR = path.join(FIXTURES_DIR, 'dev');
+
 /** Reads the labelled set of one language ([] when there is none). */
 export function readLabelled(language: Language, dir = FIXTURES_DIR): LabelledMessage[] {
   const file = path.join(dir, `${language}.jsonl`);
