@@ -2,13 +2,23 @@
  * Which of Lantern's five languages a message is in: script first, then words.
  * - Ethiopic script → Tigrinya (general language-id libraries call Tigrinya Amharic; never ask them).
  * - Arabic script → Dari when Persian letters (پ چ ژ گ ی ک) or Dari function words appear, else Arabic.
- * - Latin script → Arabic when it looks like Arabizi (digits inside words, Arabizi words),
- *   Dari when it looks like Finglish, else English or Dutch by franc-min limited to those two.
+ * - Latin script, two words or more → a character n-gram model trained on the Latin-letter
+ *   writing of all five languages (language/LatinLanguageModel.ts: English, Dutch, Arabizi,
+ *   Finglish, Tigrinya in Latin letters); one word → Arabizi/Finglish cues, else English or Dutch
+ *   by word lists and franc-min limited to those two.
  * Returns "und" when a message has too little to go on.
  */
 import { franc } from 'franc-min';
 import type { Language } from '../bot/languages.js';
+import { LatinLanguageModel, latinWords } from './LatinLanguageModel.js';
 import { tokenize } from './normalize.js';
+
+let latinModel: LatinLanguageModel | undefined | null = null;
+/** The shipped Latin-letter model, loaded on first use (undefined before `npm run build:model`). */
+function shippedLatinModel(): LatinLanguageModel | undefined {
+  if (latinModel === null) latinModel = LatinLanguageModel.load();
+  return latinModel;
+}
 
 /** A language code, or "und" (undetermined). */
 export type IdentifiedLanguage = Language | 'und';
@@ -61,6 +71,13 @@ export function identifyLanguage(text: string): IdentifiedLanguage {
     return dari > arab ? 'prs' : 'ar';
   }
   const latinTokens = tokens.filter((t) => /^[a-z0-9]+$/.test(t));
+  // Two or more words: the character n-gram model trained on every language's Latin-letter writing
+  // (English, Dutch, Arabizi, Finglish, Tigrinya in Latin letters).
+  const words = latinWords(text);
+  if (words.length >= 2) {
+    const guess = shippedLatinModel()?.guess(words);
+    if (guess) return guess.language;
+  }
   const arabizi = arabiziScore(latinTokens);
   const finglish = finglishScore(latinTokens);
   if (arabizi >= 0.3 && arabizi >= finglish) return 'ar';

@@ -49,6 +49,10 @@ export interface DangerLexiconFile {
   notDanger: string[];
   /** Harmless look-alikes ("this game is killing me", "my phone is dead"): matches inside them do not count. */
   benign: string[];
+  /** Words that negate a danger match when they stand in the three words before it ("not", "never", "nobody"). */
+  negations?: string[];
+  /** Words that mark joking or exaggeration ("lol", "haha"); laughing emoji are recognised by the code. */
+  jokeMarkers?: string[];
 }
 
 /** A compiled term with its category and language. */
@@ -62,6 +66,8 @@ export interface CompiledDangerLexicon {
   danger: LexiconIndex<CategoryPattern>;
   notDanger: LexiconIndex<LexiconPattern>;
   benign: LexiconIndex<LexiconPattern>;
+  negations: LexiconIndex<LexiconPattern>;
+  jokeMarkers: LexiconIndex<LexiconPattern>;
   /** Every term with its category and language (for checks and coverage; compiles all of them). */
   all(): CategoryPattern[];
 }
@@ -83,6 +89,8 @@ export interface PreparedDangerLexicon {
   danger: Array<IndexedTerm & { category: DangerCategory; language: Language }>;
   notDanger: IndexedTerm[];
   benign: IndexedTerm[];
+  negations?: IndexedTerm[];
+  jokeMarkers?: IndexedTerm[];
 }
 
 /** A fingerprint of the lexicon files. */
@@ -97,12 +105,13 @@ export function lexiconFingerprint(dir = LOCALES_DIR): string {
 
 /** Reads and prepares the lexicons of every language; throws LexiconSyntaxError naming file and term. */
 export function prepareDangerLexicon(dir = LOCALES_DIR): PreparedDangerLexicon {
-  const prepared: PreparedDangerLexicon = { fingerprint: lexiconFingerprint(dir), danger: [], notDanger: [], benign: [] };
+  const prepared: Required<PreparedDangerLexicon> = { fingerprint: lexiconFingerprint(dir), danger: [], notDanger: [], benign: [], negations: [], jokeMarkers: [] };
   for (const language of LANGUAGES) {
     const file = dangerLexiconFile(language, dir);
     if (!existsSync(file)) continue;
     const data = JSON.parse(readFileSync(file, 'utf8')) as DangerLexiconFile;
-    const options = { latinIsTransliteration: language === 'ar' || language === 'prs', persian: language === 'prs' };
+    // Latin letters in the ar, prs and ti lexicons are transliterations (Arabizi, Finglish, Latin-script Tigrinya).
+    const options = { latinIsTransliteration: language === 'ar' || language === 'prs' || language === 'ti', persian: language === 'prs' };
     const prepare = (term: string): IndexedTerm => {
       try {
         const prepared = prepareTerm(term, options);
@@ -119,6 +128,8 @@ export function prepareDangerLexicon(dir = LOCALES_DIR): PreparedDangerLexicon {
     }
     prepared.notDanger.push(...(data.notDanger ?? []).map(prepare));
     prepared.benign.push(...(data.benign ?? []).map(prepare));
+    prepared.negations.push(...(data.negations ?? []).map(prepare));
+    prepared.jokeMarkers.push(...(data.jokeMarkers ?? []).map(prepare));
   }
   return prepared;
 }
@@ -139,6 +150,8 @@ export function compileDangerLexicon(prepared: PreparedDangerLexicon): CompiledD
     danger: new LexiconIndex(danger),
     notDanger: new LexiconIndex(plain(prepared.notDanger)),
     benign: new LexiconIndex(plain(prepared.benign)),
+    negations: new LexiconIndex(plain(prepared.negations ?? [])),
+    jokeMarkers: new LexiconIndex(plain(prepared.jokeMarkers ?? [])),
     all: () => danger.map((entry) => entry.pattern()),
   };
 }

@@ -12,6 +12,9 @@ import { tokenForms } from './TokenForms.js';
 /** The classifier's own danger signal counts from this confidence on (rules come first regardless). */
 export const CLASSIFIER_DANGER_CONFIDENCE = 0.6;
 
+/** Laughing and joking emoji (tokens do not keep emoji). */
+const LAUGHING = /[\u{1F602}\u{1F923}\u{1F606}\u{1F605}\u{1F639}\u{1F61C}\u{1F61D}\u{1F92A}]/u;
+
 /** What screening found, as codes. */
 export interface ScreeningResult {
   lang: IdentifiedLanguage;
@@ -49,7 +52,7 @@ export class Screener {
   /** Screens one message. */
   screen(text: string): ScreeningResult {
     const words = tokenize(text);
-    const rules = this.parts.detector.detect(words.map(tokenForms));
+    const rules = this.parts.detector.detect(words.map(tokenForms), { laughing: LAUGHING.test(text) });
     const intent = this.parts.classifier.classify(text);
     // The classifier's own danger signal does not override "I am not in danger" (the rules' acute categories do).
     const classifierDanger = intent.top === 'danger_now' && intent.confidence >= CLASSIFIER_DANGER_CONFIDENCE && !rules.saysSafe;

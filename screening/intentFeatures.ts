@@ -1,7 +1,8 @@
 /**
  * The features the intent classifier sees for a message: its normalised words (no stopword
  * removal: "not", "now", "niet", "nu" matter), script-aware stems and skeletons that let one
- * utterance stand for its spelling and inflection variants, and word pairs.
+ * utterance stand for its spelling and inflection variants, character trigrams of Latin-letter
+ * words (typos, Arabizi, Finglish and Latin-script Tigrinya spellings share most of them), and word pairs.
  */
 import { tokenize } from '../language/normalize.js';
 import { tokenForms } from './TokenForms.js';
@@ -26,6 +27,11 @@ export function intentFeatures(text: string): string[] {
     } else if (forms.script === 'latin') {
       features.add(`z:${forms.latinSkeleton}`);
       if (word.length > 5) features.add(`p:${word.slice(0, 5)}`);
+      // Character trigrams survive typos and transliteration variants ("scared", "scard", "skared").
+      if (word.length >= 4) {
+        const padded = ` ${word} `;
+        for (let i = 0; i + 3 <= padded.length; i += 1) features.add(`c:${padded.slice(i, i + 3)}`);
+      }
     }
     const next = words[index + 1];
     if (next) features.add(`b:${word}_${next}`);

@@ -15,8 +15,10 @@ const detector = new DangerDetector({
   ]),
   notDanger: LexiconIndex.of([compilePattern('not in danger'), compilePattern('i am safe')]),
   benign: LexiconIndex.of([compilePattern('game ... killing me')]),
+  negations: LexiconIndex.of([compilePattern('not|never|nobody|didnt')]),
+  jokeMarkers: LexiconIndex.of([compilePattern('lol|haha')]),
 });
-const detect = (text: string) => detector.detect(tokenize(text).map(tokenForms));
+const detect = (text: string, laughing = false) => detector.detect(tokenize(text).map(tokenForms), { laughing });
 
 describe('DangerDetector', () => {
   it('an acute category is urgent', () => {
@@ -36,5 +38,18 @@ describe('DangerDetector', () => {
     expect(detect('i am not in danger')).toMatchObject({ danger: false });
     expect(detect('i am safe but scared')).toMatchObject({ danger: false });
     expect(detect('i am not in danger but they will kill me')).toMatchObject({ danger: true, level: 'urgent' });
+  });
+
+  it('a negated harm is not urgent: a gentle question, or nothing when the message also says it is safe', () => {
+    expect(detect('nobody will kill me')).toMatchObject({ danger: true, level: 'check', softened: true });
+    expect(detect('nobody will kill me, i am safe')).toMatchObject({ danger: false, level: 'none' });
+    // A negation far before the harm does not count.
+    expect(detect('i did not sleep and they said they will kill me')).toMatchObject({ level: 'urgent' });
+  });
+
+  it('joking lowers a threat to a question, never to silence on its own', () => {
+    expect(detect('my sister will kill me lol')).toMatchObject({ danger: true, level: 'check' });
+    expect(detect('my brother will kill me', true)).toMatchObject({ danger: true, level: 'check' });
+    expect(detect('they will kill me')).toMatchObject({ level: 'urgent' });
   });
 });
