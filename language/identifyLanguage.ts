@@ -62,9 +62,13 @@ export function identifyLanguage(text: string): IdentifiedLanguage {
   }
   const letters = ethiopic + arabic + latin;
   if (letters === 0) return 'und';
-  if (ethiopic >= arabic && ethiopic >= latin) return 'ti';
   const tokens = tokenize(text);
-  if (arabic >= latin) {
+  // Code-switching: a young person who writes two or more words in Ge'ez or Arabic script, amid
+  // English or Dutch ones, writes in their own language (an Ethiopic syllable is about two Latin letters).
+  const ethiopicWords = tokens.filter((t) => /^[\u1200-\u139f]/u.test(t)).length;
+  const arabicWords = tokens.filter((t) => /^[\u0600-\u06ff\u0750-\u077f]/u.test(t)).length;
+  if ((ethiopic * 2 >= arabic && ethiopic * 2 >= latin) || (ethiopicWords >= 2 && ethiopicWords >= arabicWords)) return 'ti';
+  if (arabic >= latin || arabicWords >= 2) {
     if (PERSIAN_LETTERS.test(text)) return 'prs';
     const dari = tokens.filter((t) => DARI_WORDS.has(t)).length;
     const arab = tokens.filter((t) => ARABIC_WORDS.has(t) || t.startsWith('ال')).length;

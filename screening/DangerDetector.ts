@@ -25,6 +25,10 @@ export interface DangerResult {
   saysSafe: boolean;
   /** A danger match was negated ("nobody hit me") or the message jokes ("lol", 😂). */
   softened: boolean;
+  /** The message jokes (joke markers or laughing emoji). */
+  joking: boolean;
+  /** Every match was softened (negated or joking): the reading rests on nothing plain. */
+  onlySoftened: boolean;
 }
 
 /** Options of one detection. */
@@ -35,6 +39,8 @@ export interface DetectOptions {
 
 /** Categories a joke marker may soften (never suicide, self-harm, sexual violence, confinement, forced car). */
 const JOKE_SOFTENS: ReadonlySet<DangerCategory> = new Set(['threat', 'violence', 'danger_generic', 'fear', 'followed', 'urgent_help']);
+/** Acute categories a joke turns from "112 first" into the gentle question. */
+const JOKE_ASKS: ReadonlySet<DangerCategory> = new Set(['suicide', 'self_harm']);
 /** How many words before a match a negation counts. */
 const NEGATION_WINDOW = 3;
 
@@ -78,9 +84,12 @@ export class DangerDetector {
     for (const category of plain) soft.delete(category);
     const found = [...plain];
     let level: DangerResult['level'] = found.some((c) => URGENT_CATEGORIES.has(c)) ? 'urgent' : found.length > 0 ? 'check' : 'none';
+    // "I'll kill myself 😂": suicide and self-harm are never dismissed, but a joking one is asked about
+    // gently (the question) rather than answered with 112 first.
+    if (level === 'urgent' && joking && found.every((c) => !URGENT_CATEGORIES.has(c) || JOKE_ASKS.has(c))) level = 'check';
     // Softened matches alone: a gentle question, or nothing when the message also says "I am safe".
     if (level === 'none' && soft.size > 0 && !saysSafe) level = 'check';
     const categories = level === 'none' ? [] : [...found, ...(found.length ? [] : [...soft])];
-    return { danger: level !== 'none', level, categories, saysSafe, softened: soft.size > 0 };
+    return { danger: level !== 'none', level, categories, saysSafe, softened: soft.size > 0, joking, onlySoftened: found.length === 0 && soft.size > 0 };
   }
 }

@@ -106,6 +106,11 @@ function wordMatcher(word: PreparedWord): { match: WordMatcher; keys: IndexKey[]
     }
     case 'translit': {
       const { base, skeleton, prefix } = word;
+      // A skeleton of fewer than three consonants ("sos" → "ss") is shared by too many English and
+      // Dutch words ("says", "sees"): such a word must be typed as written.
+      if ([...skeleton].length < 3) {
+        return { match: (token) => (prefix ? token.text.startsWith(base) : token.text === base), keys: [{ form: 'text', value: base, prefix }] };
+      }
       return {
         match: (token) =>
           token.script === 'latin' && (prefix ? token.text.startsWith(base) || token.latinSkeleton.startsWith(skeleton) : token.text === base || token.latinSkeleton === skeleton),

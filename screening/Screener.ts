@@ -15,6 +15,10 @@ export const CLASSIFIER_DANGER_CONFIDENCE = 0.6;
 /** Laughing and joking emoji (tokens do not keep emoji). */
 const LAUGHING = /[\u{1F602}\u{1F923}\u{1F606}\u{1F605}\u{1F639}\u{1F61C}\u{1F61D}\u{1F92A}]/u;
 
+/** Weapon emoji, read as the English word (every lexicon is applied to every message). */
+const WEAPON_WORDS: Record<string, string> = { '\u{1F52A}': 'knife', '\u{1F5E1}\u{FE0F}': 'knife', '\u{1F5E1}': 'knife', '\u{1F52B}': 'gun' };
+const WEAPON_EMOJI = /\u{1F52A}|\u{1F5E1}\u{FE0F}?|\u{1F52B}/gu;
+
 /** What screening found, as codes. */
 export interface ScreeningResult {
   lang: IdentifiedLanguage;
@@ -51,13 +55,19 @@ export class Screener {
 
   /** Screens one message. */
   screen(text: string): ScreeningResult {
-    const words = tokenize(text);
+    // Weapon emoji carry a threat on their own ("he said 🔫 if I talk"): read them as words.
+    const words = tokenize(text.replace(WEAPON_EMOJI, (emoji) => ` ${WEAPON_WORDS[emoji] ?? ''} `));
     const rules = this.parts.detector.detect(words.map(tokenForms), { laughing: LAUGHING.test(text) });
     const intent = this.parts.classifier.classify(text);
     // The classifier's own danger signal does not override "I am not in danger" (the rules' acute categories do).
-    const classifierDanger = intent.top === 'danger_now' && intent.confidence >= CLASSIFIER_DANGER_CONFIDENCE && !rules.saysSafe;
-    const level = rules.level !== 'none' ? rules.level : classifierDanger ? 'check' : 'none';
-    const intents = rules.danger && !intent.intents.includes('danger_now') ? (['danger_now', ...intent.intents] as Intent[]) : intent.intents;
+    // Nor a joking message ("my brother won't leave me alive 😅") that no rule found dangerous.
+    const classifierDanger = intent.top === 'danger_now' && intent.confidence >= CLASSIFIER_DANGER_CONFIDENCE && !rules.saysSafe && !rules.joking;
+    // A joke whose only danger words were softened, and that the classifier reads as everyday talk,
+    // is an exaggeration ("if I eat that rice again I'll kill myself 😂" is caught by the rules'
+    // suicide category, which a joke never softens).
+    const joke = rules.onlySoftened && rules.joking && intent.top !== 'danger_now';
+    const level = joke ? 'none' : rules.level !== 'none' ? rules.level : classifierDanger ? 'check' : 'none';
+    const intents = level !== 'none' && rules.danger && !intent.intents.includes('danger_now') ? (['danger_now', ...intent.intents] as Intent[]) : intent.intents;
     return {
       lang: identifyLanguage(text),
       danger: level !== 'none',

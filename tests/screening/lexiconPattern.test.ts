@@ -36,6 +36,9 @@ describe('lexicon patterns', () => {
     expect(matches('khatar', 'ana b 5atar', true)).toBe(true);
     expect(matches('khatar', 'ana b khatr', true)).toBe(true);
     expect(matches('khatar', 'ana b 5atar', false)).toBe(false);
+    // A short skeleton ("sos" → "ss") would match "says" and "sees": such a word must be typed as written.
+    expect(matches('sos', 'she says hi', true)).toBe(false);
+    expect(matches('sos', 'sos please', true)).toBe(true);
   });
 
   it('rejects malformed terms with a named error', () => {
