@@ -41,8 +41,10 @@ export interface DetectOptions {
 const JOKE_SOFTENS: ReadonlySet<DangerCategory> = new Set(['threat', 'violence', 'danger_generic', 'fear', 'followed', 'urgent_help']);
 /** Acute categories a joke turns from "112 first" into the gentle question. */
 const JOKE_ASKS: ReadonlySet<DangerCategory> = new Set(['suicide', 'self_harm']);
-/** How many words before a match a negation counts. */
+/** How many words may stand between a negation and the match it negates. */
 const NEGATION_WINDOW = 3;
+/** Conditional words of the five languages (normalised; Latin transliterations too): "if you don't …". */
+const CONDITIONALS: ReadonlySet<string> = new Set(['if', 'unless', 'als', 'tenzij', 'anders', 'agar', 'aga', 'eger', 'iza', 'eza', 'law', 'lw', 'اگر', 'اگه', 'اذا', 'ان', 'لو', 'لاو', 'እንተ', 'ente', 'ente', 'inte']);
 
 const within = (inner: PatternMatch, outer: PatternMatch) => outer.start <= inner.start && inner.end <= outer.end;
 
@@ -68,7 +70,10 @@ export class DangerDetector {
     const saysSafe = [...this.notDanger.candidates(tokens)].some((pattern) => findPattern(pattern, tokens).length > 0);
     const negations = this.negations ? [...this.negations.candidates(tokens)].flatMap((pattern) => findPattern(pattern, tokens)) : [];
     const joking = options.laughing === true || (this.jokeMarkers ? [...this.jokeMarkers.candidates(tokens)].some((pattern) => findPattern(pattern, tokens).length > 0) : false);
-    const negated = (match: PatternMatch) => negations.some((n) => n.end <= match.start && match.start - n.end < NEGATION_WINDOW);
+    // "If you don't pay we kill you" is a threat, not a negated harm: a negation right after a
+    // conditional word does not count.
+    const negated = (match: PatternMatch) =>
+      negations.some((n) => n.end <= match.start && match.start - n.end < NEGATION_WINDOW && !CONDITIONALS.has(tokens[n.start - 1]?.text ?? '') && !CONDITIONALS.has(tokens[n.start - 2]?.text ?? ''));
     /** Categories with a plain match, and those whose every match was softened. */
     const plain = new Set<DangerCategory>();
     const soft = new Set<DangerCategory>();

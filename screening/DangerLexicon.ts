@@ -128,8 +128,18 @@ export function prepareDangerLexicon(dir = LOCALES_DIR): PreparedDangerLexicon {
     }
     prepared.notDanger.push(...(data.notDanger ?? []).map(prepare));
     prepared.benign.push(...(data.benign ?? []).map(prepare));
-    prepared.negations.push(...(data.negations ?? []).map(prepare));
-    prepared.jokeMarkers.push(...(data.jokeMarkers ?? []).map(prepare));
+    // Negations and joke markers are short words: compared as written, never by a transliteration
+    // skeleton ("mdrr" must not match the Dutch "moeder").
+    const exact = (term: string): IndexedTerm => {
+      try {
+        const prepared = prepareTerm(term, { ...options, latinIsTransliteration: false });
+        return { ...prepared, ids: termIndexIds(prepared) };
+      } catch (error) {
+        throw new LexiconSyntaxError(`${path.relative(process.cwd(), file)}: ${(error as Error).message}`);
+      }
+    };
+    prepared.negations.push(...(data.negations ?? []).map(exact));
+    prepared.jokeMarkers.push(...(data.jokeMarkers ?? []).map(exact));
   }
   return prepared;
 }

@@ -15,7 +15,7 @@ const detector = new DangerDetector({
   ]),
   notDanger: LexiconIndex.of([compilePattern('not in danger'), compilePattern('i am safe')]),
   benign: LexiconIndex.of([compilePattern('game ... killing me')]),
-  negations: LexiconIndex.of([compilePattern('not|never|nobody|didnt')]),
+  negations: LexiconIndex.of([compilePattern('not|never|nobody|didnt|dont')]),
   jokeMarkers: LexiconIndex.of([compilePattern('lol|haha')]),
 });
 const detect = (text: string, laughing = false) => detector.detect(tokenize(text).map(tokenForms), { laughing });
@@ -43,8 +43,9 @@ describe('DangerDetector', () => {
   it('a negated harm is not urgent: a gentle question, or nothing when the message also says it is safe', () => {
     expect(detect('nobody will kill me')).toMatchObject({ danger: true, level: 'check', softened: true });
     expect(detect('nobody will kill me, i am safe')).toMatchObject({ danger: false, level: 'none' });
-    // A negation far before the harm does not count.
+    // A negation far before the harm does not count, nor one after a conditional: that is a threat.
     expect(detect('i did not sleep and they said they will kill me')).toMatchObject({ level: 'urgent' });
+    expect(detect('if u dont pay we kill me')).toMatchObject({ level: 'urgent' });
   });
 
   it('joking lowers a threat to a question, never to silence on its own', () => {
