@@ -87,6 +87,20 @@ describe('intents in free text', () => {
     expect(handoffEvent(replies)).toBeDefined();
   });
 
+  const FEAR_QUESTIONS: Record<Language, string> = {
+    en: 'will the police arrest me?',
+    nl: 'zal de politie mij oppakken?',
+    ar: 'هل ستعتقلني الشرطة؟',
+    prs: 'آیا پولیس مرا زندانی میکند؟',
+    ti: 'ፖሊስ ክኣስሩኒ ድዮም?',
+  };
+  it.each(Object.entries(FEAR_QUESTIONS) as Array<[Language, string]>)('%s: a typed question about police or arrest reaches the non-punishment answer', async (language, text) => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start(language);
+    const replies = await bot.say(text);
+    expect(texts(replies)[0]).toBe(bot.built.translator.forLanguage(language)('nonPunishment:principle'));
+  });
+
   it('a rights question answers from the tree', async () => {
     const bot = new BotHarness(redis, keys);
     await bot.start('en');
