@@ -10,8 +10,8 @@ import { ActionTypes, EventFactory, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { ConversationRef, YoungPersonEvent } from '../handoff/HandoffEvents.js';
 import type { BuiltBot } from './createLanternBot.js';
-import type { WebChannelAdapter } from './WebChannelAdapter.js';
-import { BOT_ACCOUNT } from './WebChannelAdapter.js';
+import type { WebChannelAdapter } from '../directline/WebChannelAdapter.js';
+import { BOT_ACCOUNT } from '../directline/WebChannelAdapter.js';
 
 export type { ConversationRef };
 

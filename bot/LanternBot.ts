@@ -8,11 +8,11 @@ import type { DialogState } from 'botbuilder-dialogs';
 import type { MainDialog } from '../dialogs/MainDialog.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
-import { LANGUAGE_EVENT } from './ChatCommand.js';
-import type { CommandRecognizer } from './CommandRecognizer.js';
-import type { ConversationProfile } from './ConversationProfile.js';
+import { LANGUAGE_EVENT } from '../contracts/ChatCommand.js';
+import type { CommandRecognizer } from '../dialogs/CommandRecognizer.js';
+import type { ConversationProfile } from '../dialogs/ConversationProfile.js';
 import { findPersonalDetails } from './personalDetails.js';
-import type { Translator } from './Translator.js';
+import type { Translator } from '../texts/Translator.js';
 
 /** What the bot is built from. */
 export interface LanternBotOptions {

@@ -7,11 +7,11 @@ import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import type { ConversationEraser } from '../privacy/ConversationEraser.js';
 import { Screener } from '../screening/Screener.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
-import { CommandRecognizer } from './CommandRecognizer.js';
-import { ConversationProfile } from './ConversationProfile.js';
+import { CommandRecognizer } from '../dialogs/CommandRecognizer.js';
+import { ConversationProfile } from '../dialogs/ConversationProfile.js';
 import { LanternBot } from './LanternBot.js';
 import { createTurnErrorHandler, type ErrorLog } from './turnErrorHandler.js';
-import { Translator } from './Translator.js';
+import { Translator } from '../texts/Translator.js';
 
 /** Options of createLanternBot. */
 export interface LanternBotParts {

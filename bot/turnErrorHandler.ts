@@ -4,8 +4,8 @@
  * the dialog stack is reset so the next message starts clean; the log gets the error's name only.
  */
 import type { ConversationState, TurnContext } from 'botbuilder';
-import type { ConversationProfile } from './ConversationProfile.js';
-import type { Translator } from './Translator.js';
+import type { ConversationProfile } from '../dialogs/ConversationProfile.js';
+import type { Translator } from '../texts/Translator.js';
 
 /** Errors that mean the conversation is no longer there to answer (see directline/errors.ts). */
 const GONE = new Set(['ConversationNotFoundError', 'ConversationEndedError']);

@@ -5,7 +5,7 @@
  * Source: seed 001 ("Loop je nu gevaar? Wat als je de telefoon uit zet?").
  */
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { Answer } from '../bot/ConversationProfile.js';
+import type { Answer } from '../contracts/profileCodes.js';
 import type { DialogServices } from './DialogServices.js';
 import { LanternChoicePrompt } from './LanternChoicePrompt.js';
 import { TopicDialog } from './TopicDialog.js';

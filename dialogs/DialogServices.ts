@@ -3,9 +3,9 @@
  * Passed in once (like a typed context), so dialogs hold no globals.
  */
 import type { TurnContext } from 'botbuilder';
-import type { ConversationProfile } from '../bot/ConversationProfile.js';
-import type { Language } from '../bot/languages.js';
-import type { Translate, Translator } from '../bot/Translator.js';
+import type { ConversationProfile } from './ConversationProfile.js';
+import type { Language } from '../contracts/languages.js';
+import type { Translate, Translator } from '../texts/Translator.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import type { ConversationEraser } from '../privacy/ConversationEraser.js';

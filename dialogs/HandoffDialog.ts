@@ -7,7 +7,7 @@
 import { EventFactory } from 'botbuilder';
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { HandoffContext } from '../handoff/HandoffGateway.js';
-import { LANGUAGE_INFO, type Language } from '../bot/languages.js';
+import { LANGUAGE_INFO, type Language } from '../contracts/languages.js';
 import { enterNode, languageOf, type DialogServices } from './DialogServices.js';
 import { TopicDialog } from './TopicDialog.js';
 

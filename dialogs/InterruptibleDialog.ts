@@ -5,9 +5,9 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { LANGUAGE_EVENT, type ChatCommand } from '../bot/ChatCommand.js';
-import type { CommandRecognizer } from '../bot/CommandRecognizer.js';
-import { isLanguage, languageFromLocale, type Language } from '../bot/languages.js';
+import { LANGUAGE_EVENT, type ChatCommand } from '../contracts/ChatCommand.js';
+import type { CommandRecognizer } from './CommandRecognizer.js';
+import { isLanguage, languageFromLocale, type Language } from '../contracts/languages.js';
 import { textsFor, type DialogServices } from './DialogServices.js';
 
 /** A root ComponentDialog that handles interruptions before its children. */

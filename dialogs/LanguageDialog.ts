@@ -3,8 +3,8 @@
  * `lantern.language`) so it switches its own texts and direction too.
  */
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { LANGUAGE_EVENT } from '../bot/ChatCommand.js';
-import { isLanguage, LANGUAGES, type Language } from '../bot/languages.js';
+import { LANGUAGE_EVENT } from '../contracts/ChatCommand.js';
+import { isLanguage, LANGUAGES, type Language } from '../contracts/languages.js';
 import type { DialogServices } from './DialogServices.js';
 import { TopicDialog } from './TopicDialog.js';
 

@@ -13,9 +13,9 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { LANGUAGE_EVENT, type ChatCommand } from '../bot/ChatCommand.js';
-import type { CommandRecognizer } from '../bot/CommandRecognizer.js';
-import { isLanguage, languageFromLocale, type Language } from '../bot/languages.js';
+import { LANGUAGE_EVENT, type ChatCommand } from '../contracts/ChatCommand.js';
+import type { CommandRecognizer } from './CommandRecognizer.js';
+import { isLanguage, languageFromLocale, type Language } from '../contracts/languages.js';
 import { ActionTypes, EventFactory } from 'botbuilder';
 import type { ScreeningResult } from '../screening/Screener.js';
 import { activeDialogIds } from './activeDialogIds.js';

@@ -6,7 +6,7 @@
  * Sources: seed 001 (signalenlijst, 0+0+0=1), CONTENT-BRIEF "What exploitation is".
  */
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { SIGNALS, type Answer, type SignalCode } from '../bot/ConversationProfile.js';
+import { SIGNALS, type Answer, type SignalCode } from '../contracts/profileCodes.js';
 import type { DialogServices } from './DialogServices.js';
 import { TopicDialog, type Destination } from './TopicDialog.js';
 

@@ -4,7 +4,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { TopicCode } from '../bot/ConversationProfile.js';
+import type { TopicCode } from '../contracts/profileCodes.js';
 import { enterNode, languageOf, textsFor, type DialogServices } from './DialogServices.js';
 import { LanternChoicePrompt } from './LanternChoicePrompt.js';
 import { localizedChoices } from './localizedChoices.js';

@@ -4,7 +4,7 @@
  * non-punishment, help, privacy) are instances of this shape, so they behave the same everywhere.
  */
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { TopicCode } from '../bot/ConversationProfile.js';
+import type { TopicCode } from '../contracts/profileCodes.js';
 import type { DialogServices } from './DialogServices.js';
 import { TopicDialog, type Destination } from './TopicDialog.js';
 

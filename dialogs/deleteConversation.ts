@@ -4,7 +4,7 @@
  * (see privacy/ConversationEraser.ts).
  */
 import type { TurnContext } from 'botbuilder';
-import { DELETED_EVENT } from '../bot/ChatCommand.js';
+import { DELETED_EVENT } from '../contracts/ChatCommand.js';
 import { textsFor, type DialogServices } from './DialogServices.js';
 
 /** Deletes the conversation of this turn. */

@@ -5,8 +5,8 @@
  */
 import { ActionTypes } from 'botbuilder';
 import type { Choice } from 'botbuilder-dialogs';
-import type { Language } from '../bot/languages.js';
-import type { Translator } from '../bot/Translator.js';
+import type { Language } from '../contracts/languages.js';
+import type { Translator } from '../texts/Translator.js';
 import { normalizeForMatching } from '../language/normalize.js';
 
 /**

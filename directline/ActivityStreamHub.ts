@@ -15,7 +15,7 @@
  */
 import type { Activity } from 'botbuilder';
 import { ReplyError, type Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { RedisConversationStore } from './RedisConversationStore.js';
 
 /** What a subscriber is given for each batch of new entries. */

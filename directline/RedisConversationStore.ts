@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { ActivitySet, ConversationStatus, ConversationStore } from './ConversationStore.js';
 import { ActivityTooLargeError, ConversationNotFoundError, InvalidWatermarkError } from './errors.js';
 import { TokenService } from './TokenService.js';

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { ForbiddenError, InvalidTokenError, MalformedTokenError, TokenExpiredError } from './errors.js';
 
 /** What a token may be used for: REST calls (`conversation`) or opening the WebSocket stream (`stream`). */

@@ -4,8 +4,8 @@
  * conversation "interpreter needed" when nobody on duty speaks its language.
  */
 import type { Redis } from 'ioredis';
-import type { Language } from '../bot/languages.js';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { Language } from '../contracts/languages.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** Options of CounsellorPresence. */
 export interface CounsellorPresenceOptions {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { HandoffEvent } from './HandoffEvents.js';
 
 /** Options of HandoffBus. */

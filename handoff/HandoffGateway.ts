@@ -3,8 +3,8 @@
  * whether someone can come. Implementations: NoCounsellorGateway (no counsellors connected yet)
  * and, with the handoff issue, a BullMQ queue.
  */
-import type { Language } from '../bot/languages.js';
-import type { Priority, ScreeningAnswers, TopicCode } from '../bot/ConversationProfile.js';
+import type { Language } from '../contracts/languages.js';
+import type { Priority, ScreeningAnswers, TopicCode } from '../contracts/profileCodes.js';
 
 /** What goes along with a handoff: codes only, never the young person's words (the transcript is separate). */
 export interface HandoffContext {

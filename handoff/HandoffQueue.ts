@@ -9,9 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { HandoffContext } from './HandoffGateway.js';
-import type { Priority } from '../bot/ConversationProfile.js';
+import type { Priority } from '../contracts/profileCodes.js';
 
 /** BullMQ priority of each handoff priority (lower runs first). */
 export const BULL_PRIORITY: Record<Priority, number> = { danger: 1, raised: 2, normal: 3 };

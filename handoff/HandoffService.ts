@@ -15,10 +15,10 @@
  */
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import type { Language } from '../bot/languages.js';
-import type { Translator } from '../bot/Translator.js';
+import type { Language } from '../contracts/languages.js';
+import type { Translator } from '../texts/Translator.js';
 import type { ConversationStore } from '../directline/ConversationStore.js';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { bilingualSummary, type BilingualSummary } from './ConversationSummary.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffBus } from './HandoffBus.js';

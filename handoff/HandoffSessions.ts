@@ -7,7 +7,7 @@
  * returns orphaned conversations, exactly one wins for a conversation.
  */
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { HandoffJobData } from './HandoffQueue.js';
 
 /** A colleague's note when passing a conversation on. */

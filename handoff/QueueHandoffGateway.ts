@@ -3,7 +3,7 @@
  * conversation in line and answers with its place and an honest estimate; outside them it queues
  * nothing (nobody would read it) and says when people are back.
  */
-import type { Priority } from '../bot/ConversationProfile.js';
+import type { Priority } from '../contracts/profileCodes.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffContext, HandoffGateway, HandoffOutcome, YoungPersonReference } from './HandoffGateway.js';
 import type { HandoffQueue } from './HandoffQueue.js';

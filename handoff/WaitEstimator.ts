@@ -4,7 +4,7 @@
  * there is no estimate, and the bot says it cannot tell.
  */
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** How many recent waits are kept. */
 const KEPT = 50;

@@ -12,7 +12,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { WebSocket } from 'ws';
-import { isLanguage, type Language } from '../bot/languages.js';
+import { isLanguage, type Language } from '../contracts/languages.js';
 import type { ActivityStreamHub, StreamSubscription } from '../directline/ActivityStreamHub.js';
 import { RedisConversationStore } from '../directline/RedisConversationStore.js';
 import { consoleTranscript } from './consoleTranscript.js';

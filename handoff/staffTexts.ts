@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LOCALES_DIR } from '../bot/localeFiles.js';
+import { LOCALES_DIR } from '../texts/localeFiles.js';
 
 /** The languages staff read. */
 export type StaffLanguage = 'nl' | 'en';

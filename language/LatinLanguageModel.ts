@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Language } from '../bot/languages.js';
+import type { Language } from '../contracts/languages.js';
 import { tokenize } from './normalize.js';
 
 /** Where the shipped model lives. */

@@ -9,7 +9,7 @@
  * Returns "und" when a message has too little to go on.
  */
 import { franc } from 'franc-min';
-import type { Language } from '../bot/languages.js';
+import type { Language } from '../contracts/languages.js';
 import { LatinLanguageModel, latinWords } from './LatinLanguageModel.js';
 import { tokenize } from './normalize.js';
 

@@ -3,7 +3,7 @@
  * conversation id, a user id or a time (the recorder puts it in an hour). They are stored as hash
  * fields like `node|lang=ar|node=rights` in hourly and daily counters.
  */
-import type { Language } from '../bot/languages.js';
+import type { Language } from '../contracts/languages.js';
 
 /** The conversation's language, or "und" before one was chosen. */
 type Lang = Language | 'und';

@@ -3,9 +3,9 @@
  * coordinators' dashboard and API show, suppressed. Day counters plus the hours not rolled up yet.
  */
 import type { Redis } from 'ioredis';
-import { LANGUAGES, type Language } from '../bot/languages.js';
-import { checkLocales } from '../bot/localeCheck.js';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import { LANGUAGES, type Language } from '../contracts/languages.js';
+import { checkLocales } from '../texts/localeCheck.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { daysBetween } from './calendar.js';
 import { parseField, WAIT_BUCKETS } from './MetricEvent.js';
 import { safeRatio, suppress, type ShownCount } from './suppression.js';

@@ -3,7 +3,7 @@
  * rolls up into daily hashes. Recording never fails a conversation: a Redis error is logged as a code.
  */
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { eventFields, type MetricEvent } from './MetricEvent.js';
 import { amsterdamHour } from './calendar.js';
 

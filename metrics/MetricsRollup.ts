@@ -3,7 +3,7 @@
  * nothing twice) and lets daily counters expire after the metrics retention. Counts only.
  */
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { amsterdamHour } from './calendar.js';
 import { scanAll } from './MetricsQuery.js';
 

@@ -3,7 +3,7 @@
  * anonymised counts, suppressed under 5 (see docs/api.md).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { isLanguage, type Language } from '../bot/languages.js';
+import { isLanguage, type Language } from '../contracts/languages.js';
 import { daysBetween, isDay } from './calendar.js';
 import type { MetricsQuery, MetricsReport } from './MetricsQuery.js';
 

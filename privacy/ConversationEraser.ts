@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { ConversationStore } from '../directline/ConversationStore.js';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { deleteEntriesNaming } from './streamEntries.js';
 
 /** Erases conversations. */

@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 import { TokenService } from '../directline/TokenService.js';
 import type { MetricsRollup } from '../metrics/MetricsRollup.js';
 import { scanAll } from '../metrics/MetricsQuery.js';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { deleteEntries, jobIdsOf, readStream } from './streamEntries.js';
 
 /** What one run did (counts only). */

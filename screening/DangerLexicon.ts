@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LANGUAGES, type Language } from '../bot/languages.js';
-import { LOCALES_DIR } from '../bot/localeFiles.js';
+import { LANGUAGES, type Language } from '../contracts/languages.js';
+import { LOCALES_DIR } from '../texts/localeFiles.js';
 import { LexiconIndex, termIndexIds } from './LexiconIndex.js';
 import { compilePrepared, LexiconSyntaxError, prepareTerm, type LexiconPattern, type PreparedTerm } from './LexiconPattern.js';
 

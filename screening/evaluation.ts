@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LANGUAGES, type Language } from '../bot/languages.js';
+import { LANGUAGES, type Language } from '../contracts/languages.js';
 import type { Intent } from './IntentClassifier.js';
 import type { Screener } from './Screener.js';
 

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LANGUAGES, type Language } from '../bot/languages.js';
-import { LOCALES_DIR } from '../bot/localeFiles.js';
+import { LANGUAGES, type Language } from '../contracts/languages.js';
+import { LOCALES_DIR } from '../texts/localeFiles.js';
 import { INTENTS, type Intent } from './IntentClassifier.js';
 
 /** One training utterance. */

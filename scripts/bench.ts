@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
-import { LANGUAGES } from '../bot/languages.js';
+import { LANGUAGES } from '../contracts/languages.js';
 import { readLabelled } from '../screening/evaluation.js';
 import { RedisServerProcess } from '../server/RedisServerProcess.js';
 

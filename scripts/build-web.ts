@@ -17,8 +17,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
-import { helplineVariables, loadHelplines } from '../bot/helplines.js';
-import { LANGUAGES, type Language } from '../bot/languages.js';
+import { helplineVariables, loadHelplines } from '../texts/helplines.js';
+import { LANGUAGES, type Language } from '../contracts/languages.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

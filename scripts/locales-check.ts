@@ -2,7 +2,7 @@
  * `npm run locales:check`: fails on missing or extra keys, mismatched placeholders, missing
  * review records or source notes; prints coverage and unreviewed counts per language.
  */
-import { checkLocales } from '../bot/localeCheck.js';
+import { checkLocales } from '../texts/localeCheck.js';
 
 const { errors, coverage } = checkLocales();
 console.log('language  texts  present  reviewed  unreviewed');

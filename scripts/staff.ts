@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { configFromEnv } from '../server/config.js';
-import { RedisKeys } from '../server/RedisKeys.js';
+import { RedisKeys } from '../contracts/RedisKeys.js';
 import { generatePassword } from '../staff/passwordHash.js';
 import { StaffSessionStore } from '../staff/StaffSessionStore.js';
 import { StaffError, StaffStore, StaffUserNotFoundError, normaliseUsername, parseLanguages, parseRole } from '../staff/StaffStore.js';

@@ -4,7 +4,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from './RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** A repeatable task. */
 export interface MaintenanceTask {

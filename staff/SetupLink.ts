@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { sha256Hex } from './StaffSessionStore.js';
 import { StaffError, checkPassword, normaliseUsername, type StaffStore, type StaffUser } from './StaffStore.js';
 

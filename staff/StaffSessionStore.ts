@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { STAFF_LANGUAGES, STAFF_ROLES, type StaffLanguage, type StaffPrincipal, type StaffRole } from './StaffStore.js';
 
 /** Options of StaffSessionStore. */

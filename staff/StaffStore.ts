@@ -6,9 +6,10 @@
  * languages, passwordHash, createdAt) and `staffLoginAttempts(u)` (hash: failed, lockedUntil; kept for
  * unknown usernames too, so that a lock does not reveal whether an account exists; expires by itself).
  */
+import { LANGUAGES, type Language } from '../contracts/languages.js';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { hashPassword, needsRehash, verifyPassword } from './passwordHash.js';
 
 /** What a staff member may do: take over conversations, see anonymised metrics, or manage staff. */
@@ -18,10 +19,10 @@ export type StaffRole = 'counsellor' | 'coordinator' | 'admin';
 export const STAFF_ROLES: readonly StaffRole[] = Object.freeze(['counsellor', 'coordinator', 'admin']);
 
 /** A language a counsellor can chat in (the chat's five languages; `prs` = Dari). */
-export type StaffLanguage = 'ar' | 'ti' | 'prs' | 'en' | 'nl';
+export type StaffLanguage = Language;
 
-/** Every language, in the canonical order used when storing them. */
-export const STAFF_LANGUAGES: readonly StaffLanguage[] = Object.freeze(['ar', 'ti', 'prs', 'en', 'nl']);
+/** Every language, in the canonical order used when storing them (the one list, contracts/languages.ts). */
+export const STAFF_LANGUAGES: readonly StaffLanguage[] = LANGUAGES;
 
 /** Who a request is from, once authenticated: what routes and guards need. */
 export interface StaffPrincipal {

@@ -15,7 +15,7 @@
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../server/RedisKeys.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { SetupLink } from './SetupLink.js';
 import { StaffSessionStore, safeEqual, type StaffSession } from './StaffSessionStore.js';
 import { generatePassword } from './passwordHash.js';

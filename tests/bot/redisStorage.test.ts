@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisStorage, StorageEtagConflictError } from '../../bot/RedisStorage.js';
+import { RedisStorage, StorageEtagConflictError } from '../../directline/RedisStorage.js';
 import { testKeys, testRedis } from '../helpers/redis.js';
 
 const redis = testRedis();

@@ -6,8 +6,8 @@
  */
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHAT_COMMANDS } from '../../bot/ChatCommand.js';
-import { Translator } from '../../bot/Translator.js';
+import { CHAT_COMMANDS } from '../../contracts/ChatCommand.js';
+import { Translator } from '../../texts/Translator.js';
 import { CounsellorPresence } from '../../handoff/CounsellorPresence.js';
 import { HandoffQueue } from '../../handoff/HandoffQueue.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';

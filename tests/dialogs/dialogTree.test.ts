@@ -5,8 +5,8 @@
  */
 import type { Activity } from 'botbuilder';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LANGUAGES, type Language } from '../../bot/languages.js';
-import { SIGNALS } from '../../bot/ConversationProfile.js';
+import { LANGUAGES, type Language } from '../../contracts/languages.js';
+import { SIGNALS } from '../../dialogs/ConversationProfile.js';
 import { MENU_CHOICES } from '../../dialogs/MenuDialog.js';
 import { BotHarness, choiceIds, texts } from '../helpers/botHarness.js';
 import { testKeys, testRedis } from '../helpers/redis.js';

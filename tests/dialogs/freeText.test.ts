@@ -6,7 +6,7 @@
  */
 import type { Activity } from 'botbuilder';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Language } from '../../bot/languages.js';
+import type { Language } from '../../contracts/languages.js';
 import { BotHarness, choiceIds, texts } from '../helpers/botHarness.js';
 import { testKeys, testRedis } from '../helpers/redis.js';
 

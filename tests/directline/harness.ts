@@ -12,7 +12,7 @@ import { ActivityStreamHub } from '../../directline/ActivityStreamHub.js';
 import { directLinePlugin, type DirectLinePluginOptions } from '../../directline/directLinePlugin.js';
 import { RedisConversationStore } from '../../directline/RedisConversationStore.js';
 import { TokenService } from '../../directline/TokenService.js';
-import type { RedisKeys } from '../../server/RedisKeys.js';
+import type { RedisKeys } from '../../contracts/RedisKeys.js';
 import { testRedis } from '../helpers/redis.js';
 
 /** Options of a test app instance. */

@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import type { Activity } from 'botframework-directlinejs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Translator } from '../../bot/Translator.js';
+import { Translator } from '../../texts/Translator.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
 import { connectDirectLine } from '../helpers/directLineClient.js';
 import { uniquePrefix } from '../helpers/redis.js';

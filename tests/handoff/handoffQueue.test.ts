@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { HandoffQueue, NotWaitingError, type HandoffJobData } from '../../handoff/HandoffQueue.js';
-import type { Priority } from '../../bot/ConversationProfile.js';
-import type { Language } from '../../bot/languages.js';
+import type { Priority } from '../../dialogs/ConversationProfile.js';
+import type { Language } from '../../contracts/languages.js';
 import { testKeys, testRedis } from '../helpers/redis.js';
 
 const redis = testRedis();

@@ -7,7 +7,7 @@
  */
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Translator } from '../../bot/Translator.js';
+import { Translator } from '../../texts/Translator.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
 import { CounsellorClient, YoungPersonClient } from '../helpers/lanternClients.js';

@@ -6,16 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { TestAdapter, type Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import { createLanternBot, type BuiltBot } from '../../bot/createLanternBot.js';
-import type { Language } from '../../bot/languages.js';
-import { RedisStorage } from '../../bot/RedisStorage.js';
-import { LANGUAGE_EVENT } from '../../bot/ChatCommand.js';
+import type { Language } from '../../contracts/languages.js';
+import { RedisStorage } from '../../directline/RedisStorage.js';
+import { LANGUAGE_EVENT } from '../../contracts/ChatCommand.js';
 import { NoCounsellorGateway } from '../../handoff/NoCounsellorGateway.js';
 import { Screener } from '../../screening/Screener.js';
 import { MetricsRecorder } from '../../metrics/MetricsRecorder.js';
 import { RedisConversationEraser } from '../../privacy/ConversationEraser.js';
 import { RedisConversationStore } from '../../directline/RedisConversationStore.js';
 import type { HandoffGateway } from '../../handoff/HandoffGateway.js';
-import type { RedisKeys } from '../../server/RedisKeys.js';
+import type { RedisKeys } from '../../contracts/RedisKeys.js';
 
 /** One screener for every harness of a test file (loading it is the slow part). */
 let sharedScreener: Screener | undefined;

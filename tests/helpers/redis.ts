@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { RedisKeys } from '../../server/RedisKeys.js';
+import { RedisKeys } from '../../contracts/RedisKeys.js';
 
 /** Connects to the test redis-server. Close it in afterAll. */
 export function testRedis(): Redis {

@@ -13,7 +13,7 @@ import type { Activity } from 'botbuilder';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Translator } from '../../bot/Translator.js';
+import { Translator } from '../../texts/Translator.js';
 import { TokenService } from '../../directline/TokenService.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { scanAll } from '../../metrics/MetricsQuery.js';

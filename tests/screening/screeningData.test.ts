@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES } from '../../bot/languages.js';
+import { LANGUAGES } from '../../contracts/languages.js';
 import { DANGER_CATEGORIES, PREPARED_LEXICON_FILE, lexiconFingerprint, loadDangerLexicon } from '../../screening/DangerLexicon.js';
 import { INTENTS, MODEL_FILE } from '../../screening/IntentClassifier.js';
 import { readUtterances, utterancesFingerprint } from '../../screening/utterances.js';

@@ -4,7 +4,7 @@
  * may repeat a training utterance (locales/<lng>/screening/intents.json), exactly or nearly.
  */
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES } from '../../bot/languages.js';
+import { LANGUAGES } from '../../contracts/languages.js';
 import { DEV_DIR, readLabelled } from '../../screening/evaluation.js';
 import { findNearDuplicates } from '../../screening/nearDuplicates.js';
 import { readUtterances } from '../../screening/utterances.js';

@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../server/RedisServerProcess.js';
-import { RedisKeys } from '../../server/RedisKeys.js';
+import { RedisKeys } from '../../contracts/RedisKeys.js';
 import { startLantern } from '../../server/Lantern.js';
 import { StaffStore } from '../../staff/StaffStore.js';
 import { testRedis, uniquePrefix } from '../helpers/redis.js';

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import type { RedisKeys } from '../../server/RedisKeys.js';
+import type { RedisKeys } from '../../contracts/RedisKeys.js';
 import { staffAuthPlugin } from '../../staff/staffAuthPlugin.js';
 import { StaffStore } from '../../staff/StaffStore.js';
 import { testRedis } from '../helpers/redis.js';

@@ -7,12 +7,13 @@
  */
 import type { Count, DayRow, Metrics } from './api.js';
 import { barChart, dayChart, LANGUAGE_COLOURS, type Chart } from './charts.js';
+import { LANGUAGES } from '../../contracts/languages.js';
 import { el } from './dom.js';
 import { count, day, isSuppressed, known, longDay, percent, share, suppressedRange } from './format.js';
 import { categoryName, languageName, nodeName, outcomeName, t, treeOrder, type Key } from './i18n.js';
 
-/** The young people's languages, in the order the API lists them. */
-export const LANGUAGE_CODES = ['ar', 'ti', 'prs', 'en', 'nl'] as const;
+/** The young people's languages, in the order the API lists them (the one list, contracts/languages.ts). */
+export const LANGUAGE_CODES = LANGUAGES;
 
 let charts: Chart[] = [];
 

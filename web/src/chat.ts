@@ -3,8 +3,8 @@
  * person writes or taps (in order, never losing a message), and shows the connection and handoff
  * status in their language. When the young person deleted the conversation, the page forgets it too.
  */
-import { DELETED_EVENT, LANGUAGE_EVENT, type ChatCommand } from '../../bot/ChatCommand.js';
-import { isLanguage, type Language } from '../../bot/languages.js';
+import { DELETED_EVENT, LANGUAGE_EVENT, type ChatCommand } from '../../contracts/ChatCommand.js';
+import { isLanguage, type Language } from '../../contracts/languages.js';
 import { DirectLine, tooFast, type Activity, type CardAction, type ConnectionState, type OutgoingActivity } from './directline.js';
 import { currentLanguage, t, type StringKey } from './i18n.js';
 import { actionButtons, bubble, el, translated } from './render.js';

@@ -4,7 +4,7 @@
 
 /** The page's own strings from locales/<language>/web.json, with help line numbers filled in. */
 declare const __LANTERN_STRINGS__: Record<
-  import('../../bot/languages.js').Language,
+  import('../../contracts/languages.js').Language,
   typeof import('../../locales/en/web.json')
 >;
 

@@ -1,7 +1,7 @@
 /**
  * The page's strings in the young person's language, and switching `<html lang dir>` without a reload.
  */
-import { LANGUAGE_INFO, languageFromLocale, type Language } from '../../bot/languages.js';
+import { LANGUAGE_INFO, languageFromLocale, type Language } from '../../contracts/languages.js';
 
 /** The strings of one language (locales/<language>/web.json). */
 export type Strings = (typeof __LANTERN_STRINGS__)[Language];

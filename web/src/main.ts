@@ -2,7 +2,7 @@
  * Lantern's chat page: language picker first, then the conversation. Wires the always-visible
  * bar (talk to a person, 112, language, quick exit) and the message box.
  */
-import type { Language } from '../../bot/languages.js';
+import type { Language } from '../../contracts/languages.js';
 import { Chat, showComposer, type ChatView } from './chat.js';
 import { applyLanguage, browserLanguage, currentLanguage, t } from './i18n.js';
 import { renderPicker } from './picker.js';

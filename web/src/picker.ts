@@ -2,7 +2,7 @@
  * The language picker: the five languages by their own names, each button in its own script,
  * language and direction.
  */
-import { LANGUAGES, LANGUAGE_INFO, type Language } from '../../bot/languages.js';
+import { LANGUAGES, LANGUAGE_INFO, type Language } from '../../contracts/languages.js';
 import { langTag } from './i18n.js';
 import { el } from './render.js';
 

@@ -3,7 +3,7 @@
  * and messages not sent yet. sessionStorage only: it is gone when the tab is closed, and the quick
  * exit wipes it, and so does deleting the conversation. Never localStorage, never cookies.
  */
-import { isLanguage, type Language } from '../../bot/languages.js';
+import { isLanguage, type Language } from '../../contracts/languages.js';
 import type { Conversation, OutgoingActivity } from './directline.js';
 
 const KEY = 'lantern';

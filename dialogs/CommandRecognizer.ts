@@ -5,10 +5,10 @@
  * calling me" is never taken for "stop".
  */
 import type { Activity } from 'botbuilder';
-import { CHAT_COMMANDS, isChatCommand, type ChatCommand } from './ChatCommand.js';
-import { LANGUAGES } from './languages.js';
+import { CHAT_COMMANDS, isChatCommand, type ChatCommand } from '../contracts/ChatCommand.js';
+import { LANGUAGES } from '../contracts/languages.js';
 import { normalizeCommand } from '../language/normalize.js';
-import type { Translator } from './Translator.js';
+import type { Translator } from '../texts/Translator.js';
 
 /** Maps messages to commands. */
 export class CommandRecognizer {

@@ -11,7 +11,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import type { ConversationStore } from '../directline/ConversationStore.js';
+import type { ConversationStore } from './ConversationStore.js';
 import type { ConversationTurnLock } from './ConversationTurnLock.js';
 
 /** The bot's account on the channel. */

@@ -4,7 +4,7 @@
  */
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { helplineVariables, loadHelplines, type Helplines } from './helplines.js';
-import { LANGUAGES, type Language } from './languages.js';
+import { LANGUAGES, type Language } from '../contracts/languages.js';
 import { readAllLanguages, LOCALES_DIR } from './localeFiles.js';
 
 /** Options of the Translator. */

@@ -4,7 +4,7 @@
  * note; every namespace of every language has a review record. Also counts coverage and
  * unreviewed texts (for `npm run locales:check` and the coordinators' dashboard).
  */
-import { LANGUAGES, type Language } from './languages.js';
+import { LANGUAGES, type Language } from '../contracts/languages.js';
 import { flatten, readAllLanguages, readReview, readSources, LOCALES_DIR, type LanguageReview } from './localeFiles.js';
 
 /** Namespaces whose every text (except questions above buttons) states facts and needs a source note. */
