@@ -12,6 +12,7 @@
  * guard need the header `x-csrf-token` equal to the session's token (answered by login and /me).
  * The log holds event codes only: never usernames, passwords, tokens, cookies or addresses.
  */
+import fastifyPlugin from 'fastify-plugin';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -330,12 +331,6 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
   });
 };
 
-// Not encapsulated (what fastify-plugin does): the decorators reach sibling plugins.
-Object.assign(plugin, {
-  [Symbol.for('skip-override')]: true,
-  [Symbol.for('fastify.display-name')]: 'lantern-staff-auth',
-});
-
-/** The staff plugin (see the module comment). */
-export const staffAuthPlugin: FastifyPluginAsync<StaffAuthPluginOptions> = plugin;
+/** The staff plugin (see the module comment): not encapsulated, so its decorators reach sibling plugins. */
+export const staffAuthPlugin: FastifyPluginAsync<StaffAuthPluginOptions> = fastifyPlugin(plugin, { name: 'lantern-staff-auth', fastify: '5.x' });
 export default staffAuthPlugin;

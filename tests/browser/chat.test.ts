@@ -218,8 +218,8 @@ describe('chat page', () => {
       expect(await js<string[]>(page, '[document.documentElement.lang, document.documentElement.dir]')).toEqual(['ti', 'ltr']);
       await page.locator('.msg.bot').first().waitFor({ timeout: 20_000 });
       await page.locator('.action').first().waitFor({ timeout: 20_000 });
-      await page.waitForTimeout(300);
-      expect(await overflow(page)).toEqual({ document: false, messages: 0 });
+      await js<boolean>(page, 'document.fonts.ready.then(() => true)');
+      await expect.poll(() => overflow(page)).toEqual({ document: false, messages: 0 });
       await page.screenshot({ path: path.join(ARTIFACTS, 'chat-ti.png') });
 
       // Offline: the message stays, marked "not sent", and goes out once the connection is back.
@@ -414,8 +414,7 @@ describe('chat page', () => {
       const before = await page.locator('.msg').allTextContents();
       await page.reload();
       await page.locator('.action').first().waitFor({ timeout: 20_000 });
-      await page.waitForTimeout(500);
-      expect(await page.locator('.msg').allTextContents()).toEqual(before);
+      await expect.poll(() => page.locator('.msg').allTextContents()).toEqual(before);
       expect(await js<string>(page, 'document.documentElement.lang')).toBe('en');
 
       // The language button asks the bot; its lantern.language event switches the page in place.

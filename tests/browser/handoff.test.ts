@@ -308,7 +308,7 @@ describe('counsellor console', () => {
         expect(await quick.isDisabled()).toBe(true);
         expect(await quick.locator('.theirs').textContent()).toBe(fill(staffNl.console.quickReplyMissing!, { language: 'Arabisch' }));
       }
-      await young.page.waitForTimeout(300);
+      await js<boolean>(young.page, 'document.fonts.ready.then(() => true)');
       await young.page.screenshot({ path: path.join(ARTIFACTS, 'handoff-young-talking.png') });
 
       // The live connection drops: the console comes back, subscribes from its last watermark, and
@@ -353,8 +353,7 @@ describe('counsellor console', () => {
       await counsellor.page.screenshot({ path: path.join(ARTIFACTS, 'handoff-console-chat.png') });
       // A tablet in portrait: one column, nothing wider than the screen.
       await counsellor.page.setViewportSize({ width: 820, height: 1180 });
-      await counsellor.page.waitForTimeout(200);
-      expect(await js<boolean>(counsellor.page, 'document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+      await expect.poll(() => js<boolean>(counsellor.page, 'document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
       await counsellor.page.screenshot({ path: path.join(ARTIFACTS, 'handoff-console-tablet.png'), fullPage: true });
       await counsellor.page.setViewportSize({ width: 1280, height: 800 });
       sockets[1]!.send(JSON.stringify({ type: 'queue', items: [] }));
