@@ -112,14 +112,15 @@ export function prepareDangerLexicon(dir = LOCALES_DIR): PreparedDangerLexicon {
     const data = JSON.parse(readFileSync(file, 'utf8')) as DangerLexiconFile;
     // Latin letters in the ar, prs and ti lexicons are transliterations (Arabizi, Finglish, Latin-script Tigrinya).
     const options = { latinIsTransliteration: language === 'ar' || language === 'prs' || language === 'ti', persian: language === 'prs' };
-    const prepare = (term: string): IndexedTerm => {
+    const prepareWith = (termOptions: typeof options) => (term: string): IndexedTerm => {
       try {
-        const prepared = prepareTerm(term, options);
+        const prepared = prepareTerm(term, termOptions);
         return { ...prepared, ids: termIndexIds(prepared) };
       } catch (error) {
         throw new LexiconSyntaxError(`${path.relative(process.cwd(), file)}: ${(error as Error).message}`);
       }
     };
+    const prepare = prepareWith(options);
     for (const [category, terms] of Object.entries(data.categories ?? {})) {
       if (!(DANGER_CATEGORIES as readonly string[]).includes(category)) {
         throw new LexiconSyntaxError(`${file}: unknown category "${category}"`);
@@ -130,14 +131,7 @@ export function prepareDangerLexicon(dir = LOCALES_DIR): PreparedDangerLexicon {
     prepared.benign.push(...(data.benign ?? []).map(prepare));
     // Negations and joke markers are short words: compared as written, never by a transliteration
     // skeleton ("mdrr" must not match the Dutch "moeder").
-    const exact = (term: string): IndexedTerm => {
-      try {
-        const prepared = prepareTerm(term, { ...options, latinIsTransliteration: false });
-        return { ...prepared, ids: termIndexIds(prepared) };
-      } catch (error) {
-        throw new LexiconSyntaxError(`${path.relative(process.cwd(), file)}: ${(error as Error).message}`);
-      }
-    };
+    const exact = prepareWith({ ...options, latinIsTransliteration: false });
     prepared.negations.push(...(data.negations ?? []).map(exact));
     prepared.jokeMarkers.push(...(data.jokeMarkers ?? []).map(exact));
   }
