@@ -15,6 +15,7 @@
  */
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
+import type { Colleague, QueueItem } from '../contracts/counsellorApi.js';
 import type { Language } from '../contracts/languages.js';
 import type { Translator } from '../texts/Translator.js';
 import type { ConversationStore } from '../directline/ConversationStore.js';
@@ -36,20 +37,7 @@ export interface ActingCounsellor {
   languages: Language[];
 }
 
-/** One line of the console's waiting list. */
-export interface QueueItem {
-  conversationId: string;
-  language: Language;
-  priority: 'danger' | 'raised' | 'normal';
-  waitingSeconds: number;
-  danger: boolean;
-  interpreterNeeded: boolean;
-  position: number;
-  /** Seconds since the young person's page was last seen (null: not known). */
-  lastSeenSeconds: number | null;
-  /** It came back to the list because a counsellor left or passed it back. */
-  returned: boolean;
-}
+export type { QueueItem } from '../contracts/counsellorApi.js';
 
 /** What the service needs to know of a staff account. */
 export interface CounsellorAccount {
@@ -288,7 +276,7 @@ export class HandoffService {
   }
 
   /** Colleagues on duty (not me), with their languages and room for more conversations. */
-  async colleagues(me: string): Promise<Array<{ username: string; languages: Language[]; open: number; max: number; room: boolean }>> {
+  async colleagues(me: string): Promise<Colleague[]> {
     const onDuty = (await this.options.presence.onDuty()).filter((c) => c.username !== me);
     const result = [];
     for (const colleague of onDuty) {

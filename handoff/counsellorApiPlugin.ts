@@ -15,6 +15,7 @@ import type { WebSocket } from 'ws';
 import { isLanguage, type Language } from '../contracts/languages.js';
 import type { ActivityStreamHub, StreamSubscription } from '../directline/ActivityStreamHub.js';
 import { RedisConversationStore } from '../directline/RedisConversationStore.js';
+import type { SessionItem } from '../contracts/counsellorApi.js';
 import { consoleTranscript } from './consoleTranscript.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffBus } from './HandoffBus.js';
@@ -73,7 +74,7 @@ function errorReply(reply: FastifyReply, error: unknown): FastifyReply {
 }
 
 /** A session as the console lists it (one shape for the list, the detail and the live view). */
-function sessionItem(session: HandoffSession) {
+function sessionItem(session: HandoffSession): SessionItem {
   return {
     conversationId: session.conversationId,
     language: session.job.language,

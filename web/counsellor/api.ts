@@ -13,32 +13,8 @@ export interface Me {
   csrfToken: string;
 }
 
-/** A line of the waiting list. */
-export interface QueueItem {
-  conversationId: string;
-  language: string;
-  priority: 'danger' | 'raised' | 'normal';
-  waitingSeconds: number;
-  danger: boolean;
-  interpreterNeeded: boolean;
-  position: number;
-  /** Seconds since the young person's page was last seen (null: not known). */
-  lastSeenSeconds: number | null;
-  /** Back in the list because a counsellor left or passed it back. */
-  returned: boolean;
-}
-
-/** One of my open conversations. */
-export interface SessionItem {
-  conversationId: string;
-  language: string;
-  priority: 'danger' | 'raised' | 'normal';
-  danger: boolean;
-  interpreterNeeded: boolean;
-  claimedAt?: string;
-  /** A colleague's note when they passed the conversation on. */
-  handover?: { from: string; note: string; at: string };
-}
+export type { QueueItem, SessionItem, Colleague } from '../../contracts/counsellorApi.js';
+import type { SessionItem } from '../../contracts/counsellorApi.js';
 
 /** A line of a transcript (handoff/consoleTranscript.ts). */
 export interface TranscriptLine {
@@ -83,15 +59,6 @@ export interface OutcomeOption {
   en: string;
 }
 
-/** A colleague on duty. */
-export interface Colleague {
-  username: string;
-  languages: string[];
-  /** Conversations they have open, their maximum, and whether one more fits. */
-  open: number;
-  max: number;
-  room: boolean;
-}
 
 export { ApiError } from '../shared/api.js';
 
