@@ -7,6 +7,7 @@
  * Register it once, without a prefix (its routes carry the full `/v3/directline/…` paths):
  * `await app.register(directLinePlugin, { store, tokens, hub, onActivity, rateLimit })`.
  */
+import { errorCode } from '../contracts/errorCode.js';
 import { isIPv4, isIPv6 } from 'node:net';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
@@ -115,20 +116,10 @@ interface StreamQuery extends WatermarkQuery {
 const USER_ACTIVITY_TYPES = new Set(['message', 'event', 'endOfConversation', 'typing']);
 const TEXT_FORMATS = new Set(['plain', 'markdown', 'xml']);
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$/;
-const SAFE_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 const BACKLOG_PAGE = 100;
 const MAX_BUFFERED_BYTES = 1 << 20;
 
-/** A short, non-identifying code for an error (its `code` or class name), for the log. */
-function errorCode(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const { code, name } = error as { code?: unknown; name?: unknown };
-    if (typeof code === 'string' && SAFE_CODE.test(code)) return code;
-    if (typeof name === 'string' && SAFE_CODE.test(name)) return name;
-  }
-  return 'unknown';
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -12,6 +12,7 @@
  * guard need the header `x-csrf-token` equal to the session's token (answered by login and /me).
  * The log holds event codes only: never usernames, passwords, tokens, cookies or addresses.
  */
+import { errorCode } from '../contracts/errorCode.js';
 import fastifyPlugin from 'fastify-plugin';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
@@ -129,18 +130,8 @@ export class StaffServiceError extends StaffError {
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const SAFE_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const BODY_LIMIT = 8 * 1024;
 
-/** A short, non-identifying code for an error, for the log. */
-function errorCode(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const { code, name } = error as { code?: unknown; name?: unknown };
-    if (typeof code === 'string' && SAFE_CODE.test(code)) return code;
-    if (typeof name === 'string' && SAFE_CODE.test(name)) return name;
-  }
-  return 'unknown';
-}
 
 /** Maps anything thrown in a staff route to a StaffError; bad input never becomes a 500. */
 function toStaffError(error: unknown): StaffError {
