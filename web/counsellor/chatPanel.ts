@@ -1,8 +1,11 @@
 /**
  * One open conversation in the console: its tab, transcript (each line once, in stream order, by
- * line id), summary, message box, quick replies, transfer and end.
+ * line id), summary, message box and quick replies; the transfer and end forms are in handoverForms.ts.
  */
-import { api, ApiError, type Colleague, type ConversationDetail, type OutcomeOption, type QuickReply, type SessionItem, type TranscriptLine } from './api.js';
+import { api, ApiError, type ConversationDetail, type QuickReply, type SessionItem, type TranscriptLine } from './api.js';
+import { HandoverForms, reason } from './handoverForms.js';
+
+export { reason };
 import { button, el, say, tr } from './dom.js';
 import { clock, langTag, languageName, priorityName, t, uiLanguage, type Key } from './i18n.js';
 
@@ -17,7 +20,6 @@ export interface PanelHooks {
 }
 
 const quickReplyCache = new Map<string, Promise<QuickReply[]>>();
-let outcomeCache: Promise<OutcomeOption[]> | undefined;
 
 function quickReplies(language: string): Promise<QuickReply[]> {
   let cached = quickReplyCache.get(language);
@@ -29,13 +31,6 @@ function quickReplies(language: string): Promise<QuickReply[]> {
   return cached;
 }
 
-function outcomes(): Promise<OutcomeOption[]> {
-  if (!outcomeCache) {
-    outcomeCache = api<OutcomeOption[]>('GET', '/api/staff/outcomes');
-    outcomeCache.catch(() => (outcomeCache = undefined));
-  }
-  return outcomeCache;
-}
 
 /** The stream position of a line id (`<conversation>|<ms>-<seq>`), for ordering. */
 function position(id: string): [number, number] | undefined {
@@ -48,15 +43,6 @@ function before(a: [number, number], b: [number, number]): boolean {
   return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 }
 
-/** A readable reason for a failed request. */
-export function reason(error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.code === 'SessionNotFoundError') return t('notYours');
-    if (error.status === 400 && error.message) return error.message;
-    return t('error', { code: error.code });
-  }
-  return t('error', { code: 'unknown' });
-}
 
 let panelCount = 0;
 
@@ -77,8 +63,7 @@ export class ChatPanel {
   private readonly summaryBox = el('dl', 'summaryList');
   private readonly quickBox = el('ul', 'quickList');
   private readonly quickHint = el('p', 'hint');
-  private readonly transferBox = el('div', 'drawer');
-  private readonly endBox = el('div', 'drawer');
+  private readonly forms: HandoverForms;
   private readonly lines = new Map<string, HTMLElement>();
   private detail: ConversationDetail | undefined;
   private unread = 0;
@@ -117,8 +102,20 @@ export class ChatPanel {
     head.append(meta, this.tools);
     this.notice.hidden = true;
     this.notice.setAttribute('role', 'status');
-    this.transferBox.hidden = true;
-    this.endBox.hidden = true;
+    this.forms = new HandoverForms({
+      conversationId,
+      idPrefix: id,
+      state: () => this.state,
+      claimBusy: () => (this.busy ? false : (this.busy = true)),
+      releaseBusy: () => {
+        this.busy = false;
+      },
+      done: (message) => {
+        this.state = 'gone';
+        this.hooks.remove(this, message);
+      },
+      gone: () => this.gone(),
+    });
 
     this.transcript.setAttribute('role', 'log');
     this.transcript.setAttribute('aria-live', 'polite');
@@ -162,7 +159,7 @@ export class ChatPanel {
 
     const body = el('div', 'chatBody');
     body.append(talk, side);
-    this.root.append(head, this.notice, this.transferBox, this.endBox, body);
+    this.root.append(head, this.notice, this.forms.transferBox, this.forms.endBox, body);
     this.relabel();
   }
 
@@ -227,15 +224,14 @@ export class ChatPanel {
     this.state = 'left';
     this.showNotice(t('endedByYoung'), 'info', 'endedByYoung');
     this.setComposerEnabled(false);
-    void this.openEnd();
+    void this.forms.openEnd();
   }
 
   /** The conversation is no longer this counsellor's (transferred, ended elsewhere, expired, returned to the list). */
   gone(key: Key = 'notYours'): void {
     if (this.state === 'gone') return;
     this.state = 'gone';
-    this.transferBox.hidden = true;
-    this.endBox.hidden = true;
+    this.forms.hide();
     this.setComposerEnabled(false);
     this.showNotice(t(key), 'error', key);
     this.tab.classList.add('gone');
@@ -244,12 +240,12 @@ export class ChatPanel {
 
   /** Opens the transfer form (logging out with this conversation open). */
   askTransfer(): void {
-    void this.openTransfer();
+    void this.forms.openTransfer();
   }
 
   /** Opens the end form (logging out with this conversation open). */
   askEnd(): void {
-    void this.openEnd();
+    void this.forms.openEnd();
   }
 
   /** Whether the counsellor still holds it and it is not finished. */
@@ -281,8 +277,7 @@ export class ChatPanel {
     this.quickHint.textContent = t('quickRepliesHint', { language });
     void this.loadQuickReplies();
     for (const node of this.lines.values()) this.relabelLine(node);
-    if (!this.transferBox.hidden) void this.openTransfer();
-    if (!this.endBox.hidden) this.relabelEnd();
+    this.forms.relabel();
     const key = this.notice.dataset.key as Key | undefined;
     if (key) this.notice.textContent = t(key);
   }
@@ -295,10 +290,10 @@ export class ChatPanel {
       this.tools.append(button('secondary', 'closeTab', () => this.hooks.remove(this)));
       return;
     }
-    const transfer = button('secondary', 'transfer', () => void this.openTransfer());
+    const transfer = button('secondary', 'transfer', () => void this.forms.openTransfer());
     transfer.dataset.action = 'transfer';
     transfer.disabled = this.state !== 'open';
-    const end = button('destructive', 'end', () => void this.openEnd());
+    const end = button('destructive', 'end', () => void this.forms.openEnd());
     end.dataset.action = 'end';
     this.tools.append(transfer, end);
   }
@@ -502,144 +497,5 @@ export class ChatPanel {
     } finally {
       this.busy = false;
     }
-  }
-
-  private async openTransfer(): Promise<void> {
-    if (this.state !== 'open') return;
-    this.endBox.hidden = true;
-    const box = this.transferBox;
-    const keep = box.querySelector<HTMLSelectElement>('select')?.value;
-    box.textContent = '';
-    box.hidden = false;
-    const title = tr('h3', '', 'transferTo');
-    const select = el('select');
-    select.id = `${this.root.id}-transfer`;
-    title.id = `${select.id}-label`;
-    select.setAttribute('aria-labelledby', title.id);
-    const status = el('p', 'formStatus');
-    status.hidden = true;
-    const confirm = tr('button', 'primary', 'transferConfirm');
-    confirm.type = 'button';
-    confirm.dataset.action = 'transfer-confirm';
-    const keepNote = box.querySelector<HTMLTextAreaElement>('textarea')?.value ?? '';
-    const noteLabel = tr('label', '', 'handoverNote');
-    const note = el('textarea');
-    note.id = `${this.root.id}-handover`;
-    noteLabel.htmlFor = note.id;
-    note.rows = 2;
-    note.maxLength = 500;
-    note.value = keepNote;
-    box.append(title, select, noteLabel, note, confirm, button('secondary', 'cancel', () => (box.hidden = true)), status);
-    let colleagues: Colleague[] = [];
-    try {
-      colleagues = await api<Colleague[]>('GET', '/api/staff/colleagues');
-    } catch (error) {
-      say(status, reason(error), 'error');
-    }
-    for (const colleague of colleagues) {
-      const full = colleague.room === false;
-      const option = el('option', '', `${colleague.username} (${colleague.languages.map(languageName).join(', ') || '—'}) · ${colleague.open}/${colleague.max}${full ? ` · ${t('colleagueFull')}` : ''}`);
-      option.value = colleague.username;
-      option.disabled = full;
-      select.append(option);
-    }
-    const queue = el('option', '', t('transferQueue'));
-    queue.value = 'queue';
-    select.append(queue);
-    if (keep && [...select.options].some((option) => option.value === keep)) select.value = keep;
-    if (!colleagues.length) say(status, t('transferNoColleagues'));
-    select.focus();
-    confirm.addEventListener('click', () => void this.finish(confirm, status, 'transfer', { to: select.value, ...(note.value.trim() && select.value !== 'queue' ? { note: note.value.trim() } : {}) }, t('transferred')));
-  }
-
-  /**
-   * Hands the conversation on (transfer or end): one request at a time; on success the chat
-   * leaves the console with `doneText`, on failure the reason shows in `status`.
-   */
-  private async finish(confirm: HTMLButtonElement, status: HTMLElement, action: 'transfer' | 'end', body: object, doneText: string): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    confirm.disabled = true;
-    try {
-      await api('POST', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}/${action}`, body);
-      this.state = 'gone';
-      this.hooks.remove(this, doneText);
-    } catch (error) {
-      say(status, error instanceof ApiError && error.code === 'AtCapacity' ? t('atCapacity') : reason(error), 'error');
-      if (error instanceof ApiError && error.status === 404) this.gone();
-    } finally {
-      this.busy = false;
-      confirm.disabled = false;
-    }
-  }
-
-  private async openEnd(): Promise<void> {
-    if (this.state === 'gone') return;
-    this.transferBox.hidden = true;
-    const box = this.endBox;
-    if (!box.hidden && box.firstChild) return;
-    box.textContent = '';
-    box.hidden = false;
-    const id = `${this.root.id}-end`;
-    const outcomeLabel = tr('label', '', 'outcome');
-    outcomeLabel.htmlFor = `${id}-outcome`;
-    const select = el('select');
-    select.id = `${id}-outcome`;
-    select.required = true;
-    const noteLabel = tr('label', '', 'note');
-    noteLabel.htmlFor = `${id}-note`;
-    const note = el('textarea');
-    note.id = `${id}-note`;
-    note.rows = 2;
-    note.maxLength = 2000;
-    const warning = tr('p', 'warning', 'noteWarning');
-    warning.id = `${id}-warning`;
-    note.setAttribute('aria-describedby', warning.id);
-    const status = el('p', 'formStatus');
-    status.hidden = true;
-    status.setAttribute('role', 'alert');
-    const confirm = tr('button', 'destructive', 'endConfirm');
-    confirm.type = 'button';
-    confirm.dataset.action = 'end-confirm';
-    const actions = el('div', 'drawerActions');
-    actions.append(confirm, button('secondary', 'cancel', () => (box.hidden = true)));
-    box.append(tr('h3', '', 'endTitle'), outcomeLabel, select, noteLabel, warning, note, actions, status);
-    await this.fillOutcomes(select);
-    confirm.addEventListener('click', async () => {
-      if (this.busy) return;
-      if (!select.value) {
-        say(status, t('outcomeRequired'), 'error');
-        select.focus();
-        return;
-      }
-      const body: { outcome: string; note?: string } = { outcome: select.value };
-      if (note.value.trim()) body.note = note.value.trim();
-      await this.finish(confirm, status, 'end', body, t('ended'));
-    });
-  }
-
-  private async fillOutcomes(select: HTMLSelectElement): Promise<void> {
-    const chosen = select.value;
-    let list: OutcomeOption[] = [];
-    try {
-      list = await outcomes();
-    } catch {
-      // the select stays empty; ending says why
-    }
-    select.textContent = '';
-    const none = el('option', '', t('outcomeChoose'));
-    none.value = '';
-    select.append(none);
-    for (const outcome of list) {
-      const option = el('option', '', uiLanguage() === 'en' ? outcome.en : outcome.nl);
-      option.value = outcome.code;
-      select.append(option);
-    }
-    select.value = chosen;
-  }
-
-  private relabelEnd(): void {
-    const select = this.endBox.querySelector('select');
-    if (select) void this.fillOutcomes(select);
   }
 }
