@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page, WebSocketRoute } from 'playwright-core';
+import type { Page, WebSocket as PageSocket, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { flatten, readLanguage } from '../../texts/localeFiles.js';
 import { LANGUAGES, LANGUAGE_INFO, type Language } from '../../contracts/languages.js';
@@ -232,7 +232,16 @@ describe('chat page', () => {
       await context.setOffline(false);
       await page.locator('.msg.user.failed .retry').tap();
       await page.locator('.msg.user.failed').waitFor({ state: 'detached', timeout: 15_000 });
-      await page.waitForTimeout(1_500);
+      // The turn of the resent message is complete (the bot answered it) and nothing waits to be sent.
+      const sentId = await storedConversationId(page);
+      await expect
+        .poll(async () => {
+          const all = (await lantern.store.read(sentId, undefined, 1_000)).activities;
+          const index = all.findIndex((a) => a.type === 'message' && a.text === text);
+          return index >= 0 && all.slice(index + 1).some((a) => a.from?.role === 'bot');
+        }, { timeout: 15_000 })
+        .toBe(true);
+      await page.waitForLoadState('networkidle');
       const mine = await page.locator('.msg.user .text').allTextContents();
       expect(mine.filter((t) => t === text)).toHaveLength(1);
 
@@ -318,6 +327,8 @@ describe('chat page', () => {
       if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
     });
     page.on('requestfailed', (request) => failed.push(`failed ${request.url()}`));
+    const streams: PageSocket[] = [];
+    page.on('websocket', (ws) => streams.push(ws));
     try {
       await page.goto(`${lantern.url}/`);
       await page.locator('[data-lang="en"]').tap();
@@ -342,7 +353,9 @@ describe('chat page', () => {
 
       // Erased on the server; the page does not try again, nor store anything again.
       await expect.poll(() => lantern.store.status(conversationId), { timeout: 10_000 }).toBe('missing');
-      await page.waitForTimeout(3_000);
+      // The page has closed its stream and the network is quiet: nothing is asked again.
+      await expect.poll(() => streams.length > 0 && streams.every((ws) => ws.isClosed()), { timeout: 10_000 }).toBe(true);
+      await page.waitForLoadState('networkidle');
       expect(requests.filter((url) => url.includes(conversationId))).toHaveLength(toServer);
       expect(await js<number[]>(page, '[sessionStorage.length, localStorage.length]')).toEqual([0, 0]);
       expect(await page.locator('#conn').isHidden()).toBe(true);

@@ -326,7 +326,9 @@ describe('counsellor console', () => {
       await young.page.locator('#input').fill(again);
       await young.page.locator('#send').tap();
       await expect.poll(() => panel.locator('.line.young .text').allTextContents(), { timeout: 10_000 }).toContain(again);
-      await counsellor.page.waitForTimeout(500);
+      // The console has caught up with the stream: its last line is the stream's last line.
+      const streamLast = async () => (await lantern.store.read(conversationId, undefined, 1_000)).activities.filter((a) => a.type === 'message' || a.type === 'event').at(-1)?.id;
+      await expect.poll(async () => (await lineIds()).includes((await streamLast()) ?? ''), { timeout: 10_000 }).toBe(true);
       const after = await lineIds();
       expect(new Set(after).size).toBe(after.length);
       expect(after.slice(0, before.length)).toEqual(before);
@@ -466,8 +468,12 @@ describe('counsellor console', () => {
       await young.page.locator('.msg.user .text', { hasText: web.en.stopWaiting! }).waitFor({ timeout: 10_000 });
       await expect.poll(() => young.page.locator('#handoff').isHidden(), { timeout: 10_000 }).toBe(true);
       await expect.poll(async () => (await lantern.handoff.queueItems()).some((item) => item.conversationId === conversationId), { timeout: 10_000 }).toBe(false);
-      // Still cleared after the server's next wait tick (a place in line sent after "failed" is stale).
-      await young.page.waitForTimeout(1_500);
+      // Still cleared after the server's next wait tick (a place in line sent after "failed" is stale):
+      // run the tick now, and read what the young person's stream holds after it.
+      await lantern.handoff.tick();
+      const afterTick = (await lantern.store.read(conversationId, undefined, 1_000)).activities;
+      const failedAt = afterTick.findIndex((a) => a.name === 'handoff.status' && (a.value as { state?: string } | undefined)?.state === 'failed');
+      expect(afterTick.slice(failedAt + 1).some((a) => a.name === 'handoff.status' && (a.value as { state?: string } | undefined)?.state === 'waiting')).toBe(false);
       expect(await young.page.locator('#handoff').isHidden()).toBe(true);
       const sent = (await lantern.store.read(conversationId)).activities.filter((a) => a.from?.role === 'user' && a.type === 'message');
       expect(sent.some((a) => (a.value as { command?: string } | undefined)?.command === 'cancel_handoff')).toBe(true);
