@@ -6,7 +6,8 @@
  * silent), ended, passed the chat on or left, the place in line changed, the wait has been long,
  * or the page was gone so long that the young person left the line.
  */
-import { ActionTypes, EventFactory, type TurnContext } from 'botbuilder';
+import { EventFactory, type TurnContext } from 'botbuilder';
+import { commandButtons } from '../dialogs/commandButtons.js';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { ConversationRef, YoungPersonEvent } from '../handoff/HandoffEvents.js';
 import type { BuiltBot } from './createLanternBot.js';
@@ -138,11 +139,7 @@ export class HandoffNotifier {
   /** A message with the waiting buttons (stop waiting, or keep waiting after a long wait), as commands. */
   private async sendWaitingButtons(context: TurnContext, key = 'handoff:whatNext', choices: string[] = ['menu', 'cancel_waiting']): Promise<void> {
     const t = this.bot.translator.forLanguage((await this.bot.profile.language(context)) ?? 'en');
-    const command: Record<string, string> = { menu: 'menu', cancel_waiting: 'cancel_handoff', keep_waiting: 'keep_waiting' };
-    const actions = choices.map((choice) => {
-      const title = t(`choices:${choice}.title`);
-      return { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { command: command[choice] ?? choice } };
-    });
+    const actions = commandButtons(t, choices);
     await context.sendActivity({ type: 'message', text: t(key), suggestedActions: { to: [], actions } });
   }
 }

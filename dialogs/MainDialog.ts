@@ -16,10 +16,11 @@ import {
 import { LANGUAGE_EVENT, type ChatCommand } from '../contracts/ChatCommand.js';
 import type { CommandRecognizer } from './CommandRecognizer.js';
 import { isLanguage, languageFromLocale, type Language } from '../contracts/languages.js';
-import { ActionTypes, EventFactory } from 'botbuilder';
+import { EventFactory } from 'botbuilder';
 import type { ScreeningResult } from '../screening/Screener.js';
 import { activeDialogIds } from './activeDialogIds.js';
 import { DangerDialog, SCREENING_TURN_KEY } from './DangerDialog.js';
+import { commandButton, commandButtons } from './commandButtons.js';
 import { textsFor, type DialogServices } from './DialogServices.js';
 import { deleteConversation } from './deleteConversation.js';
 import { freeTextRoute } from './freeTextRoute.js';
@@ -105,14 +106,10 @@ export class MainDialog extends InterruptibleDialog {
       await this.services.handoff.raise(context.activity.conversation.id, priority);
       keys = priority === 'danger' ? ['handoff:waitingDanger'] : ['handoff:waitingAck', 'handoff:danger112'];
     }
-    const button = (choice: string, command: ChatCommand) => {
-      const title = t(`choices:${choice}.title`);
-      return { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { command } };
-    };
     const last = keys.pop()!;
     await context.sendActivities([
       ...keys.map((key) => ({ type: 'message', text: t(key) })),
-      { type: 'message', text: t(last), suggestedActions: { to: [], actions: [button('menu', 'menu'), button('cancel_waiting', 'cancel_handoff')] } },
+      { type: 'message', text: t(last), suggestedActions: { to: [], actions: commandButtons(t, ['menu', 'cancel_waiting']) } },
     ]);
   }
 
@@ -144,10 +141,7 @@ export class MainDialog extends InterruptibleDialog {
     profile.offeredLanguages ??= [];
     if (profile.offeredLanguages.includes(detected)) return;
     profile.offeredLanguages.push(detected);
-    const button = (language: Language) => {
-      const title = this.services.translator.forLanguage(language)(`choices:lang_${language}.title`);
-      return { type: ActionTypes.MessageBack, title, text: title, displayText: title, value: { command: 'language', language } };
-    };
+    const button = (language: Language) => commandButton(this.services.translator.forLanguage(language), `lang_${language}`, 'language', { language });
     await context.sendActivity({
       type: 'message',
       text: this.services.translator.forLanguage(detected)('language:offerSwitch'),

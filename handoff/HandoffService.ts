@@ -478,17 +478,17 @@ export class HandoffService {
       await this.publish({ type: 'queueChanged' });
       entries = await this.options.queue.waiting();
     }
-    const onDuty = (await this.options.presence.onDuty()).length;
+    const estimate = await this.options.estimator.estimator((await this.options.presence.onDuty()).length);
     for (const entry of entries) {
       const key = this.options.keys.handoffWaitState(entry.conversationId);
       const state = await this.options.redis.hgetall(key);
-      const estimate = await this.options.estimator.estimateMinutes(entry.position, onDuty);
+      const minutes = estimate(entry.position);
       const ref = this.ref(entry.conversationId, entry.data);
-      const shown = `${entry.position}:${estimate ?? '-'}`;
+      const shown = `${entry.position}:${minutes ?? '-'}`;
       const danger = entry.data.priority === 'danger';
       try {
         if (state.shown !== shown) {
-          await this.tell({ type: 'waiting', ref, position: entry.position, estimatedWaitMinutes: estimate });
+          await this.tell({ type: 'waiting', ref, position: entry.position, estimatedWaitMinutes: minutes });
           await this.rememberWaitState(entry.conversationId, 'shown', shown);
         }
         const offeredAt = Number(state.offeredAt ?? 0);

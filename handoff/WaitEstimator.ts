@@ -29,12 +29,16 @@ export class WaitEstimator {
 
   /** Estimated minutes for the given place in line (1-based), or null when it cannot honestly be said. */
   async estimateMinutes(position: number, counsellorsOnDuty: number): Promise<number | null> {
-    if (counsellorsOnDuty === 0) return null;
+    return (await this.estimator(counsellorsOnDuty))(position);
+  }
+
+  /** Reads the recent waits once and estimates any place in line from them (the tick's many estimates). */
+  async estimator(counsellorsOnDuty: number): Promise<(position: number) => number | null> {
+    if (counsellorsOnDuty === 0) return () => null;
     const waits = (await this.options.redis.lrange(this.options.keys.handoffWaits(), 0, KEPT - 1)).map(Number).sort((a, b) => a - b);
-    if (waits.length < MIN_SAMPLES) return null;
+    if (waits.length < MIN_SAMPLES) return () => null;
     const median = waits[Math.floor(waits.length / 2)] ?? 0;
     // Each counsellor on duty takes people in parallel: the line moves that much faster.
-    const minutes = (median * Math.max(1, position)) / Math.max(1, counsellorsOnDuty) / 60_000;
-    return Math.max(1, Math.round(minutes));
+    return (position) => Math.max(1, Math.round((median * Math.max(1, position)) / Math.max(1, counsellorsOnDuty) / 60_000));
   }
 }

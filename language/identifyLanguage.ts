@@ -14,8 +14,11 @@ import { LatinLanguageModel, latinWords } from './LatinLanguageModel.js';
 import { tokenize } from './normalize.js';
 
 let latinModel: LatinLanguageModel | undefined | null = null;
-/** The shipped Latin-letter model, loaded on first use (undefined before `npm run build:model`). */
-function shippedLatinModel(): LatinLanguageModel | undefined {
+/**
+ * Loads the shipped Latin-letter model (undefined before `npm run build:model`). Called at start-up
+ * by Screener.load, so the first young person's message does not pay for it; otherwise on first use.
+ */
+export function loadLanguageModel(): LatinLanguageModel | undefined {
   if (latinModel === null) latinModel = LatinLanguageModel.load();
   return latinModel;
 }
@@ -79,7 +82,7 @@ export function identifyLanguage(text: string): IdentifiedLanguage {
   // (English, Dutch, Arabizi, Finglish, Tigrinya in Latin letters).
   const words = latinWords(text);
   if (words.length >= 2) {
-    const guess = shippedLatinModel()?.guess(words);
+    const guess = loadLanguageModel()?.guess(words);
     if (guess) return guess.language;
   }
   const arabizi = arabiziScore(latinTokens);

@@ -2,7 +2,7 @@
  * Screens one free-text message: language, danger (rules first), intents. Codes only come out;
  * the text itself is never kept. Loaded once per process (lexicons and the shipped model).
  */
-import { identifyLanguage, type IdentifiedLanguage } from '../language/identifyLanguage.js';
+import { identifyLanguage, loadLanguageModel, type IdentifiedLanguage } from '../language/identifyLanguage.js';
 import { tokenize } from '../language/normalize.js';
 import { loadDangerLexicon, type DangerCategory } from './DangerLexicon.js';
 import { DangerDetector } from './DangerDetector.js';
@@ -50,6 +50,7 @@ export class Screener {
 
   /** Loads the lexicons from locales/ and the shipped intent model. */
   static load(): Screener {
+    loadLanguageModel();
     return new Screener({ detector: new DangerDetector(loadDangerLexicon()), classifier: IntentClassifier.load() });
   }
 
