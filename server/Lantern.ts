@@ -11,43 +11,21 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
-import { createLanternBot } from '../bot/createLanternBot.js';
-import { ConversationTurnLock } from '../directline/ConversationTurnLock.js';
-import { RedisStorage } from '../directline/RedisStorage.js';
-import { WebChannelAdapter } from '../directline/WebChannelAdapter.js';
-import { ActivityStreamHub } from '../directline/ActivityStreamHub.js';
-import type { ConversationStore } from '../directline/ConversationStore.js';
-import { directLinePlugin } from '../directline/directLinePlugin.js';
-import { RedisConversationStore } from '../directline/RedisConversationStore.js';
-import { TokenService } from '../directline/TokenService.js';
-import { EventEmitter } from 'node:events';
-import { QueueEvents } from 'bullmq';
-import { HandoffNotifier } from '../bot/HandoffNotifier.js';
-import { Translator } from '../texts/Translator.js';
-import { HandoffBus } from '../handoff/HandoffBus.js';
-import { counsellorApiPlugin } from '../handoff/counsellorApiPlugin.js';
-import { CounsellorPresence } from '../handoff/CounsellorPresence.js';
-import { HandoffQueue } from '../handoff/HandoffQueue.js';
-import { HandoffService } from '../handoff/HandoffService.js';
-import { HandoffSessions } from '../handoff/HandoffSessions.js';
-import { OpeningHours } from '../handoff/OpeningHours.js';
-import { QueueHandoffGateway } from '../handoff/QueueHandoffGateway.js';
-import { WaitEstimator } from '../handoff/WaitEstimator.js';
-import { SetupLink, type IssuedSetupLink } from '../staff/SetupLink.js';
-import { staffAuthPlugin } from '../staff/staffAuthPlugin.js';
-import { isLanguage } from '../contracts/languages.js';
-import { MaintenanceJobs } from './MaintenanceJobs.js';
-import { MetricsRecorder } from '../metrics/MetricsRecorder.js';
-import { RedisConversationEraser } from '../privacy/ConversationEraser.js';
-import { RetentionJob } from '../privacy/RetentionJob.js';
-import { MetricsRollup } from '../metrics/MetricsRollup.js';
-import { MetricsQuery } from '../metrics/MetricsQuery.js';
-import { metricsApiPlugin } from '../metrics/metricsApiPlugin.js';
-import { chatPagePlugin } from './chatPagePlugin.js';
-import { counsellorConsolePlugin } from './counsellorConsolePlugin.js';
-import { coordinatorDashboardPlugin } from './coordinatorDashboardPlugin.js';
-import { configFromEnv, type LanternConfig } from './config.js';
+import { botPlugin } from '../bot/botPlugin.js';
 import { RedisKeys } from '../contracts/RedisKeys.js';
+import { channelPlugin, directLineApiPlugin } from '../directline/channelPlugin.js';
+import type { ConversationStore } from '../directline/ConversationStore.js';
+import { handoffPlugin } from '../handoff/handoffPlugin.js';
+import type { HandoffService } from '../handoff/HandoffService.js';
+import { OpeningHours } from '../handoff/OpeningHours.js';
+import { jobsPlugin } from '../jobs/jobsPlugin.js';
+import { metricsPlugin } from '../metrics/metricsPlugin.js';
+import { pagesPlugin } from '../pages/pagesPlugin.js';
+import { privacyPlugin } from '../privacy/privacyPlugin.js';
+import type { IssuedSetupLink } from '../staff/SetupLink.js';
+import { staffAuthPlugin } from '../staff/staffAuthPlugin.js';
+import { Translator } from '../texts/Translator.js';
+import { configFromEnv, type LanternConfig } from './config.js';
 import { RedisServerProcess } from './RedisServerProcess.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,19 +88,10 @@ export async function startLantern(
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ event: 'http', method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
-
-  const tokens = new TokenService({ redis, keys, ttlSeconds: config.tokenTtlSeconds });
-  // Tombstones of deleted conversations are named by a keyed pseudonym (the token secret), never the id.
-  const store = new RedisConversationStore({ redis, keys, ttlSeconds: config.conversationTtlSeconds, pseudonym: (purpose, value) => tokens.pseudonym(purpose, value) });
-  const hub = new ActivityStreamHub({ redis, keys, onError: (code) => app.log.warn({ event: 'stream_hub_error', code }, 'stream hub') });
-  const openingHours = runtime.openingHours ?? OpeningHours.fromFile(config.openingHoursFile);
-  const handoffQueue = new HandoffQueue({ redis, keys });
-  const presence = new CounsellorPresence({ redis, keys, now: runtime.now, windowMs: config.counsellorGraceSeconds * 1000 });
-  const estimator = new WaitEstimator({ redis, keys });
-  const sharedTranslator = new Translator({ variables: { retentionHours: Math.round(config.conversationTtlSeconds / 3600) } });
-  const metrics = new MetricsRecorder({ redis, keys, onError: (code) => app.log.warn({ event: 'metrics_error', code }, 'metrics') });
-  const bus = new HandoffBus({ redis, keys, onError: (code) => app.log.warn({ event: 'handoff_bus_error', code }, 'handoff bus') });
-
+  // Closed last (hooks close in reverse order): every area's Redis work is done by then.
+  app.addHook('onClose', async () => {
+    await redis.quit().catch(() => undefined);
+  });
   // One WebSocket server for the Direct Line streams and the counsellors' live view.
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 16 * 1024 },
@@ -131,104 +100,33 @@ export async function startLantern(
       socket.terminate();
     },
   });
-  const handoff = new HandoffService({
+
+  // The areas, each building itself from its options; an area only uses those registered before it.
+  const translator = new Translator({ variables: { retentionHours: Math.round(config.conversationTtlSeconds / 3600) } });
+  const ttl = config.conversationTtlSeconds;
+  await app.register(jobsPlugin, { redis, keys });
+  await app.register(channelPlugin, { redis, keys, tokenTtlSeconds: config.tokenTtlSeconds, conversationTtlSeconds: ttl });
+  await app.register(staffAuthPlugin, { redis, keys, secureCookies: config.secureCookies });
+  await app.register(metricsPlugin, { redis, keys, retentionDays: config.metricsRetentionDays });
+  await app.register(handoffPlugin, {
     redis,
     keys,
-    queue: handoffQueue,
-    sessions: new HandoffSessions({ redis, keys, ttlSeconds: config.conversationTtlSeconds }),
-    presence,
-    estimator,
-    store,
-    translator: sharedTranslator,
-    bus,
-    account: async (username) => {
-      const user = await app.staffStore.get(username);
-      if (!user) return undefined;
-      return {
-        isCounsellor: user.role === 'counsellor' || user.role === 'admin',
-        signedIn: (await app.staffSessions.countLive(username)) > 0,
-        maxConversations: user.maxConversations ?? config.counsellorMaxConversations,
-      };
-    },
-    waitTimeoutMs: config.handoffWaitTimeoutSeconds * 1000,
-    dangerWaitTimeoutMs: config.dangerWaitTimeoutSeconds * 1000,
-    counsellorGraceMs: config.counsellorGraceSeconds * 1000,
-    youngPersonAwayMs: config.youngPersonAwaySeconds * 1000,
-    notesTtlSeconds: config.conversationTtlSeconds,
-    metrics,
+    translator,
+    conversationTtlSeconds: ttl,
+    handoffWaitTimeoutSeconds: config.handoffWaitTimeoutSeconds,
+    dangerWaitTimeoutSeconds: config.dangerWaitTimeoutSeconds,
+    dangerRealertSeconds: config.dangerRealertSeconds,
+    counsellorGraceSeconds: config.counsellorGraceSeconds,
+    youngPersonAwaySeconds: config.youngPersonAwaySeconds,
+    counsellorMaxConversations: config.counsellorMaxConversations,
+    handoffTickMs: config.handoffTickMs,
+    openingHours: runtime.openingHours ?? OpeningHours.fromFile(config.openingHoursFile),
     now: runtime.now,
   });
-  // Logging out or removing an account returns the counsellor's conversations to the list at once
-  // (the handoff tick catches the rest: expired sessions, accounts removed on the command line, closed consoles).
-  await app.register(staffAuthPlugin, {
-    redis,
-    keys,
-    secureCookies: config.secureCookies,
-    onLogout: async (username) => {
-      await handoff.releaseAll(username, 'logout');
-    },
-    onRemoved: async (username) => {
-      await handoff.releaseAll(username, 'removed');
-    },
-  });
-  const eraser = new RedisConversationEraser({
-    redis,
-    keys,
-    store,
-    handoff,
-    onError: (code) => app.log.error({ event: 'erase_failed', code }, 'erase failed'),
-  });
-  const built = createLanternBot({
-    metrics,
-    eraser,
-    translator: sharedTranslator,
-    storage: new RedisStorage({ redis, keys, ttlSeconds: config.conversationTtlSeconds }),
-    handoff: new QueueHandoffGateway({ queue: handoffQueue, presence, estimator, openingHours, now: runtime.now }),
-    retentionHours: Math.round(config.conversationTtlSeconds / 3600),
-    log: app.log,
-  });
-  const adapter = new WebChannelAdapter({ store, turnLock: new ConversationTurnLock({ redis, keys }) });
-  adapter.onTurnError = built.onTurnError;
-  // The handoff tells the young person's side what happened; the bot says it (one direction).
-  const notifier = new HandoffNotifier(adapter, built);
-  handoff.onYoungPerson((event) => notifier.handle(event));
-
-  // Changes of the queue, from this instance and every other one (BullMQ's own event stream and
-  // the handoff bus), refresh the counsellors' consoles.
-  const consoleChanges = new EventEmitter();
-  const queueEventsConnection = redis.duplicate({ maxRetriesPerRequest: null });
-  const queueEvents = new QueueEvents('handoff', { connection: queueEventsConnection, prefix: keys.bullPrefix() });
-  for (const event of ['waiting', 'removed', 'completed', 'added'] as const) queueEvents.on(event, () => consoleChanges.emit('change'));
-  await bus.listening();
-  const retention = new RetentionJob({
-    redis,
-    keys,
-    rollup: new MetricsRollup({ redis, keys, dayTtlSeconds: config.metricsRetentionDays * 86_400 }),
-    conversationTtlSeconds: config.conversationTtlSeconds,
-    queues: [handoffQueue.queue],
-  });
-  const maintenance = new MaintenanceJobs({
-    redis,
-    keys,
-    tasks: [
-      { name: 'handoff-tick', everyMs: config.handoffTickMs, run: () => handoff.tick() },
-      {
-        name: 'retention',
-        everyMs: config.retentionEveryMs,
-        run: async () => {
-          const report = await retention.run();
-          app.log.info({ event: 'retention', ...report }, 'retention');
-        },
-      },
-    ],
-    onError: (task, error) => app.log.error({ event: 'maintenance_failed', task, error }, 'maintenance task failed'),
-  });
-
-  await app.register(directLinePlugin, {
-    store,
-    tokens,
-    hub,
-    onActivity: (activity) => adapter.processActivity(activity, (context) => built.bot.run(context)),
+  await app.register(privacyPlugin, { redis, keys, conversationTtlSeconds: ttl, retentionEveryMs: config.retentionEveryMs, handoff: app.handoff, queues: [app.handoffQueue.queue] });
+  await app.register(botPlugin, { redis, keys, translator, conversationTtlSeconds: ttl });
+  await app.register(directLineApiPlugin, {
+    handler: app.bot,
     rateLimit: { max: config.tokenRateLimitMax, windowMs: config.tokenRateLimitWindowMs, redis, keyPrefix: keys.rateLimitPrefix() },
     // "Last seen" is recorded often enough that a page that is there is never taken for gone.
     seenThrottleMs: Math.min(10_000, Math.floor((config.youngPersonAwaySeconds * 1000) / 4)),
@@ -236,27 +134,11 @@ export async function startLantern(
     activityRateLimit: { burstMax: config.activityBurstMax, burstWindowMs: config.activityBurstWindowMs, max: config.activityRateLimitMax, windowMs: config.activityRateLimitWindowMs },
     maxActivitiesInFlight: config.activityMaxInFlight,
   });
-  await app.register(counsellorApiPlugin, {
-    service: handoff,
-    presence,
-    hub,
-    bus,
-    dangerRealertMs: config.dangerRealertSeconds * 1000,
-    onChange: (listener) => consoleChanges.on('change', listener),
-    authenticateSocket: async (cookieHeader) => {
-      const session = await app.verifyStaffSessionCookie(cookieHeader);
-      if (!session || !['counsellor', 'admin'].includes(session.role)) return undefined;
-      return { username: session.username, languages: session.languages.filter(isLanguage) };
-    },
-  });
-  await app.register(metricsApiPlugin, { query: new MetricsQuery({ redis, keys }) });
-  await app.register(chatPagePlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist'), quickExitUrl: config.quickExitUrl });
-  await app.register(counsellorConsolePlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist') });
-  await app.register(coordinatorDashboardPlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist') });
+  await app.register(pagesPlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist'), quickExitUrl: config.quickExitUrl });
   app.get('/healthz', async () => ({ ok: (await redis.ping()) === 'PONG' }));
 
-  await maintenance.start();
-  const setupLink = await new SetupLink({ redis, keys, store: app.staffStore }).issueIfNoStaff();
+  await app.ready();
+  const setupLink = await app.staffSetup.issueIfNoStaff();
 
   await app.listen({ port: config.port, host: config.host, listenTextResolver: () => 'server listening' });
   const address = app.server.address();
@@ -269,22 +151,14 @@ export async function startLantern(
     app,
     redis,
     keys,
-    store,
+    store: app.channel.store,
     embeddedRedis: Boolean(redisProcess),
-    handoff,
+    handoff: app.handoff,
     setupLink,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await eraser.settle();
       await app.close();
-      await maintenance.close();
-      await queueEvents.close();
-      await queueEventsConnection.quit().catch(() => queueEventsConnection.disconnect());
-      await handoffQueue.close();
-      await hub.close();
-      await bus.close();
-      await redis.quit().catch(() => undefined);
       await redisProcess?.stop();
       if (redisPortFile) rmSync(redisPortFile, { force: true });
     },

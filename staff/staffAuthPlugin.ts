@@ -41,6 +41,12 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** Path prefix of the staff routes. */
 export const STAFF_API_BASE = '/api/staff';
 
+/** Why a staff member left: logged out, or their account was removed. */
+export type StaffLeaveReason = 'logout' | 'removed';
+
+/** Called after a staff member left (see `onStaffLeave`). */
+export type StaffLeaveListener = (username: string, reason: StaffLeaveReason) => Promise<void>;
+
 /** Options of staffAuthPlugin. */
 export interface StaffAuthPluginOptions {
   redis: Redis;
@@ -78,6 +84,13 @@ declare module 'fastify' {
     staffStore: StaffStore;
     /** The staff sessions (revoke, re-check a WebSocket's session with `get(id, { touch: false })`). */
     staffSessions: StaffSessionStore;
+    /** The one-time link that creates the first admin (`issueIfNoStaff()` at start). */
+    staffSetup: SetupLink;
+    /**
+     * Adds a listener called after a staff member logged out or an account was removed (its sessions
+     * already revoked), e.g. to return a counsellor's conversations to the list at once.
+     */
+    onStaffLeave(listener: StaffLeaveListener): void;
   }
 }
 
@@ -211,8 +224,18 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
 
   if (!fastify.hasDecorator('parseCookie')) await fastify.register(fastifyCookie);
 
+  const leaveListeners: StaffLeaveListener[] = [];
+  const left = async (username: string, reason: StaffLeaveReason) => {
+    await (reason === 'logout' ? options.onLogout : options.onRemoved)?.(username);
+    for (const listener of leaveListeners) await listener(username, reason);
+  };
+
   fastify.decorate('staffStore', store);
   fastify.decorate('staffSessions', sessions);
+  fastify.decorate('staffSetup', setup);
+  fastify.decorate('onStaffLeave', (listener: StaffLeaveListener) => {
+    leaveListeners.push(listener);
+  });
   fastify.decorateRequest('staff', undefined);
   fastify.decorate('verifyStaffSessionCookie', (cookieHeader: string | undefined) => sessions.get(sessionIdFromCookieHeader(fastify, cookieHeader)));
 
@@ -277,7 +300,7 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
         const header = request.headers[CSRF_HEADER];
         if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) throw new CsrfTokenError();
         await sessions.revoke(id);
-        await options.onLogout?.(session.username);
+        await left(session.username, 'logout');
         log.info({ event: 'staff.logout' });
       }
       reply.clearCookie(STAFF_SESSION_COOKIE, cookieOptions);
@@ -315,7 +338,7 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
       if (username === request.staff?.username) throw new CannotRemoveSelfError();
       if (!(await store.remove(username))) throw new StaffUserNotFoundError();
       await sessions.revokeAllForUser(username);
-      await options.onRemoved?.(username);
+      await left(username, 'removed');
       log.info({ event: 'staff.user.removed' });
       return reply.code(204).send();
     });

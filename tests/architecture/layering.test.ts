@@ -20,8 +20,10 @@ export const LAYERS: Record<string, number> = {
   screening: 3,
   directline: 3,
   staff: 3,
+  pages: 3,
   language: 2,
   texts: 2,
+  jobs: 2,
   contracts: 1,
 };
 /** The pages run in the browser: they may import only the shared contracts (and the texts' JSON). */

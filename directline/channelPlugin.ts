@@ -1,0 +1,81 @@
+/**
+ * The Direct Line channel as an area of the app, in two plugins:
+ * - `channelPlugin` builds what the other areas use (the conversations' store, the tokens, this
+ *   instance's stream hub and the Bot Framework adapter) and shares it as `app.channel`;
+ * - `directLineApiPlugin` opens the Direct Line 3.0 routes and hands each activity of a young
+ *   person to the bot it is given (registered after the bot, so nothing is bound late).
+ */
+import type { ActivityHandlerBase, TurnContext } from 'botbuilder';
+import type { FastifyPluginAsync } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
+import { ActivityStreamHub } from './ActivityStreamHub.js';
+import type { ConversationStore } from './ConversationStore.js';
+import { ConversationTurnLock } from './ConversationTurnLock.js';
+import { directLinePlugin, type DirectLinePluginOptions } from './directLinePlugin.js';
+import { RedisConversationStore } from './RedisConversationStore.js';
+import { TokenService } from './TokenService.js';
+import { WebChannelAdapter } from './WebChannelAdapter.js';
+
+/** Options of channelPlugin. */
+export interface ChannelPluginOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  /** Lifetime of a conversation token (s). */
+  tokenTtlSeconds: number;
+  /** How long a conversation is kept after its last activity (s). */
+  conversationTtlSeconds: number;
+}
+
+/** What the channel shares with the other areas. */
+export interface Channel {
+  /** Every conversation's activities (one Redis Stream each). */
+  store: ConversationStore;
+  /** Direct Line tokens; also the keyed pseudonyms of deleted conversations. */
+  tokens: TokenService;
+  /** Pushes new stream entries to this instance's WebSockets (Direct Line and the consoles). */
+  hub: ActivityStreamHub;
+  /** Runs the bot's turns and lets it speak first (proactive messages). */
+  adapter: WebChannelAdapter;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The Direct Line channel (see directline/channelPlugin.ts). */
+    channel: Channel;
+  }
+}
+
+const channel: FastifyPluginAsync<ChannelPluginOptions> = async (app, options) => {
+  const { redis, keys } = options;
+  const tokens = new TokenService({ redis, keys, ttlSeconds: options.tokenTtlSeconds });
+  // Tombstones of deleted conversations are named by a keyed pseudonym (the token secret), never the id.
+  const store = new RedisConversationStore({ redis, keys, ttlSeconds: options.conversationTtlSeconds, pseudonym: (purpose, value) => tokens.pseudonym(purpose, value) });
+  const hub = new ActivityStreamHub({ redis, keys, onError: (code) => app.log.warn({ event: 'stream_hub_error', code }, 'stream hub') });
+  const adapter = new WebChannelAdapter({ store, turnLock: new ConversationTurnLock({ redis, keys }) });
+  app.decorate('channel', { store, tokens, hub, adapter });
+  app.addHook('onClose', () => hub.close());
+};
+
+/** The channel's shared parts as `app.channel`. */
+export const channelPlugin = fastifyPlugin(channel, { name: 'lantern-channel', fastify: '5.x' });
+
+/** Options of directLineApiPlugin: the routes' limits, and the bot that answers. */
+export type DirectLineApiPluginOptions = Omit<DirectLinePluginOptions, 'store' | 'tokens' | 'hub' | 'onActivity'> & {
+  /** The bot's handler: every activity of a young person becomes one of its turns. */
+  handler: Pick<ActivityHandlerBase, 'run'>;
+};
+
+/** The Direct Line 3.0 routes of the channel, wired to the adapter and the given bot. */
+export const directLineApiPlugin: FastifyPluginAsync<DirectLineApiPluginOptions> = async (app, options) => {
+  const { handler, ...routeOptions } = options;
+  const { store, tokens, hub, adapter } = app.channel;
+  await app.register(directLinePlugin, {
+    ...routeOptions,
+    store,
+    tokens,
+    hub,
+    onActivity: (activity) => adapter.processActivity(activity, (context: TurnContext) => handler.run(context)),
+  });
+};

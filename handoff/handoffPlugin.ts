@@ -1,0 +1,141 @@
+/**
+ * The handoff area as a Fastify plugin: the queue of waiting young people, the counsellors'
+ * sessions and presence, the HandoffService, the bus between instances, the counsellors' API and
+ * live view, and the handoff tick (a repeatable job). Shares `app.handoff` (the counsellors' side)
+ * and `app.handoffGateway` (the bot's side). Needs the channel, the staff, the metrics and the jobs.
+ */
+import { EventEmitter } from 'node:events';
+import { QueueEvents } from 'bullmq';
+import type { FastifyPluginAsync } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import { isLanguage } from '../contracts/languages.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
+import type {} from '../directline/channelPlugin.js';
+import type {} from '../jobs/jobsPlugin.js';
+import type {} from '../metrics/metricsPlugin.js';
+import type {} from '../staff/staffAuthPlugin.js';
+import type { Translator } from '../texts/Translator.js';
+import { counsellorApiPlugin } from './counsellorApiPlugin.js';
+import { CounsellorPresence } from './CounsellorPresence.js';
+import type { HandoffGateway } from './HandoffGateway.js';
+import { HandoffBus } from './HandoffBus.js';
+import { HandoffQueue } from './HandoffQueue.js';
+import { HandoffService } from './HandoffService.js';
+import { HandoffSessions } from './HandoffSessions.js';
+import type { OpeningHours } from './OpeningHours.js';
+import { QueueHandoffGateway } from './QueueHandoffGateway.js';
+import { WaitEstimator } from './WaitEstimator.js';
+
+/** Options of handoffPlugin (the times in seconds, as configured). */
+export interface HandoffPluginOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  translator: Translator;
+  /** When counsellors are on duty. */
+  openingHours: OpeningHours;
+  /** How long conversations (and so their notes and sessions) are kept. */
+  conversationTtlSeconds: number;
+  handoffWaitTimeoutSeconds: number;
+  dangerWaitTimeoutSeconds: number;
+  dangerRealertSeconds: number;
+  counsellorGraceSeconds: number;
+  youngPersonAwaySeconds: number;
+  /** Open conversations per counsellor unless their account says otherwise. */
+  counsellorMaxConversations: number;
+  /** How often the handoff tick runs (ms). */
+  handoffTickMs: number;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The counsellors' side of the handoff (claims, messages, returns, the tick). */
+    handoff: HandoffService;
+    /** The bot's side of the handoff (join the line, can someone come?). */
+    handoffGateway: HandoffGateway;
+    /** The BullMQ queue of waiting young people (its events are cleaned by the retention job). */
+    handoffQueue: HandoffQueue;
+  }
+}
+
+const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) => {
+  const { redis, keys, now } = options;
+  const queue = new HandoffQueue({ redis, keys });
+  const presence = new CounsellorPresence({ redis, keys, now, windowMs: options.counsellorGraceSeconds * 1000 });
+  const estimator = new WaitEstimator({ redis, keys });
+  const bus = new HandoffBus({ redis, keys, onError: (code) => app.log.warn({ event: 'handoff_bus_error', code }, 'handoff bus') });
+  const service = new HandoffService({
+    redis,
+    keys,
+    queue,
+    sessions: new HandoffSessions({ redis, keys, ttlSeconds: options.conversationTtlSeconds }),
+    presence,
+    estimator,
+    store: app.channel.store,
+    translator: options.translator,
+    bus,
+    account: async (username) => {
+      const user = await app.staffStore.get(username);
+      if (!user) return undefined;
+      return {
+        isCounsellor: user.role === 'counsellor' || user.role === 'admin',
+        signedIn: (await app.staffSessions.countLive(username)) > 0,
+        maxConversations: user.maxConversations ?? options.counsellorMaxConversations,
+      };
+    },
+    waitTimeoutMs: options.handoffWaitTimeoutSeconds * 1000,
+    dangerWaitTimeoutMs: options.dangerWaitTimeoutSeconds * 1000,
+    counsellorGraceMs: options.counsellorGraceSeconds * 1000,
+    youngPersonAwayMs: options.youngPersonAwaySeconds * 1000,
+    notesTtlSeconds: options.conversationTtlSeconds,
+    metrics: app.metrics,
+    now,
+  });
+  app.decorate('handoff', service);
+  app.decorate('handoffQueue', queue);
+  app.decorate('handoffGateway', new QueueHandoffGateway({ queue, presence, estimator, openingHours: options.openingHours, now }));
+
+  // Logging out or removing an account returns the counsellor's conversations to the list at once
+  // (the tick catches the rest: expired sessions, accounts removed on the command line, closed consoles).
+  app.onStaffLeave(async (username, reason) => {
+    await service.releaseAll(username, reason);
+  });
+  app.jobs.add({ name: 'handoff-tick', everyMs: options.handoffTickMs, run: () => service.tick() });
+
+  // Changes of the queue, from this instance and every other one (BullMQ's own event stream and
+  // the bus), refresh the counsellors' consoles.
+  const consoleChanges = new EventEmitter();
+  const eventsConnection = redis.duplicate({ maxRetriesPerRequest: null });
+  const queueEvents = new QueueEvents('handoff', { connection: eventsConnection, prefix: keys.bullPrefix() });
+  for (const event of ['waiting', 'removed', 'completed', 'added'] as const) queueEvents.on(event, () => consoleChanges.emit('change'));
+  await bus.listening();
+  app.addHook('onClose', async () => {
+    await queueEvents.close();
+    await eventsConnection.quit().catch(() => eventsConnection.disconnect());
+    await queue.close();
+    await bus.close();
+  });
+
+  await app.register(counsellorApiPlugin, {
+    service,
+    presence,
+    hub: app.channel.hub,
+    bus,
+    dangerRealertMs: options.dangerRealertSeconds * 1000,
+    onChange: (listener) => consoleChanges.on('change', listener),
+    authenticateSocket: async (cookieHeader) => {
+      const session = await app.verifyStaffSessionCookie(cookieHeader);
+      if (!session || !['counsellor', 'admin'].includes(session.role)) return undefined;
+      return { username: session.username, languages: session.languages.filter(isLanguage) };
+    },
+  });
+};
+
+/** The handoff area (shares `app.handoff`, `app.handoffGateway` and `app.handoffQueue`). */
+export const handoffPlugin = fastifyPlugin(plugin, {
+  name: 'lantern-handoff',
+  fastify: '5.x',
+  dependencies: ['lantern-channel', 'lantern-staff-auth', 'lantern-metrics', 'lantern-jobs'],
+});

@@ -1,0 +1,24 @@
+/**
+ * The pages as an area of the app: the young people's chat page (`/`), the counsellors' console
+ * (`/counsellor`) and the coordinators' dashboard (`/coordinator`), each served from the build in
+ * `distDir` with strict security headers.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { chatPagePlugin } from './chatPagePlugin.js';
+import { coordinatorDashboardPlugin } from './coordinatorDashboardPlugin.js';
+import { counsellorConsolePlugin } from './counsellorConsolePlugin.js';
+
+/** Options of pagesPlugin. */
+export interface PagesPluginOptions {
+  /** The build output (web/dist, written by `npm run build`). */
+  distDir: string;
+  /** Where the quick exit sends the young person (a neutral http(s) site). */
+  quickExitUrl: string;
+}
+
+/** Serves the three pages. */
+export const pagesPlugin: FastifyPluginAsync<PagesPluginOptions> = async (app, options) => {
+  await app.register(chatPagePlugin, { distDir: options.distDir, quickExitUrl: options.quickExitUrl });
+  await app.register(counsellorConsolePlugin, { distDir: options.distDir });
+  await app.register(coordinatorDashboardPlugin, { distDir: options.distDir });
+};
