@@ -12,6 +12,8 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { HandoffContext } from './HandoffGateway.js';
 import type { Priority } from '../contracts/profileCodes.js';
+import { ClaimBusyError, NotWaitingError } from './errors.js';
+export { ClaimBusyError, NotWaitingError };
 
 /** BullMQ priority of each handoff priority (lower runs first). */
 export const BULL_PRIORITY: Record<Priority, number> = { danger: 1, raised: 2, normal: 3 };
@@ -34,17 +36,7 @@ export interface WaitingEntry {
   position: number;
 }
 
-/** Raised when a conversation is not (or no longer) waiting: someone else took it, or it was cancelled. */
-export class NotWaitingError extends Error {
-  override name = 'NotWaitingError';
-  readonly statusCode = 409;
-}
 
-/** Raised when the claim lock could not be had in time (very busy queue). */
-export class ClaimBusyError extends Error {
-  override name = 'ClaimBusyError';
-  readonly statusCode = 503;
-}
 
 /** Options of HandoffQueue. */
 export interface HandoffQueueOptions {

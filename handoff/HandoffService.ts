@@ -24,12 +24,14 @@ import { bilingualSummary, type BilingualSummary } from './ConversationSummary.j
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffBus } from './HandoffBus.js';
 import type { AccessEndReason, ConversationRef, HandoffEvent, RequeueReason, YoungPersonEvent, YoungPersonListener } from './HandoffEvents.js';
-import { HandoffSessions, SessionNotFoundError, type HandoffSession } from './HandoffSessions.js';
+import { HandoffSessions, type HandoffSession } from './HandoffSessions.js';
 import { NotWaitingError, type HandoffJobData, type HandoffQueue, type WaitingEntry } from './HandoffQueue.js';
 import { isOutcome, type Outcome } from './outcomes.js';
 import type { WaitEstimator } from './WaitEstimator.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import { waitBucket } from '../metrics/MetricEvent.js';
+import { AtCapacityError, ColleagueNotOnDutyError, HandoffRequestError, SessionNotFoundError } from './errors.js';
+export { AtCapacityError, ColleagueNotOnDutyError, HandoffRequestError };
 
 /** The staff member acting. */
 export interface ActingCounsellor {
@@ -49,23 +51,8 @@ export interface CounsellorAccount {
   maxConversations: number;
 }
 
-/** Raised for a request that is not valid (unknown outcome, empty message, unknown colleague). */
-export class HandoffRequestError extends Error {
-  override name = 'HandoffRequestError';
-  readonly statusCode = 400;
-}
 
-/** 409: the counsellor (or the colleague a conversation is passed to) has the maximum open already. */
-export class AtCapacityError extends Error {
-  override name = 'AtCapacity';
-  readonly statusCode = 409;
-}
 
-/** 409: the colleague is not on duty now. */
-export class ColleagueNotOnDutyError extends Error {
-  override name = 'ColleagueNotOnDuty';
-  readonly statusCode = 409;
-}
 
 /** What the service is built from. */
 export interface HandoffServiceOptions {

@@ -9,6 +9,8 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { HandoffJobData } from './HandoffQueue.js';
+import { SessionNotFoundError } from './errors.js';
+export { SessionNotFoundError };
 
 /** A colleague's note when passing a conversation on. */
 export interface Handover {
@@ -37,11 +39,6 @@ export interface HandoffSessionsOptions {
   ttlSeconds: number;
 }
 
-/** Raised when a session is not there (ended, expired) or belongs to another counsellor. */
-export class SessionNotFoundError extends Error {
-  override name = 'SessionNotFoundError';
-  readonly statusCode = 404;
-}
 
 /** Deletes the session when it still belongs to ARGV[1]; returns its job JSON, or false. */
 const TAKE = `

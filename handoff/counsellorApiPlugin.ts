@@ -24,6 +24,8 @@ import type { HandoffSession } from './HandoffSessions.js';
 import type { ActingCounsellor, HandoffService, QueueItem } from './HandoffService.js';
 import { OUTCOMES } from './outcomes.js';
 import { staffText } from './staffTexts.js';
+import { NotSignedInError } from './errors.js';
+import { HttpError } from '../contracts/httpErrors.js';
 
 /** Options of the plugin. */
 export interface CounsellorApiOptions {
@@ -62,13 +64,14 @@ interface LiveClient {
 
 function acting(request: FastifyRequest): ActingCounsellor {
   const staff = (request as FastifyRequest & { staff?: { username: string; languages?: string[] } }).staff;
-  if (!staff) throw Object.assign(new Error('Not signed in'), { statusCode: 401 });
+  if (!staff) throw new NotSignedInError();
   return { username: staff.username, languages: (staff.languages ?? []).filter(isLanguage) };
 }
 
 function errorReply(reply: FastifyReply, error: unknown): FastifyReply {
   const status = (error as { statusCode?: number }).statusCode ?? 500;
-  const code = (error as Error).name ?? 'Error';
+  // Fastify's own 4xx errors (a body that is not JSON) are bad input too.
+  const code = error instanceof HttpError ? error.code : status < 500 ? 'BadArgument' : 'ServiceError';
   if (status >= 500) reply.log.error({ event: 'staff_api_error', error: code }, 'staff api error');
   return reply.code(status).send({ error: { code, message: status >= 500 ? 'Something went wrong' : (error as Error).message } });
 }

@@ -12,7 +12,9 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { sha256Hex } from './StaffSessionStore.js';
-import { StaffError, checkPassword, normaliseUsername, type StaffStore, type StaffUser } from './StaffStore.js';
+import { SetupClosedError, SetupTokenInvalidError } from './errors.js';
+export { SetupClosedError, SetupTokenInvalidError };
+import { checkPassword, normaliseUsername, type StaffStore, type StaffUser } from './StaffStore.js';
 
 /** Path of the setup page, without the token. */
 export const SETUP_PAGE_PATH = '/counsellor/setup';
@@ -22,21 +24,7 @@ export function setupLinkPath(token: string): string {
   return `${SETUP_PAGE_PATH}#${token}`;
 }
 
-/** 403: there is already staff, so setup is closed (use an admin account or `npm run staff`). */
-export class SetupClosedError extends StaffError {
-  override name = 'SetupClosedError';
-  constructor(message = 'Setup is closed: staff accounts already exist.') {
-    super(403, 'SetupClosed', message);
-  }
-}
 
-/** 403: the setup token is wrong, expired or already used. */
-export class SetupTokenInvalidError extends StaffError {
-  override name = 'SetupTokenInvalidError';
-  constructor(message = 'The setup link is not valid or has expired. Restart the server for a new one.') {
-    super(403, 'SetupTokenInvalid', message);
-  }
-}
 
 /** Options of SetupLink. */
 export interface SetupLinkOptions {

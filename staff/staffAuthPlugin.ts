@@ -19,6 +19,8 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, F
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { SetupLink } from './SetupLink.js';
+import { CannotRemoveSelfError, CsrfTokenError, LoginFailedError, NotAuthenticatedError, StaffBodyTooLargeError, StaffForbiddenError, StaffServiceError } from './errors.js';
+export { CannotRemoveSelfError, CsrfTokenError, LoginFailedError, NotAuthenticatedError, StaffForbiddenError, StaffServiceError };
 import { StaffSessionStore, safeEqual, type StaffSession } from './StaffSessionStore.js';
 import { generatePassword } from './passwordHash.js';
 import {
@@ -94,53 +96,11 @@ declare module 'fastify' {
   }
 }
 
-/** 401: no live session (not logged in, logged out, or expired). */
-export class NotAuthenticatedError extends StaffError {
-  override name = 'NotAuthenticatedError';
-  constructor(message = 'Log in first: there is no valid staff session.') {
-    super(401, 'Unauthorized', message);
-  }
-}
 
-/** 401: wrong username or password, or the username is locked for a while (always this same answer). */
-export class LoginFailedError extends StaffError {
-  override name = 'LoginFailedError';
-  constructor(message = 'The username or password is not correct, or too many attempts were made. Try again later.') {
-    super(401, 'LoginFailed', message);
-  }
-}
 
-/** 403: logged in, but this role may not do this. */
-export class StaffForbiddenError extends StaffError {
-  override name = 'StaffForbiddenError';
-  constructor(message = 'Your role does not allow this.') {
-    super(403, 'Forbidden', message);
-  }
-}
 
-/** 403: a state-changing request without the session's CSRF token in `x-csrf-token`. */
-export class CsrfTokenError extends StaffError {
-  override name = 'CsrfTokenError';
-  constructor(message = 'The x-csrf-token header is missing or does not match the session.') {
-    super(403, 'CsrfTokenInvalid', message);
-  }
-}
 
-/** 409: an admin tried to remove their own account. */
-export class CannotRemoveSelfError extends StaffError {
-  override name = 'CannotRemoveSelfError';
-  constructor(message = 'You cannot remove your own account.') {
-    super(409, 'CannotRemoveSelf', message);
-  }
-}
 
-/** 500: something failed inside the service (Redis down, a bug). Never used for bad input. */
-export class StaffServiceError extends StaffError {
-  override name = 'StaffServiceError';
-  constructor(message = 'The service could not handle the request.') {
-    super(500, 'ServiceError', message);
-  }
-}
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const BODY_LIMIT = 8 * 1024;
@@ -153,7 +113,7 @@ function toStaffError(error: unknown): StaffError {
   const status = typeof fastifyError?.statusCode === 'number' ? fastifyError.statusCode : 500;
   switch (fastifyError?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new StaffError(413, 'TooLarge', 'The request body is too large.');
+      return new StaffBodyTooLargeError();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new InvalidStaffInputError('The request body must be JSON (Content-Type: application/json).');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
