@@ -50,3 +50,22 @@ export function defineError<T extends HttpError>(
   Object.defineProperty(Defined, 'name', { value: name });
   return Defined as unknown as HttpErrorClass<T>;
 }
+
+/** What was wrong with a request body Fastify refused to parse. */
+export type BodyProblem = 'tooLarge' | 'notJson' | 'empty' | 'invalidJson';
+
+/** The body problem behind an error Fastify raised while parsing, or undefined for any other error. */
+export function bodyProblem(error: unknown): BodyProblem | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'tooLarge';
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'notJson';
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'empty';
+  if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY') return 'invalidJson';
+  return undefined;
+}
+
+/** The HTTP status of an error (500 when it has none). */
+export function statusOf(error: unknown): number {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? status : 500;
+}

@@ -12,7 +12,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
 import type { Activity, ChannelAccount } from 'botbuilder';
-import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { WebSocket } from 'ws';
 import { ActivityRateLimiter } from './ActivityRateLimiter.js';
@@ -30,6 +30,7 @@ import {
   RateLimitedError,
   ServiceError,
 } from './errors.js';
+import { bodyProblem, statusOf, type BodyProblem } from '../contracts/httpErrors.js';
 import { DIRECT_LINE_LIMITS } from './limits.js';
 import { RedisConversationStore } from './RedisConversationStore.js';
 import type { TokenClaims, TokenService } from './TokenService.js';
@@ -159,23 +160,20 @@ function rateLimitSubject(ip: string): string {
   return ip;
 }
 
+/** The Direct Line answer to each body Fastify refused to parse. */
+const BODY_ERRORS: Record<BodyProblem, () => DirectLineError> = {
+  tooLarge: () => new ActivityTooLargeError('The request body is too large.'),
+  notJson: () => new DirectLineError(415, 'BadArgument', 'The request body must be JSON (Content-Type: application/json).'),
+  empty: () => new BadArgumentError('The request body is empty.'),
+  invalidJson: () => new BadArgumentError('The request body is not valid JSON.'),
+};
+
 /** Maps anything thrown in a route to a Direct Line error; bad input never becomes a 500. */
 function toDirectLineError(error: unknown): DirectLineError {
   if (error instanceof DirectLineError) return error;
-  const fastifyError = error as Partial<FastifyError> | undefined;
-  const status = typeof fastifyError?.statusCode === 'number' ? fastifyError.statusCode : 500;
-  switch (fastifyError?.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ActivityTooLargeError('The request body is too large.');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new DirectLineError(415, 'BadArgument', 'The request body must be JSON (Content-Type: application/json).');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new BadArgumentError('The request body is empty.');
-    default:
-  }
-  if (error instanceof SyntaxError || fastifyError?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return new BadArgumentError('The request body is not valid JSON.');
-  }
+  const problem = bodyProblem(error);
+  if (problem) return BODY_ERRORS[problem]();
+  const status = statusOf(error);
   if (status >= 400 && status < 500) return new DirectLineError(status, 'BadArgument', 'The request is not valid.');
   return new ServiceError();
 }

@@ -15,10 +15,11 @@
 import { errorCode } from '../contracts/errorCode.js';
 import fastifyPlugin from 'fastify-plugin';
 import fastifyCookie from '@fastify/cookie';
-import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { SetupLink } from './SetupLink.js';
+import { bodyProblem, statusOf, type BodyProblem } from '../contracts/httpErrors.js';
 import { CannotRemoveSelfError, CsrfTokenError, LoginFailedError, NotAuthenticatedError, StaffBodyTooLargeError, StaffForbiddenError, StaffServiceError } from './errors.js';
 export { CannotRemoveSelfError, CsrfTokenError, LoginFailedError, NotAuthenticatedError, StaffForbiddenError, StaffServiceError };
 import { StaffSessionStore, safeEqual, type StaffSession } from './StaffSessionStore.js';
@@ -106,23 +107,20 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const BODY_LIMIT = 8 * 1024;
 
 
+/** The staff answer to each body Fastify refused to parse. */
+const BODY_ERRORS: Record<BodyProblem, () => StaffError> = {
+  tooLarge: () => new StaffBodyTooLargeError(),
+  notJson: () => new InvalidStaffInputError('The request body must be JSON (Content-Type: application/json).'),
+  empty: () => new InvalidStaffInputError('The request body is empty.'),
+  invalidJson: () => new InvalidStaffInputError('The request body is not valid JSON.'),
+};
+
 /** Maps anything thrown in a staff route to a StaffError; bad input never becomes a 500. */
 function toStaffError(error: unknown): StaffError {
   if (error instanceof StaffError) return error;
-  const fastifyError = error as Partial<FastifyError> | undefined;
-  const status = typeof fastifyError?.statusCode === 'number' ? fastifyError.statusCode : 500;
-  switch (fastifyError?.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new StaffBodyTooLargeError();
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new InvalidStaffInputError('The request body must be JSON (Content-Type: application/json).');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new InvalidStaffInputError('The request body is empty.');
-    default:
-  }
-  if (error instanceof SyntaxError || fastifyError?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return new InvalidStaffInputError('The request body is not valid JSON.');
-  }
+  const problem = bodyProblem(error);
+  if (problem) return BODY_ERRORS[problem]();
+  const status = statusOf(error);
   if (status >= 400 && status < 500) return new InvalidStaffInputError();
   return new StaffServiceError();
 }
