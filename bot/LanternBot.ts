@@ -12,6 +12,7 @@ import { LANGUAGE_EVENT } from '../contracts/ChatCommand.js';
 import type { CommandRecognizer } from '../dialogs/CommandRecognizer.js';
 import type { ConversationProfile } from '../dialogs/ConversationProfile.js';
 import { findPersonalDetails } from './personalDetails.js';
+import type { ChatScreening } from './chatScreening.js';
 import type { Translator } from '../texts/Translator.js';
 
 /** What the bot is built from. */
@@ -22,6 +23,8 @@ export interface LanternBotOptions {
   mainDialog: MainDialog;
   handoff: HandoffGateway;
   metrics: MetricsRecorder;
+  /** Screens what the young person types while a counsellor has the chat. */
+  chatScreening?: ChatScreening;
   commands: CommandRecognizer;
 }
 
@@ -34,12 +37,14 @@ export class LanternBot extends ActivityHandler {
     this.dialogState = options.conversationState.createProperty<DialogState>('dialogState');
 
     this.onMessage(async (context, next) => {
-      // Once a counsellor has taken over, the bot stays silent (the counsellor reads the stream),
-      // except for "delete my conversation", which always works.
+      // Once a counsellor has taken over, the bot stays silent (the counsellor reads the stream)
+      // but still screens for them, except for "delete my conversation", which always works.
       const accepted = (await options.profile.handoffStatus(context)) === 'accepted';
       if (!accepted || options.commands.recognize(context.activity) === 'delete_conversation') {
         await this.warnAboutPersonalDetails(context);
         await options.mainDialog.run(context, this.dialogState);
+      } else {
+        await options.chatScreening?.screen(context);
       }
       await next();
     });

@@ -17,6 +17,7 @@ import type { Screener } from '../screening/Screener.js';
 import type { Translator } from '../texts/Translator.js';
 import { createLanternBot } from './createLanternBot.js';
 import { HandoffNotifier } from './HandoffNotifier.js';
+import { TextKeysMiddleware } from './textKeysMiddleware.js';
 import type { LanternBot } from './LanternBot.js';
 
 /** Options of botPlugin. */
@@ -51,6 +52,8 @@ const plugin: FastifyPluginAsync<BotPluginOptions> = async (app, options) => {
   });
   const { adapter } = app.channel;
   adapter.onTurnError = built.onTurnError;
+  // What the bot says carries the keys of its texts, for the counsellors' console.
+  adapter.use(new TextKeysMiddleware(built.translator));
   // The handoff tells the young person's side what happened; the bot says it (one direction).
   const notifier = new HandoffNotifier(adapter, built);
   app.handoff.onYoungPerson((event) => notifier.handle(event));

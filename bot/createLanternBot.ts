@@ -10,6 +10,7 @@ import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import { CommandRecognizer } from '../dialogs/CommandRecognizer.js';
 import { ConversationProfile } from '../dialogs/ConversationProfile.js';
 import { LanternBot } from './LanternBot.js';
+import { ChatScreening } from './chatScreening.js';
 import { createTurnErrorHandler, type ErrorLog } from './turnErrorHandler.js';
 import { Translator } from '../texts/Translator.js';
 
@@ -47,7 +48,8 @@ export function createLanternBot(parts: LanternBotParts): BuiltBot {
   const services = { translator, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics, eraser: parts.eraser };
   const commands = new CommandRecognizer(translator);
   const mainDialog = new MainDialog(services, commands);
-  const bot = new LanternBot({ conversationState, profile, translator, mainDialog, handoff: parts.handoff, metrics: parts.metrics, commands });
+  const chatScreening = new ChatScreening({ screener: services.screener, handoff: parts.handoff, profile, metrics: parts.metrics });
+  const bot = new LanternBot({ conversationState, profile, translator, mainDialog, handoff: parts.handoff, metrics: parts.metrics, commands, chatScreening });
   const onTurnError = createTurnErrorHandler({ conversationState, profile, translator, log: parts.log });
   return { bot, translator, conversationState, profile, onTurnError, mainDialog };
 }

@@ -85,9 +85,14 @@ export class RedisKeys {
     return `${this.prefix}handoff:wait:${conversationId}`;
   }
 
-  /** Counsellors' internal notes on a conversation (list), expiring with it. */
+  /** Counsellors' internal notes on a conversation (list of JSON), expiring with it. */
   handoffNotes(conversationId: string): string {
     return `${this.prefix}handoff:notes:${conversationId}`;
+  }
+
+  /** What the screening read in the young person's messages during a chat (hash: activity id → codes), expiring with it. */
+  handoffFlags(conversationId: string): string {
+    return `${this.prefix}handoff:flags:${conversationId}`;
   }
 
   /** Set of every staff username (the index behind listing and counting staff accounts). */

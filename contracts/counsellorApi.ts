@@ -18,6 +18,61 @@ export interface QueueItem {
   lastSeenSeconds: number | null;
   /** It came back to the list because a counsellor left or passed it back. */
   returned: boolean;
+  /** Why it is in the list (codes; the console shows them in Dutch or English). */
+  triage: Triage;
+  /** Internal notes written about it so far (a conversation that came back keeps them). */
+  notes: NoteItem[];
+}
+
+/** Why a conversation is in the list: codes from the bot's questions and the free-text screening. */
+export interface Triage {
+  /** How the young person asked (a button, the danger question, the signal check). */
+  reason: 'talk_to_human' | 'danger_now' | 'signals';
+  /** The answer to "are you in danger now?", when asked. */
+  dangerNow?: 'yes' | 'no' | 'unsure' | 'skip';
+  /** Soft signals answered "yes". */
+  signals: string[];
+  /** Danger categories and exploitation intents the free-text screening found. */
+  categories: string[];
+  intents: string[];
+}
+
+/** What the screening read in one message of the young person (codes). */
+export interface MessageScreening {
+  /** urgent: acute danger; check: possible danger; exploitation: signs of exploitation. */
+  level: 'urgent' | 'check' | 'exploitation';
+  /** Danger categories (e.g. "confinement") or exploitation intents (e.g. "criminal"). */
+  categories: string[];
+}
+
+/** An internal note (staff only; expires with the conversation). */
+export interface NoteItem {
+  at: string;
+  /** Username of the staff member who wrote it. */
+  by?: string;
+  text: string;
+  /** Written as the handover note of a transfer. */
+  handover?: boolean;
+}
+
+/** One line of a console transcript (handoff/consoleTranscript.ts). */
+export interface TranscriptLine {
+  id: string;
+  at: string;
+  sender: 'young_person' | 'bot' | 'counsellor' | 'system';
+  /** The text exactly as sent or written. */
+  text?: string;
+  /** For the young person's messages: the language the text looks written in. */
+  language?: string;
+  /** Whether the young person pressed a button (the text is the button's label). */
+  button?: boolean;
+  /** For system lines: what happened (e.g. handoff.initiate, endOfConversation). */
+  event?: string;
+  /** For the bot's (and phrasebook) lines: the same text in Dutch and English. */
+  nl?: string;
+  en?: string;
+  /** For the young person's messages the screening flagged: what it read, with labels. */
+  screening?: MessageScreening & { nl: string; en: string };
 }
 
 /** One of my open conversations. */
@@ -40,4 +95,45 @@ export interface Colleague {
   open: number;
   max: number;
   room: boolean;
+}
+
+/**
+ * The moments of a conversation the counsellors' phrasebook is grouped by (locales/<lng>/phrases.json,
+ * in this order): a phrase's key is `<group>.<name>`, its text key `phrases:<group>.<name>`.
+ */
+export const PHRASE_GROUPS = ['opening', 'safety', 'practical', 'nextSteps', 'interpreter', 'waiting', 'closing'] as const;
+
+/** One of the phrasebook's groups. */
+export type PhraseGroupId = (typeof PHRASE_GROUPS)[number];
+
+/** A phrase of the phrasebook for one young person's language. */
+export interface Phrase {
+  /** `<group>.<name>`, e.g. `safety.safeNow` (the text key is `phrases:` + this). */
+  key: string;
+  /** Its meaning in Dutch and English (what the counsellor reads). */
+  nl: string;
+  en: string;
+  /** What the young person gets, in their language (absent when that language has no text for it). */
+  text?: string;
+  /** Whether `text` was reviewed by a fluent reviewer (Dutch and English always are). */
+  reviewed: boolean;
+}
+
+/** `GET /api/staff/phrases?language=xx`. */
+export interface PhrasebookAnswer {
+  language: Language;
+  groups: Array<{ id: PhraseGroupId; phrases: Phrase[] }>;
+}
+
+/** `GET /api/staff/quick-replies?language=xx` (the former quick replies; every phrase, flat). */
+export interface QuickReplyItem extends Phrase {
+  group: PhraseGroupId;
+  language: Language;
+}
+
+/** `GET /api/staff/phrases/review` (coordinators): per language, the phrases not reviewed yet. */
+export interface PhraseReviewAnswer {
+  languages: Array<{ language: Language; phrases: number; reviewed: number; unreviewed: string[] }>;
+  /** The Dutch and English meaning of every phrase key, to show what the keys stand for. */
+  meanings: Record<string, { nl: string; en: string }>;
 }

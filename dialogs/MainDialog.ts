@@ -23,7 +23,7 @@ import { DangerDialog, SCREENING_TURN_KEY } from './DangerDialog.js';
 import { commandButton, commandButtons } from './commandButtons.js';
 import { textsFor, type DialogServices } from './DialogServices.js';
 import { deleteConversation } from './deleteConversation.js';
-import { freeTextRoute } from './freeTextRoute.js';
+import { dangerPriority, freeTextRoute } from './freeTextRoute.js';
 import { InterruptibleDialog } from './InterruptibleDialog.js';
 import { LanguageDialog } from './LanguageDialog.js';
 import { MenuDialog, type MenuOptions } from './MenuDialog.js';
@@ -75,6 +75,9 @@ export class MainDialog extends InterruptibleDialog {
       return;
     }
     const route = screening && !command ? freeTextRoute(screening) : undefined;
+    // Danger typed anywhere raises the priority of a later handoff, whatever is answered next.
+    const priority = screening && !command ? dangerPriority(screening) : undefined;
+    if (priority) await this.services.profile.raisePriority(context, priority);
     if (route && !(route.menu.goto === 'danger' && activeDialogIds(dc).includes(DangerDialog.id))) {
       if (route.raisePriority) await this.services.profile.raisePriority(context, route.raisePriority);
       await dc.cancelAllDialogs();
@@ -100,7 +103,7 @@ export class MainDialog extends InterruptibleDialog {
     let keys = ['handoff:waitingAck'];
     // Danger words (the rules) move them to the front; the classifier alone, less sure, moves them
     // up a step and reminds them of 112: never silence, never a false "front of the line".
-    const priority = screening.level === 'urgent' || screening.categories.length > 0 ? 'danger' : screening.danger ? 'raised' : undefined;
+    const priority = dangerPriority(screening);
     if (priority) {
       await this.services.profile.raisePriority(context, priority);
       await this.services.handoff.raise(context.activity.conversation.id, priority);

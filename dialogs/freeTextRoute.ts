@@ -20,6 +20,15 @@ export interface FreeTextRoute {
   raisePriority?: 'raised';
 }
 
+/**
+ * The priority a danger reading gives a conversation: the rules' danger words (or an urgent
+ * reading) make it danger, the classifier alone, less sure, raises it a step; otherwise none.
+ */
+export function dangerPriority(result: ScreeningResult): 'danger' | 'raised' | undefined {
+  if (result.level === 'urgent' || result.categories.length > 0) return 'danger';
+  return result.danger ? 'raised' : undefined;
+}
+
 /** The route for a screening result, or undefined to let the active dialog handle the message. */
 export function freeTextRoute(result: ScreeningResult): FreeTextRoute | undefined {
   if (result.danger) {

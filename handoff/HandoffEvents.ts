@@ -40,4 +40,5 @@ export type HandoffEvent =
   | { type: 'requeued'; conversationId: string; from: string; why: RequeueReason; danger: boolean }
   | { type: 'ended'; conversationId: string; counsellor: string; outcome: Outcome }
   | { type: 'accessEnded'; counsellor: string; reason: AccessEndReason }
+  | { type: 'flagged'; conversationId: string; counsellor: string; activityId: string; level: 'urgent' | 'check' | 'exploitation'; categories: string[] }
   | { type: 'queueChanged' };

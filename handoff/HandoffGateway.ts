@@ -5,6 +5,7 @@
  */
 import type { Language } from '../contracts/languages.js';
 import type { Priority, ScreeningAnswers, TopicCode } from '../contracts/profileCodes.js';
+import type { MessageScreening } from '../contracts/counsellorApi.js';
 
 /** What goes along with a handoff: codes only, never the young person's words (the transcript is separate). */
 export interface HandoffContext {
@@ -38,4 +39,9 @@ export interface HandoffGateway {
   raise(conversationId: string, priority: Priority): Promise<boolean>;
   /** The young person left (quick exit): stop waiting. True when they were waiting. */
   left(conversationId: string): Promise<boolean>;
+  /**
+   * The screening read danger or exploitation in a message sent while a counsellor has the chat
+   * (`activityId`: the stored message): shown on it, priority raised, the counsellor alerted.
+   */
+  flagDuringChat(conversationId: string, activityId: string, screening: MessageScreening): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /**
  * What counsellors do with handed-off conversations: see the line, claim (next or chosen),
- * write, send quick replies in the young person's language, read the transcript and summary,
+ * write, send phrasebook phrases in the young person's language, read the transcript and summary,
  * transfer, and end with an outcome. Messages go through the conversation's Redis Stream, so a
  * young person on one app instance and a counsellor on another talk normally.
  *
@@ -15,12 +15,14 @@
  */
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import type { Colleague, QueueItem } from '../contracts/counsellorApi.js';
+import type { Colleague, MessageScreening, NoteItem, QueueItem, Triage } from '../contracts/counsellorApi.js';
 import type { Language } from '../contracts/languages.js';
 import type { Translator } from '../texts/Translator.js';
 import type { ConversationStore } from '../directline/ConversationStore.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { bilingualSummary, type BilingualSummary } from './ConversationSummary.js';
+import { Phrasebook, PHRASES_NAMESPACE } from './Phrasebook.js';
+import { ConversationNotes, NOTE_MAX } from './ConversationNotes.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffBus } from './HandoffBus.js';
 import type { AccessEndReason, ConversationRef, HandoffEvent, RequeueReason, YoungPersonEvent, YoungPersonListener } from './HandoffEvents.js';
@@ -100,8 +102,14 @@ export class HandoffService {
   private readonly now: () => number;
   private readonly youngPersonListeners: YoungPersonListener[] = [];
 
+  private readonly notes: ConversationNotes;
+  /** The counsellors' phrases (locales/<lng>/phrases.json). */
+  readonly phrasebook: Phrasebook;
+
   constructor(private readonly options: HandoffServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.notes = new ConversationNotes({ redis: options.redis, keys: options.keys, ttlSeconds: options.notesTtlSeconds, now: this.now });
+    this.phrasebook = new Phrasebook(options.translator);
   }
 
   /** Listens to what the young person must be told (the bot side says it). */
@@ -129,6 +137,7 @@ export class HandoffService {
     const [entries, spoken] = await Promise.all([this.options.queue.waiting(), this.options.presence.spokenLanguages()]);
     const now = this.now();
     const seen = await Promise.all(entries.map((entry) => this.options.store.lastSeen(entry.conversationId).catch(() => undefined)));
+    const notes = await this.notes.listMany(entries.map((entry) => entry.conversationId));
     return entries.map((entry, index) => {
       const lastSeen = seen[index];
       return {
@@ -141,6 +150,8 @@ export class HandoffService {
         position: entry.position,
         lastSeenSeconds: lastSeen === undefined ? null : Math.max(0, Math.round((now - lastSeen) / 1000)),
         returned: (entry.data.returned ?? 0) > 0,
+        triage: triageOf(entry.data),
+        notes: notes.get(entry.conversationId) ?? [],
       };
     });
   }
@@ -219,7 +230,7 @@ export class HandoffService {
   async conversation(
     conversationId: string,
     counsellor: ActingCounsellor,
-  ): Promise<{ session: HandoffSession; transcript: Activity[]; summary: BilingualSummary; notes: string[]; whileWaiting: string[] }> {
+  ): Promise<{ session: HandoffSession; transcript: Activity[]; summary: BilingualSummary; notes: NoteItem[]; flags: Map<string, MessageScreening>; whileWaiting: string[] }> {
     const session = await this.options.sessions.getOwn(conversationId, counsellor.username);
     const transcript: Activity[] = [];
     let watermark: string | undefined;
@@ -229,14 +240,18 @@ export class HandoffService {
       if (page.activities.length < 500 || page.watermark === watermark) break;
       watermark = page.watermark;
     }
-    const notes = await this.options.redis.lrange(this.options.keys.handoffNotes(conversationId), 0, -1);
+    const [notes, flags] = await Promise.all([this.notes.list(conversationId), this.notes.flags(conversationId)]);
     const whileWaiting = writtenWhileWaiting(transcript, session.job.requestedAt, session.claimedAt);
     const summary = bilingualSummary(session.job, { waitedMs: session.claimedAt - session.job.requestedAt, interpreterNeeded: session.interpreterNeeded, whileWaiting: whileWaiting.length });
-    return { session, transcript, summary, notes, whileWaiting };
+    return { session, transcript, summary, notes, flags, whileWaiting };
   }
 
-  /** A counsellor's message to the young person, through the conversation's stream. */
-  async sendMessage(conversationId: string, counsellor: ActingCounsellor, text: string): Promise<Activity> {
+  /**
+   * A counsellor's message to the young person, through the conversation's stream. A phrase from
+   * the phrasebook carries its text key (`texts`, in the language it was sent in) so the transcript
+   * can show its Dutch and English.
+   */
+  async sendMessage(conversationId: string, counsellor: ActingCounsellor, text: string, texts?: { language: Language; keys: string[] }): Promise<Activity> {
     const clean = typeof text === 'string' ? text.trim() : '';
     if (!clean) throw new HandoffRequestError('The message is empty');
     if ([...clean].length > (this.options.maxMessageLength ?? 4000)) throw new HandoffRequestError('The message is too long');
@@ -245,21 +260,46 @@ export class HandoffService {
       type: 'message',
       text: clean,
       from: { id: 'counsellor', name: 'Counsellor', role: 'bot' },
-      channelData: { lantern: { sender: 'counsellor' } },
+      channelData: { lantern: { sender: 'counsellor', ...(texts ? { textLanguage: texts.language, texts: texts.keys.map((key) => ({ key })) } : {}) } },
     });
   }
 
-  /** A quick reply (locales/<lng>/quickReplies.json) in the young person's language. */
-  async sendQuickReply(conversationId: string, counsellor: ActingCounsellor, key: string): Promise<Activity> {
+  /**
+   * A phrase of the phrasebook (`safety.safeNow`, or a former quick reply's key) in the young
+   * person's language, with its text key `phrases:<key>` on the activity.
+   */
+  async sendPhrase(conversationId: string, counsellor: ActingCounsellor, key: unknown): Promise<Activity> {
     const session = await this.options.sessions.getOwn(conversationId, counsellor.username);
-    const keys = Object.keys(this.quickReplies('nl'));
-    if (!keys.includes(key)) throw new HandoffRequestError('Unknown quick reply');
-    return this.sendMessage(conversationId, counsellor, this.options.translator.forLanguage(session.job.language)(`quickReplies:${key}`));
+    const phrase = this.phrasebook.resolve(key);
+    if (!phrase) throw new HandoffRequestError('Unknown phrase');
+    const text = this.phrasebook.text(session.job.language, phrase);
+    if (!text) throw new HandoffRequestError("This phrase is not available in the young person's language");
+    return this.sendMessage(conversationId, counsellor, text, { language: session.job.language, keys: [`${PHRASES_NAMESPACE}:${phrase}`] });
   }
 
-  /** The quick replies in one language (key → text), for the console. */
-  quickReplies(language: Language): Record<string, string> {
-    return this.options.translator.namespace(language, 'quickReplies') as Record<string, string>;
+  /** An internal note by the counsellor who holds the conversation, at any time in the chat. */
+  async addNote(conversationId: string, counsellor: ActingCounsellor, text: unknown): Promise<NoteItem> {
+    const clean = typeof text === 'string' ? text.trim() : '';
+    if (!clean) throw new HandoffRequestError('The note is empty');
+    if ([...clean].length > NOTE_MAX) throw new HandoffRequestError(`The note must be text of at most ${NOTE_MAX} characters`);
+    await this.options.sessions.getOwn(conversationId, counsellor.username);
+    const note = await this.notes.add(conversationId, { by: counsellor.username, text: clean });
+    if (!note) throw new SessionNotFoundError('The conversation has ended');
+    return note;
+  }
+
+  /**
+   * The screening read danger or exploitation in a message the young person sent during the chat:
+   * kept with the message (codes), the conversation's priority raised, and its counsellor alerted.
+   */
+  async flagMessage(conversationId: string, activityId: string, screening: MessageScreening): Promise<void> {
+    if (!(await this.notes.flag(conversationId, activityId, screening))) return;
+    // Acute danger comes first; possible danger and signs of exploitation raise it a step (the counsellor is there).
+    const priority = screening.level === 'urgent' ? 'danger' : 'raised';
+    await this.options.sessions.raisePriority(conversationId, priority);
+    const session = await this.options.sessions.get(conversationId);
+    if (session) await this.publish({ type: 'flagged', conversationId, counsellor: session.counsellor, activityId, level: screening.level, categories: screening.categories });
+    else await this.raise(conversationId, priority); // not claimed (yet): it moves up the line
   }
 
   /** Colleagues on duty (not me), with their languages and room for more conversations. */
@@ -307,6 +347,8 @@ export class HandoffService {
         ...(text ? { handover: { from: counsellor.username, note: text, at: this.now() } } : { handover: undefined }),
       });
     });
+    const handoverText = typeof note === 'string' ? note.trim() : '';
+    if (handoverText) await this.notes.add(conversationId, { by: counsellor.username, text: handoverText, handover: true });
     await this.tell({ type: 'transferred', ref: this.ref(conversationId, session.job) });
     await this.publish({ type: 'transferred', conversationId, from: counsellor.username, to });
   }
@@ -314,14 +356,11 @@ export class HandoffService {
   /** Ends the conversation with an outcome code and an optional internal note; the bot takes over again. */
   async end(conversationId: string, counsellor: ActingCounsellor, outcome: unknown, note?: unknown): Promise<Outcome> {
     if (!isOutcome(outcome)) throw new HandoffRequestError('Unknown outcome');
-    if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) throw new HandoffRequestError('The note must be text of at most 2000 characters');
+    if (note !== undefined && (typeof note !== 'string' || [...note].length > NOTE_MAX)) throw new HandoffRequestError(`The note must be text of at most ${NOTE_MAX} characters`);
     const session = await this.options.sessions.getOwn(conversationId, counsellor.username);
     const job = await this.options.sessions.take(conversationId, counsellor.username);
     if (!job) throw new SessionNotFoundError('No open conversation with that id for you');
-    if (typeof note === 'string' && note.trim()) {
-      const key = this.options.keys.handoffNotes(conversationId);
-      await this.options.redis.multi().rpush(key, note.trim()).expire(key, this.options.notesTtlSeconds).exec();
-    }
+    if (typeof note === 'string' && note.trim()) await this.notes.add(conversationId, { by: counsellor.username, text: note.trim() });
     await this.options.sessions.forgetHolderIfIdle(counsellor.username);
     await this.options.metrics?.record({ name: 'outcome', lang: session.job.language, code: outcome });
     if ((await this.options.store.status(conversationId)) === 'active') {
@@ -418,7 +457,7 @@ export class HandoffService {
   /** The young person deleted the conversation: out of the line, and an open session closes. */
   async forget(conversationId: string): Promise<void> {
     await this.options.queue.cancel(conversationId);
-    await this.options.redis.del(this.options.keys.handoffWaitState(conversationId), this.options.keys.handoffNotes(conversationId));
+    await this.options.redis.del(this.options.keys.handoffWaitState(conversationId), this.options.keys.handoffNotes(conversationId), this.options.keys.handoffFlags(conversationId));
     const session = await this.options.sessions.closeAny(conversationId);
     if (session) {
       await this.options.sessions.forgetHolderIfIdle(session.counsellor);
@@ -518,3 +557,17 @@ export function writtenWhileWaiting(transcript: readonly Activity[], requestedAt
 }
 
 export { SessionNotFoundError };
+
+/** Why a conversation is in the list, from its handoff codes. */
+function triageOf(job: HandoffJobData): Triage {
+  const screening = job.screening ?? { signals: {} };
+  return {
+    reason: job.reason,
+    ...(screening.dangerNow ? { dangerNow: screening.dangerNow } : {}),
+    signals: Object.entries(screening.signals ?? {})
+      .filter(([, answer]) => answer === 'yes')
+      .map(([signal]) => signal),
+    categories: [...(screening.freeText?.categories ?? [])],
+    intents: [...(screening.freeText?.intents ?? [])],
+  };
+}

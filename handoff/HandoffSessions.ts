@@ -9,6 +9,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { HandoffJobData } from './HandoffQueue.js';
+import { PRIORITY_RANK, type Priority } from '../contracts/profileCodes.js';
 import { SessionNotFoundError } from './errors.js';
 export { SessionNotFoundError };
 
@@ -40,18 +41,31 @@ export interface HandoffSessionsOptions {
 }
 
 
-/** Deletes the session when it still belongs to ARGV[1]; returns its job JSON, or false. */
+/** Deletes the session when it still belongs to ARGV[1]; returns its job JSON and raised priority, or false. */
 const TAKE = `
 local owner = redis.call('HGET', KEYS[1], 'counsellor')
 if owner ~= ARGV[1] then
   redis.call('SREM', KEYS[2], ARGV[2])
   return false
 end
-local job = redis.call('HGET', KEYS[1], 'job')
+local fields = redis.call('HMGET', KEYS[1], 'job', 'priority')
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[2])
-return job
+return {fields[1], fields[2] or ''}
 `;
+
+/** Sets the raised priority of a session that exists (never creates one). */
+const RAISE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'priority', ARGV[1])
+return 1
+`;
+
+/** The job with a priority raised during the chat applied (never lowered). */
+function withPriority(job: HandoffJobData, raised: string | undefined): HandoffJobData {
+  if (raised !== 'danger' && raised !== 'raised') return job;
+  return PRIORITY_RANK[raised] > PRIORITY_RANK[job.priority] ? { ...job, priority: raised } : job;
+}
 
 /** Storage of live sessions. */
 export class HandoffSessions {
@@ -87,7 +101,7 @@ export class HandoffSessions {
       counsellor: hash.counsellor,
       claimedAt: Number(hash.claimedAt),
       interpreterNeeded: hash.interpreterNeeded === '1',
-      job: JSON.parse(hash.job) as HandoffJobData,
+      job: withPriority(JSON.parse(hash.job) as HandoffJobData, hash.priority),
       ...(hash.handover ? { handover: JSON.parse(hash.handover) as Handover } : {}),
     };
   }
@@ -132,8 +146,18 @@ export class HandoffSessions {
    */
   async take(conversationId: string, counsellor: string): Promise<HandoffJobData | undefined> {
     const { redis, keys } = this.options;
-    const job = (await redis.eval(TAKE, 2, keys.handoffSession(conversationId), keys.counsellorSessions(counsellor), counsellor, conversationId)) as string | null;
-    return job ? (JSON.parse(job) as HandoffJobData) : undefined;
+    const taken = (await redis.eval(TAKE, 2, keys.handoffSession(conversationId), keys.counsellorSessions(counsellor), counsellor, conversationId)) as [string, string] | null;
+    return taken?.[0] ? withPriority(JSON.parse(taken[0]) as HandoffJobData, taken[1]) : undefined;
+  }
+
+  /**
+   * Raises an open session's priority (something the young person wrote during the chat); a
+   * lower one is ignored when read. False when there is no session.
+   */
+  async raisePriority(conversationId: string, priority: Exclude<Priority, 'normal'>): Promise<boolean> {
+    const session = await this.get(conversationId);
+    if (!session || PRIORITY_RANK[priority] <= PRIORITY_RANK[session.job.priority]) return false;
+    return (await this.options.redis.eval(RAISE, 1, this.options.keys.handoffSession(conversationId), priority)) === 1;
   }
 
   /** Closes a session whoever holds it (the young person deleted the conversation). */

@@ -25,4 +25,7 @@ export class NoCounsellorGateway implements HandoffGateway {
   async left(): Promise<boolean> {
     return false;
   }
+
+  /** Nobody is in a chat here. */
+  async flagDuringChat(): Promise<void> {}
 }

@@ -4,6 +4,7 @@
  * nothing (nobody would read it) and says when people are back.
  */
 import type { Priority } from '../contracts/profileCodes.js';
+import type { MessageScreening } from '../contracts/counsellorApi.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffContext, HandoffGateway, HandoffOutcome, YoungPersonReference } from './HandoffGateway.js';
 import type { HandoffQueue } from './HandoffQueue.js';
@@ -17,6 +18,8 @@ export interface QueueHandoffGatewayOptions {
   estimator: WaitEstimator;
   openingHours: OpeningHours;
   now?: () => number;
+  /** Keeps a flagged message and alerts its counsellor (HandoffService.flagMessage). */
+  flag?: (conversationId: string, activityId: string, screening: MessageScreening) => Promise<void>;
 }
 
 /** HandoffGateway on the BullMQ queue. */
@@ -52,5 +55,10 @@ export class QueueHandoffGateway implements HandoffGateway {
   /** A young person who leaves stops waiting; an open session stays until the counsellor ends it. */
   async left(conversationId: string): Promise<boolean> {
     return this.options.queue.cancel(conversationId);
+  }
+
+  /** Hands what the screening read during a chat to the counsellors' side. */
+  async flagDuringChat(conversationId: string, activityId: string, screening: MessageScreening): Promise<void> {
+    await this.options.flag?.(conversationId, activityId, screening);
   }
 }

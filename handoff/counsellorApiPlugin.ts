@@ -1,7 +1,8 @@
 /**
  * The counsellors' HTTP API (JSON) and live WebSocket, under /api/staff. Every route needs a staff
- * session with the role counsellor (or admin); every change needs the x-csrf-token header
- * (see staff/staffAuthPlugin.ts). Using the API keeps the counsellor on duty (a heartbeat).
+ * session with the role counsellor (or admin), except the coordinators' list of unreviewed phrases
+ * (coordinator or admin); every change needs the x-csrf-token header (see
+ * staff/staffAuthPlugin.ts). Using the API keeps the counsellor on duty (a heartbeat).
  * Documented in docs/api.md.
  *
  * Live access ends when it ends: a counsellor follows only the conversations they hold; end,
@@ -15,8 +16,9 @@ import type { WebSocket } from 'ws';
 import { isLanguage, type Language } from '../contracts/languages.js';
 import type { ActivityStreamHub, StreamSubscription } from '../directline/ActivityStreamHub.js';
 import { RedisConversationStore } from '../directline/RedisConversationStore.js';
-import type { SessionItem } from '../contracts/counsellorApi.js';
-import { consoleTranscript } from './consoleTranscript.js';
+import type { PhrasebookAnswer, PhraseReviewAnswer, QuickReplyItem, SessionItem } from '../contracts/counsellorApi.js';
+import { consoleTranscript, screeningLabel } from './consoleTranscript.js';
+import type { Translator } from '../texts/Translator.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffBus } from './HandoffBus.js';
 import type { HandoffEvent } from './HandoffEvents.js';
@@ -41,6 +43,8 @@ export interface CounsellorApiOptions {
   dangerRealertMs?: number;
   /** Registers a listener for changes of the queue (from this or another instance). */
   onChange(listener: () => void): void;
+  /** Renders the bot's texts in Dutch and English for the transcript (without it: as sent only). */
+  translator?: Pick<Translator, 'render'>;
 }
 
 interface IdParams {
@@ -124,13 +128,13 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
   fastify.get('/api/staff/conversations', { preHandler: guard }, route(async (request) => (await service.mySessions(acting(request))).map(sessionItem)));
 
   fastify.get<{ Params: IdParams }>('/api/staff/conversations/:id', { preHandler: guard }, route(async (request) => {
-    const { session, transcript, summary, notes, whileWaiting } = await service.conversation((request.params as IdParams).id, acting(request));
+    const { session, transcript, summary, notes, flags, whileWaiting } = await service.conversation((request.params as IdParams).id, acting(request));
     return {
       ...sessionItem(session),
       summary,
       notes,
       whileWaiting,
-      transcript: consoleTranscript(transcript),
+      transcript: consoleTranscript(transcript, { translator: options.translator, flags }),
       watermark: transcript.length ? transcript[transcript.length - 1]!.id?.split('|')[1] : undefined,
     };
   }));
@@ -141,19 +145,37 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     return { id: activity.id };
   }));
 
-  fastify.post<{ Params: IdParams; Body: { key?: unknown } }>('/api/staff/conversations/:id/quick-replies', { preHandler: guard }, route(async (request) => {
-    const key = (request.body as { key?: unknown } | undefined)?.key;
-    const activity = await service.sendQuickReply((request.params as IdParams).id, acting(request), typeof key === 'string' ? key : '');
-    return { id: activity.id };
+  fastify.post<{ Params: IdParams; Body: { text?: unknown } }>('/api/staff/conversations/:id/notes', { preHandler: guard }, route(async (request, reply) => {
+    const note = await service.addNote((request.params as IdParams).id, acting(request), (request.body as { text?: unknown } | undefined)?.text);
+    return reply.code(201).send(note);
   }));
 
-  fastify.get<{ Querystring: { language?: string } }>('/api/staff/quick-replies', { preHandler: guard }, route(async (request) => {
+  // The phrasebook (handoff/Phrasebook.ts): phrases by group, each sent in the young person's
+  // language. The quick-replies routes are its former names (every phrase in one list; the nine
+  // old keys such as "safeNow" are still accepted).
+  const youngLanguage = (request: FastifyRequest): Language => {
     const language = (request.query as { language?: string }).language;
-    const young: Language = isLanguage(language) ? language : 'nl';
-    const nl = service.quickReplies('nl');
-    const en = service.quickReplies('en');
-    const theirs = service.quickReplies(young);
-    return Object.keys(nl).map((key) => ({ key, nl: nl[key], en: en[key], text: theirs[key], language: young }));
+    return isLanguage(language) ? language : 'nl';
+  };
+  const sendPhrase = route(async (request) => {
+    const activity = await service.sendPhrase((request.params as IdParams).id, acting(request), (request.body as { key?: unknown } | undefined)?.key);
+    return { id: activity.id };
+  });
+  fastify.post<{ Params: IdParams; Body: { key?: unknown } }>('/api/staff/conversations/:id/phrases', { preHandler: guard }, sendPhrase);
+  fastify.post<{ Params: IdParams; Body: { key?: unknown } }>('/api/staff/conversations/:id/quick-replies', { preHandler: guard }, sendPhrase);
+
+  fastify.get<{ Querystring: { language?: string } }>('/api/staff/phrases', { preHandler: guard }, route(async (request): Promise<PhrasebookAnswer> => service.phrasebook.list(youngLanguage(request))));
+
+  fastify.get<{ Querystring: { language?: string } }>('/api/staff/quick-replies', { preHandler: guard }, route(async (request): Promise<QuickReplyItem[]> => {
+    const { language, groups } = service.phrasebook.list(youngLanguage(request));
+    return groups.flatMap((group) => group.phrases.map((phrase) => ({ ...phrase, group: group.id, language })));
+  }));
+
+  // Coordinators see which phrases no fluent reviewer has signed off yet, per language.
+  const coordinatorGuard = (fastify as FastifyInstance & { staffGuard: (roles: readonly string[]) => preHandlerAsyncHookHandler }).staffGuard(['coordinator', 'admin']);
+  fastify.get('/api/staff/phrases/review', { preHandler: coordinatorGuard }, route(async (_request, reply): Promise<PhraseReviewAnswer> => {
+    reply.header('cache-control', 'no-store');
+    return service.phrasebook.review();
   }));
 
   fastify.post<{ Params: IdParams; Body: { to?: unknown; note?: unknown } }>('/api/staff/conversations/:id/transfer', { preHandler: guard }, route(async (request) => {
@@ -273,6 +295,17 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
       case 'accessEnded':
         for (const client of [...clients]) if (client.counsellor.username === event.counsellor) signOut(client);
         break;
+      case 'flagged': {
+        // On the message in the open transcript, and as an alert, for the counsellor in the chat.
+        const screening = { level: event.level, categories: event.categories };
+        const labelled = { ...screening, nl: screeningLabel('nl', screening), en: screeningLabel('en', screening) };
+        for (const client of clients) {
+          if (client.counsellor.username !== event.counsellor) continue;
+          send(client.socket, { type: 'flagged', conversationId: event.conversationId, activityId: event.activityId, screening: labelled });
+          send(client.socket, { type: 'alert', kind: event.level === 'urgent' ? 'danger' : 'flagged', conversationId: event.conversationId });
+        }
+        break;
+      }
       default:
         break;
     }
@@ -342,7 +375,7 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     const subscription = options.hub.subscribe(conversationId, after, (delivery) => {
       // Only while it is still theirs (a drop may be on its way from another instance).
       if (!clients.has(client) || client.subscriptions.get(conversationId) !== subscription || client.counsellor.username !== username) return;
-      send(client.socket, { type: 'activities', conversationId, lines: consoleTranscript(delivery.activities), watermark: delivery.watermark, ended: delivery.ended });
+      send(client.socket, { type: 'activities', conversationId, lines: consoleTranscript(delivery.activities, { translator: options.translator }), watermark: delivery.watermark, ended: delivery.ended });
     }, {
       // The hub dropped this one stream (it cannot be read); every other conversation keeps flowing.
       onDropped: () => {

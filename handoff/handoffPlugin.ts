@@ -95,7 +95,10 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
   });
   app.decorate('handoff', service);
   app.decorate('handoffQueue', queue);
-  app.decorate('handoffGateway', new QueueHandoffGateway({ queue, presence, estimator, openingHours: options.openingHours, now }));
+  app.decorate(
+    'handoffGateway',
+    new QueueHandoffGateway({ queue, presence, estimator, openingHours: options.openingHours, now, flag: (conversationId, activityId, screening) => service.flagMessage(conversationId, activityId, screening) }),
+  );
 
   // Logging out or removing an account returns the counsellor's conversations to the list at once
   // (the tick catches the rest: expired sessions, accounts removed on the command line, closed consoles).
@@ -124,6 +127,7 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
     hub: app.channel.hub,
     bus,
     dangerRealertMs: options.dangerRealertSeconds * 1000,
+    translator: options.translator,
     onChange: (listener) => consoleChanges.on('change', listener),
     authenticateSocket: async (cookieHeader) => {
       const session = await app.verifyStaffSessionCookie(cookieHeader);

@@ -51,6 +51,7 @@ export class RedisConversationEraser implements ConversationEraser {
     await redis.del(
       keys.botState(`webchat/conversations/${conversationId}/`),
       keys.handoffNotes(conversationId),
+      keys.handoffFlags(conversationId),
       keys.handoffWaitState(conversationId),
       keys.turnLock(conversationId),
     );

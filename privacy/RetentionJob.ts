@@ -58,6 +58,7 @@ const CONVERSATION_KEYS: Array<{ pattern: string; id?: RegExp }> = [
   { pattern: 'state:*', id: /^state:webchat\/conversations\/([^/]+)\/$/ },
   { pattern: 'handoff:session:*', id: /^handoff:session:(.+)$/ },
   { pattern: 'handoff:notes:*', id: /^handoff:notes:(.+)$/ },
+  { pattern: 'handoff:flags:*', id: /^handoff:flags:(.+)$/ },
   { pattern: 'handoff:wait:*', id: /^handoff:wait:(.+)$/ },
   { pattern: 'handoff:counsellor:*' },
 ];

@@ -2,6 +2,7 @@
  * Texts in the young person's language through i18next, from locales/.
  * Help-line numbers and links are interpolation variables from config/helplines.json.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { helplineVariables, loadHelplines, type Helplines } from './helplines.js';
 import { LANGUAGES, type Language } from '../contracts/languages.js';
@@ -20,9 +21,25 @@ export interface TranslatorOptions {
 /** A function that returns the text for a key (`namespace:key.path`) in one language. */
 export type Translate = TFunction;
 
+/** A text that was used: its key and its interpolation values (numbers and short codes only). */
+export interface TextUse {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** A text used while recording, with what it said in the language it was asked in. */
+export interface RecordedText extends TextUse {
+  language: Language;
+  text: string;
+}
+
+/** Strings kept with a text's key: codes only (never free text, which could be the young person's). */
+const KEPT_VALUE = /^[a-z0-9_.:-]{1,40}$/i;
+
 /** Loads every text once and hands out per-language translate functions. */
 export class Translator {
   private readonly i18n: i18n;
+  private readonly recordings = new AsyncLocalStorage<RecordedText[]>();
 
   constructor(options: TranslatorOptions = {}) {
     const resources = readAllLanguages(options.localesDir ?? LOCALES_DIR);
@@ -48,7 +65,33 @@ export class Translator {
 
   /** The translate function of one language. A missing key returns the key itself (the locale check prevents that). */
   forLanguage(language: Language): Translate {
-    return this.i18n.getFixedT(language);
+    const fixed = this.i18n.getFixedT(language);
+    const recordings = this.recordings;
+    const translate = (key: unknown, options?: unknown): unknown => {
+      const text = (fixed as unknown as (k: unknown, o?: unknown) => unknown)(key, options);
+      const log = recordings.getStore();
+      if (log && typeof key === 'string' && typeof text === 'string') log.push({ key, params: keptParams(options), language, text });
+      return text;
+    };
+    return translate as unknown as Translate;
+  }
+
+  /**
+   * Runs `work` while recording every text asked for in its async flow (a bot turn), so what was
+   * sent can carry the keys of its texts (see `recorded`).
+   */
+  recording<T>(work: () => Promise<T>): Promise<T> {
+    return this.recordings.run([], work);
+  }
+
+  /** The texts used so far in the current recording (empty outside one). */
+  recorded(): RecordedText[] {
+    return this.recordings.getStore() ?? [];
+  }
+
+  /** The text of a used key in another language (e.g. the Dutch of what the bot said in Tigrinya). */
+  render(language: Language, use: TextUse): string {
+    return String(this.i18n.getFixedT(language)(use.key, use.params ?? {}));
   }
 
   /** All texts of one namespace in one language (a nested object), e.g. the counsellors' quick replies. */
@@ -61,4 +104,15 @@ export class Translator {
     const value = this.i18n.getFixedT(language)(key, { returnObjects: true }) as unknown;
     return Array.isArray(value) ? value.map(String) : [];
   }
+}
+
+/** The interpolation values worth keeping with a key (numbers, codes), or undefined when none. */
+function keptParams(options: unknown): Record<string, string | number> | undefined {
+  if (!options || typeof options !== 'object') return undefined;
+  const kept: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(options as Record<string, unknown>)) {
+    if (typeof value === 'number' && Number.isFinite(value)) kept[name] = value;
+    else if (typeof value === 'string' && KEPT_VALUE.test(value)) kept[name] = value;
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }

@@ -1,6 +1,7 @@
 /**
  * Reading the locale files: locales/<language>/<namespace>.json hold texts;
- * locales/<language>/review.json holds who reviewed which namespace and when;
+ * locales/<language>/review.json holds who reviewed which namespace and when (the phrasebook: which
+ * phrase);
  * locales/sources.json holds the source note of every factual text.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -22,6 +23,15 @@ export interface TextTree {
 /** Namespace → texts, for one language. */
 export type LanguageResources = Record<string, TextTree>;
 
+/** Review record of one text (`group.key`) of a namespace reviewed text by text (the phrasebook). */
+export interface KeyReview {
+  status: 'reviewed' | 'unreviewed';
+  /** Who reviewed it (a role, not a personal detail), or null. */
+  reviewer: string | null;
+  /** When (YYYY-MM-DD), or null. */
+  date: string | null;
+}
+
 /** Review record of one namespace in one language. */
 export interface NamespaceReview {
   /** reviewed: a fluent reviewer signed it off; unreviewed: draft, must not be trusted blindly. */
@@ -32,6 +42,11 @@ export interface NamespaceReview {
   date: string | null;
   /** How the text came to be: "original", "translated from en (machine-assisted)", ... */
   origin: string;
+  /**
+   * Per text (`group.key` → review), for namespaces reviewed text by text (the phrasebook): every
+   * text of the namespace has one, and it wins over the namespace's status.
+   */
+  keys?: Record<string, KeyReview>;
 }
 
 /** The review record of a language: namespace → review. */
@@ -65,6 +80,14 @@ export function readAllLanguages(dir = LOCALES_DIR): Record<Language, LanguageRe
 export function readReview(language: Language, dir = LOCALES_DIR): LanguageReview {
   const file = path.join(dir, language, 'review.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LanguageReview) : {};
+}
+
+/** Whether one text of a namespace is reviewed: its own record when the namespace has per-text records, else the namespace's. */
+export function reviewStatus(review: LanguageReview, ns: string, key: string): 'reviewed' | 'unreviewed' {
+  const record = review[ns];
+  const own = record?.keys?.[key];
+  if (own) return own.status === 'reviewed' ? 'reviewed' : 'unreviewed';
+  return record && !record.keys && record.status === 'reviewed' ? 'reviewed' : 'unreviewed';
 }
 
 /** Reads the source notes: `namespace:key.path` → source. */

@@ -65,9 +65,11 @@ describe('handoff across two app instances', () => {
 
     await anna.api('POST', `/api/staff/conversations/${young.conversationId}/messages`, { text: 'Hallo, ik ben er.' });
     await young.waitFor((x) => x.text === 'Hallo, ik ben er.' && (x.channelData as { lantern?: { sender?: string } })?.lantern?.sender === 'counsellor');
+    // A phrase from the phrasebook reaches the young person in Arabic (the former quick-reply route and key still work).
     const reply = await anna.api<{ id: string }>('POST', `/api/staff/conversations/${young.conversationId}/quick-replies`, { key: 'safeNow' });
     expect(reply.status).toBe(200);
-    const arabic = a.handoff.quickReplies('ar').safeNow;
+    const arabic = a.handoff.phrasebook.text('ar', 'safety.safeNow');
+    expect(arabic).toBeTruthy();
     await young.waitFor((x) => x.text === arabic);
 
     expect((await anna.api('POST', `/api/staff/conversations/${young.conversationId}/end`, { outcome: 'nonsense' })).status).toBe(400);

@@ -1,0 +1,94 @@
+/**
+ * What staff keep about one conversation besides its transcript, expiring with it: the internal
+ * notes (written at any time, handover notes included) and what the screening read in the young
+ * person's messages during a chat (codes per message, never text). Written only while the
+ * conversation exists and has not ended, so nothing is left behind for a deleted one.
+ */
+import type { Redis } from 'ioredis';
+import type { MessageScreening, NoteItem } from '../contracts/counsellorApi.js';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
+
+/** Options of ConversationNotes. */
+export interface ConversationNotesOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  /** Seconds notes and flags are kept (the conversation's retention). */
+  ttlSeconds: number;
+  now?: () => number;
+}
+
+/** Longest internal note (characters). */
+export const NOTE_MAX = 2000;
+
+/** RPUSH or HSET + EXPIRE, only when the conversation exists and has not ended. */
+const WRITE_IF_ALIVE = `
+if redis.call('HGET', KEYS[2], 'createdAt') == false or redis.call('HEXISTS', KEYS[2], 'endedAt') == 1 then return 0 end
+if ARGV[1] == 'list' then redis.call('RPUSH', KEYS[1], ARGV[3]) else redis.call('HSET', KEYS[1], ARGV[2], ARGV[3]) end
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+`;
+
+const LEVELS = new Set<MessageScreening['level']>(['urgent', 'check', 'exploitation']);
+
+/** Notes and screening flags of conversations. */
+export class ConversationNotes {
+  private readonly now: () => number;
+
+  constructor(private readonly options: ConversationNotesOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private async write(kind: 'list' | 'hash', key: string, conversationId: string, field: string, value: string): Promise<boolean> {
+    const { redis, keys, ttlSeconds } = this.options;
+    return (await redis.eval(WRITE_IF_ALIVE, 2, key, keys.conversationMeta(conversationId), kind, field, value, String(ttlSeconds))) === 1;
+  }
+
+  /** Adds a note (text already checked); false when the conversation is gone. */
+  async add(conversationId: string, note: { by: string; text: string; handover?: boolean }): Promise<NoteItem | undefined> {
+    const item: NoteItem = { at: new Date(this.now()).toISOString(), by: note.by, text: note.text, ...(note.handover ? { handover: true } : {}) };
+    const written = await this.write('list', this.options.keys.handoffNotes(conversationId), conversationId, '', JSON.stringify(item));
+    return written ? item : undefined;
+  }
+
+  /** The notes, oldest first (notes written as plain text by earlier versions are read too). */
+  async list(conversationId: string): Promise<NoteItem[]> {
+    const raw = await this.options.redis.lrange(this.options.keys.handoffNotes(conversationId), 0, -1);
+    return raw.map((entry) => {
+      try {
+        const parsed = JSON.parse(entry) as NoteItem;
+        if (parsed && typeof parsed.text === 'string') return parsed;
+      } catch {
+        // a plain-text note
+      }
+      return { at: '', text: entry };
+    });
+  }
+
+  /** The notes of many conversations at once (the waiting list). */
+  async listMany(conversationIds: string[]): Promise<Map<string, NoteItem[]>> {
+    const result = new Map<string, NoteItem[]>();
+    await Promise.all(conversationIds.map(async (id) => result.set(id, await this.list(id))));
+    return result;
+  }
+
+  /** Keeps what the screening read in one message (codes); false when the conversation is gone. */
+  flag(conversationId: string, activityId: string, screening: MessageScreening): Promise<boolean> {
+    const value = JSON.stringify({ level: screening.level, categories: screening.categories });
+    return this.write('hash', this.options.keys.handoffFlags(conversationId), conversationId, activityId, value);
+  }
+
+  /** The flagged messages of a conversation: activity id → what the screening read. */
+  async flags(conversationId: string): Promise<Map<string, MessageScreening>> {
+    const hash = await this.options.redis.hgetall(this.options.keys.handoffFlags(conversationId));
+    const result = new Map<string, MessageScreening>();
+    for (const [activityId, json] of Object.entries(hash)) {
+      try {
+        const parsed = JSON.parse(json) as MessageScreening;
+        if (LEVELS.has(parsed.level) && Array.isArray(parsed.categories)) result.set(activityId, { level: parsed.level, categories: parsed.categories.map(String) });
+      } catch {
+        // unreadable: left out
+      }
+    }
+    return result;
+  }
+}
