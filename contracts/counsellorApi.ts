@@ -87,6 +87,29 @@ export interface SessionItem {
   handover?: { from: string; note: string; at: string };
 }
 
+/** One line of a conversation's summary. */
+export interface SummaryLine {
+  label: string;
+  value: string;
+}
+
+/** An open conversation with transcript and summary (GET /api/staff/conversations/{id}). */
+export interface ConversationDetail extends SessionItem {
+  summary: { nl: SummaryLine[]; en: SummaryLine[] };
+  notes: NoteItem[];
+  /** What the young person typed while waiting, as written. */
+  whileWaiting: string[];
+  transcript: TranscriptLine[];
+  watermark?: string;
+}
+
+/** An outcome code with its labels. */
+export interface OutcomeOption {
+  code: string;
+  nl: string;
+  en: string;
+}
+
 /** A colleague on duty. */
 export interface Colleague {
   username: string;

@@ -2,13 +2,17 @@
  * Builds the chat page into web/dist/ (run by `npm run build`):
  * - web/src/main.ts bundled and minified with esbuild, with the page strings of all five languages
  *   (locales/<language>/web.json) and the help line numbers (config/helplines.json) built in;
- * - web/styles.css minified, with @font-face rules for the self-hosted Arabic-script and Ethiopic
- *   fonts, each limited by unicode-range so a font is only downloaded when its script is shown;
+ * - web/shared/base.css and web/styles.css minified, with @font-face rules for the self-hosted
+ *   Arabic-script and Ethiopic fonts, each limited by unicode-range so a font is only downloaded when
+ *   its script is shown;
  * - content-hashed file names (served with immutable caching), web/dist/index.html and manifest.json;
  * - the counsellors' console (web/counsellor/, strings from the "console" section of
  *   locales/staff/{nl,en}.json) into web/dist/counsellor/ with its own manifest.json, sharing the fonts;
+ *   its stylesheet is web/shared/base.css, web/shared/staff.css (what both staff pages share) and
+ *   console.css, its index.html is filled in with the staff pages' shared parts (web/shared/*.html);
  * - the coordinators' dashboard (web/coordinator/, uPlot bundled in, strings from the "dashboard"
- *   section of locales/staff/{nl,en}.json) into web/dist/coordinator/ with its own manifest.json.
+ *   section of locales/staff/{nl,en}.json) into web/dist/coordinator/ with its own manifest.json,
+ *   built like the console.
  * Fails when the chat page's JS + CSS are more than 60 KB gzipped (the console and the dashboard: 80 KB each).
  */
 import { createHash } from 'node:crypto';
@@ -101,6 +105,43 @@ function interpolate(text: string, variables: Record<string, string>, where: str
   });
 }
 
+/** The text of web/<file>. */
+function readWeb(file: string): string {
+  return readFileSync(path.join(ROOT, 'web', file), 'utf8');
+}
+
+/** web/<file> with its `{{name}}` placeholders filled in, and its line breaks and indentation removed. */
+function renderHtml(file: string, variables: Record<string, string>): string {
+  return interpolate(readWeb(file), variables, `web/${file}`).replace(/\n\s*/g, '');
+}
+
+/** The stylesheets `parts`, in this order, minified for the browsers `target`. */
+async function minifyCss(parts: string[], target: string[]): Promise<string> {
+  const css = await transform(parts.join('\n'), { loader: 'css', minify: true, target, legalComments: 'none' });
+  return css.code;
+}
+
+/** web/<entry> and what it imports bundled and minified into one script for the browsers `target`; `define` puts the page's strings in. */
+async function bundleJs(entry: string, target: string[], define: Record<string, string>, label?: string): Promise<Buffer> {
+  const bundle = await build({
+    entryPoints: [path.join(ROOT, 'web', entry)],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target,
+    platform: 'browser',
+    write: false,
+    legalComments: 'none',
+    charset: 'utf8',
+    tsconfig: path.join(ROOT, 'web', 'tsconfig.json'),
+    define,
+    logLevel: 'silent',
+  });
+  const js = bundle.outputFiles[0];
+  if (!js) throw new Error(label ? `esbuild produced no output for ${label}` : 'esbuild produced no output');
+  return Buffer.from(js.contents);
+}
+
 /** Reads and checks locales/<language>/web.json of all five languages. */
 export function readWebStrings(variables: Record<string, string>, root = ROOT): Record<Language, Record<string, string>> {
   const all = {} as Record<Language, Record<string, string>>;
@@ -130,7 +171,41 @@ export function readWebStrings(variables: Record<string, string>, root = ROOT): 
 /** The staff UI languages. */
 const STAFF_LANGUAGES = ['nl', 'en'] as const;
 
+type StaffLanguage = (typeof STAFF_LANGUAGES)[number];
+
 type StaffTree = { [key: string]: string | StaffTree };
+
+/**
+ * Reads `sections` of locales/staff/{nl,en}.json (one in `optional` may be missing: then it is
+ * empty). Every text must be a non-empty string, and both files must have the same keys.
+ */
+function readStaffSections<S extends string>(sections: readonly S[], optional: readonly S[], root: string): Record<StaffLanguage, Record<S, Record<string, string>>> {
+  const out = {} as Record<StaffLanguage, Record<S, Record<string, string>>>;
+  for (const language of STAFF_LANGUAGES) {
+    const file = `locales/staff/${language}.json`;
+    const data = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as StaffTree;
+    out[language] = {} as Record<S, Record<string, string>>;
+    for (const name of sections) {
+      const tree = data[name] ?? (optional.includes(name) ? {} : undefined);
+      if (!tree || typeof tree !== 'object') throw new Error(`${file}: section "${name}" is missing`);
+      for (const [key, value] of Object.entries(tree)) {
+        if (typeof value !== 'string' || !value.trim()) throw new Error(`${file}: "${name}.${key}" must be a non-empty string`);
+      }
+      out[language][name] = tree as Record<string, string>;
+    }
+  }
+  for (const name of sections) {
+    const nl = Object.keys(out.nl[name]);
+    const en = Object.keys(out.en[name]);
+    const missing = nl.filter((key) => !en.includes(key));
+    const extra = en.filter((key) => !nl.includes(key));
+    if (missing.length || extra.length) throw new Error(`locales/staff/en.json "${name}": missing [${missing.join(', ')}], not in nl.json [${extra.join(', ')}]`);
+  }
+  return out;
+}
+
+/** The sections of locales/staff/<nl|en>.json the console is built with. */
+const CONSOLE_SECTIONS = ['console', 'languages', 'priority'] as const;
 
 /** What the console is built with from locales/staff/<nl|en>.json: its own texts and the names of languages and priorities. */
 export interface ConsoleStrings {
@@ -140,29 +215,8 @@ export interface ConsoleStrings {
 }
 
 /** Reads the console's strings from locales/staff/{nl,en}.json; both must have the same keys. */
-export function readConsoleStrings(root = ROOT): Record<(typeof STAFF_LANGUAGES)[number], ConsoleStrings> {
-  const out = {} as Record<(typeof STAFF_LANGUAGES)[number], ConsoleStrings>;
-  for (const language of STAFF_LANGUAGES) {
-    const file = `locales/staff/${language}.json`;
-    const data = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as StaffTree;
-    const section = (name: keyof ConsoleStrings): Record<string, string> => {
-      const tree = data[name];
-      if (!tree || typeof tree !== 'object') throw new Error(`${file}: section "${name}" is missing`);
-      for (const [key, value] of Object.entries(tree)) {
-        if (typeof value !== 'string' || !value.trim()) throw new Error(`${file}: "${name}.${key}" must be a non-empty string`);
-      }
-      return tree as Record<string, string>;
-    };
-    out[language] = { console: section('console'), languages: section('languages'), priority: section('priority') };
-  }
-  for (const name of ['console', 'languages', 'priority'] as const) {
-    const nl = Object.keys(out.nl[name]);
-    const en = Object.keys(out.en[name]);
-    const missing = nl.filter((key) => !en.includes(key));
-    const extra = en.filter((key) => !nl.includes(key));
-    if (missing.length || extra.length) throw new Error(`locales/staff/en.json "${name}": missing [${missing.join(', ')}], not in nl.json [${extra.join(', ')}]`);
-  }
-  return out;
+export function readConsoleStrings(root = ROOT): Record<StaffLanguage, ConsoleStrings> {
+  return readStaffSections(CONSOLE_SECTIONS, [], root);
 }
 
 /** The sections of locales/staff/<nl|en>.json the dashboard is built with (`funnel` only when the file has it). */
@@ -172,29 +226,8 @@ const DASHBOARD_SECTIONS = ['dashboard', 'languages', 'topics', 'funnel', 'outco
 export type DashboardStrings = Record<(typeof DASHBOARD_SECTIONS)[number], Record<string, string>>;
 
 /** Reads the dashboard's strings from locales/staff/{nl,en}.json; both must have the same keys. */
-export function readDashboardStrings(root = ROOT): Record<(typeof STAFF_LANGUAGES)[number], DashboardStrings> {
-  const out = {} as Record<(typeof STAFF_LANGUAGES)[number], DashboardStrings>;
-  for (const language of STAFF_LANGUAGES) {
-    const file = `locales/staff/${language}.json`;
-    const data = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as StaffTree;
-    out[language] = {} as DashboardStrings;
-    for (const name of DASHBOARD_SECTIONS) {
-      const tree = data[name] ?? (name === 'funnel' ? {} : undefined);
-      if (!tree || typeof tree !== 'object') throw new Error(`${file}: section "${name}" is missing`);
-      for (const [key, value] of Object.entries(tree)) {
-        if (typeof value !== 'string' || !value.trim()) throw new Error(`${file}: "${name}.${key}" must be a non-empty string`);
-      }
-      out[language][name] = tree as Record<string, string>;
-    }
-  }
-  for (const name of DASHBOARD_SECTIONS) {
-    const nl = Object.keys(out.nl[name]);
-    const en = Object.keys(out.en[name]);
-    const missing = nl.filter((key) => !en.includes(key));
-    const extra = en.filter((key) => !nl.includes(key));
-    if (missing.length || extra.length) throw new Error(`locales/staff/en.json "${name}": missing [${missing.join(', ')}], not in nl.json [${extra.join(', ')}]`);
-  }
-  return out;
+export function readDashboardStrings(root = ROOT): Record<StaffLanguage, DashboardStrings> {
+  return readStaffSections(DASHBOARD_SECTIONS, ['funnel'], root);
 }
 
 /** What differs between the console's and the dashboard's builds. */
@@ -205,45 +238,37 @@ interface StaffPageBuild {
   name: 'console' | 'dashboard';
   /** For the error message: "the console", "the dashboard". */
   label: string;
-  /** CSS put before the page's own stylesheet. */
+  /** CSS put first, before the shared stylesheets (STAFF_CSS) and the page's own. */
   cssBefore: () => string;
   /** esbuild's `define` (the page's strings). */
   define: () => Record<string, string>;
 }
 
+/** The staff pages' shared stylesheets, after the page's `cssBefore` and before its own. */
+const STAFF_CSS = ['shared/base.css', 'shared/staff.css'];
+
+/**
+ * What a staff page's index.html is filled in with: `{{staffHead}}`, the doctype and the whole <head>
+ * (web/shared/staff-head.html, with the page's `css` and `js` filled in), and `{{loginFields}}`, the
+ * login form's notice, fields, status and button (web/shared/login-fields.html).
+ */
+function staffHtmlVariables(css: string, js: string): Record<string, string> {
+  return {
+    staffHead: interpolate(readWeb('shared/staff-head.html'), { css, js }, 'web/shared/staff-head.html'),
+    loginFields: readWeb('shared/login-fields.html'),
+  };
+}
+
 /** Builds a staff page (console or dashboard); its files (paths relative to <outDir>) go into `files`. */
 async function buildStaffPage(page: StaffPageBuild, files: Map<string, Buffer>): Promise<ConsoleManifest> {
-  const dir = path.join(ROOT, 'web', page.folder);
-  const css = await transform(`${page.cssBefore()}\n${readFileSync(path.join(dir, `${page.name}.css`), 'utf8')}`, {
-    loader: 'css',
-    minify: true,
-    target: CONSOLE_TARGETS,
-    legalComments: 'none',
-  });
-  const cssFile = `assets/${page.name}.${hash(css.code)}.css`;
-  const bundle = await build({
-    entryPoints: [path.join(dir, 'main.ts')],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: CONSOLE_TARGETS,
-    platform: 'browser',
-    write: false,
-    legalComments: 'none',
-    charset: 'utf8',
-    tsconfig: path.join(ROOT, 'web', 'tsconfig.json'),
-    define: page.define(),
-    logLevel: 'silent',
-  });
-  const js = bundle.outputFiles[0];
-  if (!js) throw new Error(`esbuild produced no output for ${page.label}`);
-  const jsCode = Buffer.from(js.contents);
+  const css = await minifyCss([page.cssBefore(), ...[...STAFF_CSS, `${page.folder}/${page.name}.css`].map(readWeb)], CONSOLE_TARGETS);
+  const cssFile = `assets/${page.name}.${hash(css)}.css`;
+  const jsCode = await bundleJs(`${page.folder}/main.ts`, CONSOLE_TARGETS, page.define(), page.label);
   const jsFile = `assets/${page.name}.${hash(jsCode)}.js`;
-  const template = readFileSync(path.join(dir, 'index.html'), 'utf8');
-  const html = interpolate(template, { css: `/${page.folder}/${cssFile}`, js: `/${page.folder}/${jsFile}` }, `web/${page.folder}/index.html`).replace(/\n\s*/g, '');
+  const html = renderHtml(`${page.folder}/index.html`, staffHtmlVariables(`/${page.folder}/${cssFile}`, `/${page.folder}/${jsFile}`));
   const own = new Map<string, Buffer>([
     ['index.html', Buffer.from(html)],
-    [cssFile, Buffer.from(css.code)],
+    [cssFile, Buffer.from(css)],
     [jsFile, jsCode],
   ]);
   const manifestFiles: ConsoleManifest['files'] = {};
@@ -323,43 +348,20 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
   }
 
   // CSS.
-  const css = await transform(`${fontFaces.join('\n')}\n${readFileSync(path.join(ROOT, 'web', 'styles.css'), 'utf8')}`, {
-    loader: 'css',
-    minify: true,
-    target: TARGETS,
-    legalComments: 'none',
-  });
-  const cssFile = `assets/app.${hash(css.code)}.css`;
-  files.set(cssFile, Buffer.from(css.code));
+  const css = await minifyCss([fontFaces.join('\n'), readWeb('shared/base.css'), readWeb('styles.css')], TARGETS);
+  const cssFile = `assets/app.${hash(css)}.css`;
+  files.set(cssFile, Buffer.from(css));
 
   // JS.
-  const bundle = await build({
-    entryPoints: [path.join(ROOT, 'web', 'src', 'main.ts')],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: TARGETS,
-    platform: 'browser',
-    write: false,
-    legalComments: 'none',
-    charset: 'utf8',
-    tsconfig: path.join(ROOT, 'web', 'tsconfig.json'),
-    define: {
-      __LANTERN_STRINGS__: JSON.stringify(strings),
-      __LANTERN_PHONES__: JSON.stringify({ emergency: helplines.emergency.phone ?? '112', all: phones }),
-    },
-    logLevel: 'silent',
+  const jsCode = await bundleJs('src/main.ts', TARGETS, {
+    __LANTERN_STRINGS__: JSON.stringify(strings),
+    __LANTERN_PHONES__: JSON.stringify({ emergency: helplines.emergency.phone ?? '112', all: phones }),
   });
-  const js = bundle.outputFiles[0];
-  if (!js) throw new Error('esbuild produced no output');
-  const jsCode = Buffer.from(js.contents);
   const jsFile = `assets/app.${hash(jsCode)}.js`;
   files.set(jsFile, jsCode);
 
   // HTML.
-  const template = readFileSync(path.join(ROOT, 'web', 'index.html'), 'utf8');
-  const html = interpolate(template, { ...variables, css: `/${cssFile}`, js: `/${jsFile}` }, 'web/index.html').replace(/\n\s*/g, '');
-  files.set('index.html', Buffer.from(html));
+  files.set('index.html', Buffer.from(renderHtml('index.html', { ...variables, css: `/${cssFile}`, js: `/${jsFile}` })));
 
   // Sizes.
   const manifestFiles: WebManifest['files'] = {};

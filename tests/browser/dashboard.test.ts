@@ -343,6 +343,18 @@ describe('coordinators’ dashboard', () => {
       for (const pixels of await drawnPixels(page)) expect(pixels).toBeGreaterThan(500);
       expect(await page.locator('#figures figure.chart details table').count()).toBe(2);
       expect(await page.locator('#chartPerDay').getAttribute('aria-label')).toBe(staff.nl.dashboard.perDayChart);
+      // The phrasebook's unreviewed phrases, per language (GET /api/staff/phrases/review): the
+      // Arabic, Tigrinya and Dari drafts listed by their Dutch meaning, Dutch and English reviewed.
+      const phrasesNl = json<Record<string, Record<string, string>>>('locales/nl/phrases.json');
+      const phraseTotal = Object.values(phrasesNl).reduce((sum, group) => sum + Object.keys(group).length, 0);
+      await expectText(page, '.panel-phraseReview h2', staff.nl.dashboard.phraseReview!);
+      for (const code of ['ar', 'ti', 'prs']) {
+        const open = staff.nl.dashboard.phraseReviewOpen!.replace('{{language}}', staff.nl.languages[code]!).replace('{{count}}', String(phraseTotal)).replace('{{total}}', String(phraseTotal));
+        await expectText(page, `.panel-phraseReview details[data-language="${code}"] summary`, open);
+        expect(await page.locator(`.panel-phraseReview details[data-language="${code}"] li`).count()).toBe(phraseTotal);
+      }
+      await expectText(page, '.panel-phraseReview details[data-language="ti"] li[data-key="safety.safeNow"]', phrasesNl.safety!.safeNow!, true);
+      expect(await page.locator('.panel-phraseReview .phraseReviewDone').count()).toBe(2);
       await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-laptop-nl.png'), fullPage: true });
       expect(await overflows(page)).toBe(false);
 
@@ -368,6 +380,7 @@ describe('coordinators’ dashboard', () => {
       const headers = await page.locator('#figures .panel-perDay details table thead th').allTextContents();
       expect(headers).toEqual([staff.nl.dashboard.date, staff.nl.languages.ar]);
       expect(await page.locator('.panel-coverage tbody tr').count()).toBe(1);
+      expect(await page.locator('.panel-phraseReview [data-language]').count()).toBe(1);
       for (const pixels of await drawnPixels(page)) expect(pixels).toBeGreaterThan(500);
       await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-laptop-ar.png'), fullPage: true });
 

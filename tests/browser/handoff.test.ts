@@ -6,14 +6,15 @@
  *   the place in line; a counsellor (ar, nl) on a laptop logs in, sees the conversation in the
  *   waiting list with its language, takes it and reads the summary in Dutch; the young person sees
  *   that a person joined; they write to each other (the Arabic text reaches the console exactly as
- *   written, the counsellor's message and quick reply reach the page as from a person); the live
+ *   written, the counsellor's message and a phrase from the phrasebook, opened with Ctrl+K or `/`,
+ *   searched and sent with the keyboard, reach the page as from a person, the phrase in Arabic); the live
  *   connection drops and comes back without losing or repeating a line; a danger alert beeps and
  *   flashes the title; the counsellor ends with an outcome and the young person has the bot again;
  * - "stop waiting" takes a young person out of the line.
  * Nothing leaves 127.0.0.1 and the pages log no errors (so no CSP violations).
  * Screenshots of both sides go to tests/artifacts/ (gitignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
@@ -292,22 +293,73 @@ describe('counsellor console', () => {
       expect(await person.first().locator('.who').textContent()).toBe(web.ar.person);
       expect(await panel.locator('.line.counsellor .text').allTextContents()).toEqual([reply]);
 
-      // A quick reply: the console shows the Dutch meaning; the young person gets it in Arabic.
-      const quickNl = json<Record<string, string>>('locales/nl/quickReplies.json');
-      const quick = panel.locator('.quickReply[data-key="safeNow"]');
-      await quick.waitFor();
-      expect(await quick.locator('.meaning').textContent()).toBe(quickNl.safeNow);
-      if (existsSync(path.resolve('locales/ar/quickReplies.json'))) {
-        const quickAr = json<Record<string, string>>('locales/ar/quickReplies.json');
-        expect(await quick.locator('.theirs').textContent()).toBe(quickAr.safeNow);
-        await quick.click();
-        await expect.poll(() => person.locator('.text').allTextContents(), { timeout: 10_000 }).toContain(quickAr.safeNow);
-      } else {
-        // Until locales/ar/quickReplies.json exists the server would send the bare key: the console offers nothing.
-        console.warn('locales/ar/quickReplies.json is missing: the Arabic quick reply is checked as unavailable');
-        expect(await quick.isDisabled()).toBe(true);
-        expect(await quick.locator('.theirs').textContent()).toBe(fill(staffNl.console.quickReplyMissing!, { language: 'Arabisch' }));
-      }
+      // The phrasebook, by keyboard: Ctrl+K opens it with the focus in its search box; each phrase
+      // shows the Dutch meaning beside the Arabic text (lang ar, right to left), drafts marked.
+      const phrasesNl = json<Record<string, Record<string, string>>>('locales/nl/phrases.json');
+      const phrasesAr = json<Record<string, Record<string, string>>>('locales/ar/phrases.json');
+      const total = Object.values(phrasesNl).reduce((sum, group) => sum + Object.keys(group).length, 0);
+      const book = panel.locator('.phrasebook');
+      const search = book.locator('input.phraseSearch');
+      const focused = (selector: string) => js<boolean>(counsellor.page, `document.activeElement === document.querySelector(${JSON.stringify(selector)})`);
+      const activePhrase = () => js<string | undefined>(counsellor.page, `document.getElementById(document.querySelector('.panel:not([hidden]) .phraseSearch').getAttribute('aria-activedescendant') ?? '')?.dataset.key`);
+      const shown = book.locator('.phrase:not([hidden])');
+      const shownKeys = () => shown.evaluateAll((nodes) => nodes.map((node) => (node as unknown as { dataset: { key: string } }).dataset.key));
+      expect(await book.isHidden()).toBe(true);
+      await panel.locator('textarea.messageInput').focus();
+      await counsellor.page.keyboard.press('Control+k');
+      await book.waitFor({ state: 'visible' });
+      await expect.poll(() => focused('.panel:not([hidden]) .phraseSearch')).toBe(true);
+      await expect.poll(() => shown.count(), { timeout: 10_000 }).toBe(total);
+      expect(await book.locator('.groupName').allTextContents()).toEqual([
+        'phraseGroupOpening', 'phraseGroupSafety', 'phraseGroupPractical', 'phraseGroupNextSteps', 'phraseGroupInterpreter', 'phraseGroupWaiting', 'phraseGroupClosing',
+      ].map((key) => staffNl.console[key]));
+      const safeNow = book.locator('.phrase[data-key="safety.safeNow"]');
+      expect(await safeNow.locator('.meaning').textContent()).toBe(phrasesNl.safety!.safeNow);
+      expect(await safeNow.locator('.theirs').textContent()).toBe(phrasesAr.safety!.safeNow);
+      expect(await safeNow.locator('.theirs').getAttribute('lang')).toBe('ar');
+      expect(await safeNow.locator('.theirs').getAttribute('dir')).toBe('rtl');
+      expect(await safeNow.locator('.badge.unreviewed').textContent()).toBe(staffNl.console.phrasebookUnreviewed);
+      await counsellor.page.screenshot({ path: path.join(ARTIFACTS, 'handoff-console-phrasebook.png') });
+
+      // Nothing found says so; Escape closes it and the focus is back in the message box.
+      await search.fill('zzz geen zin');
+      await expect.poll(() => shown.count()).toBe(0);
+      expect(await book.locator('.phrasebookNone').isVisible()).toBe(true);
+      await counsellor.page.keyboard.press('Escape');
+      await book.waitFor({ state: 'hidden' });
+      await expect.poll(() => focused('.panel:not([hidden]) textarea.messageInput')).toBe(true);
+
+      // `/` opens it too, when no field has the focus (in the message box it is just a character).
+      await panel.locator('.transcript').click();
+      await counsellor.page.keyboard.press('/');
+      await book.waitFor({ state: 'visible' });
+      await expect.poll(() => focused('.panel:not([hidden]) .phraseSearch')).toBe(true);
+      // The search looks in the young person's text too ...
+      await search.fill(phrasesAr.safety!.safeNow!);
+      await expect.poll(shownKeys).toContain('safety.safeNow');
+      // ... and in the Dutch meaning: every word must match; the first match is chosen, the arrow keys move.
+      await search.fill('ben je nu veilig');
+      await expect.poll(shownKeys).toContain('safety.safeNow');
+      const matches = await shownKeys();
+      expect(matches.length).toBeGreaterThan(1);
+      expect(matches.length).toBeLessThan(total);
+      expect(await activePhrase()).toBe(matches[0]);
+      await counsellor.page.keyboard.press('ArrowDown');
+      expect(await activePhrase()).toBe(matches[1]);
+      await counsellor.page.keyboard.press('ArrowUp');
+      await counsellor.page.keyboard.press('ArrowUp');
+      expect(await activePhrase()).toBe(matches.at(-1));
+      // From the last one, ArrowDown goes round to the first, then on to "Ben je nu veilig?".
+      for (let steps = (matches.indexOf('safety.safeNow') + 1) % matches.length; steps > 0; steps -= 1) await counsellor.page.keyboard.press('ArrowDown');
+      expect(await activePhrase()).toBe('safety.safeNow');
+      // Enter sends it: the young person gets it in Arabic, as from a person; the phrasebook closes.
+      await counsellor.page.keyboard.press('Enter');
+      await expect.poll(() => person.locator('.text').allTextContents(), { timeout: 10_000 }).toContain(phrasesAr.safety!.safeNow);
+      await book.waitFor({ state: 'hidden' });
+      await expect.poll(() => focused('.panel:not([hidden]) textarea.messageInput')).toBe(true);
+      await expect.poll(() => panel.locator('.line.counsellor .text').allTextContents()).toContain(phrasesAr.safety!.safeNow);
+      // Sent once.
+      expect((await person.locator('.text').allTextContents()).filter((text) => text === phrasesAr.safety!.safeNow)).toHaveLength(1);
       await js<boolean>(young.page, 'document.fonts.ready.then(() => true)');
       await young.page.screenshot({ path: path.join(ARTIFACTS, 'handoff-young-talking.png') });
 
@@ -409,7 +461,7 @@ describe('counsellor console', () => {
       await panel.waitFor({ state: 'detached', timeout: 10_000 });
       expect(await counsellor.page.locator('.toast').textContent()).toBe(staffNl.console.ended);
       expect(await counsellor.page.locator('#noChatOpen').isVisible()).toBe(true);
-      expect(await lantern.redis.lrange(lantern.keys.handoffNotes(conversationId), 0, -1)).toEqual(['Uitleg over rechten gegeven.']);
+      expect((await lantern.redis.lrange(lantern.keys.handoffNotes(conversationId), 0, -1)).map((n) => (JSON.parse(n) as { text: string }).text)).toEqual(['Uitleg over rechten gegeven.']);
       // The live view of it ends: the server says so (on every instance), or the console unsubscribes first.
       await expect
         .poll(() => received.some((m) => m.type === 'closed' && m.conversationId === conversationId) || sent.some((m) => m.type === 'unsubscribe' && m.conversationId === conversationId))

@@ -13,7 +13,7 @@ import { startLantern, type LanternInstance } from '../../server/Lantern.js';
 import { liveConsole, waitUntil } from '../helpers/liveConsole.js';
 import { CounsellorClient, YoungPersonClient } from '../helpers/lanternClients.js';
 import { uniquePrefix } from '../helpers/redis.js';
-import type { ConversationDetail } from '../../web/counsellor/api.js';
+import type { ConversationDetail } from '../../contracts/counsellorApi.js';
 import type { QueueItem, SessionItem } from '../../contracts/counsellorApi.js';
 
 const isEvent = (name: string, state?: string) => (a: Activity) =>

@@ -1,8 +1,8 @@
 /** Small DOM helpers. Everything from the network goes in as text, never as HTML. */
-import { byId, el, say } from '../shared/dom.js';
+import { byId, el, say, staffShell } from '../shared/dom.js';
 import { t, type Key } from './i18n.js';
 
-export { byId, el, say };
+export { byId, el, say, staffShell };
 
 /** An element whose text follows the dashboard language. */
 export function tr<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, key: Key): HTMLElementTagNameMap[K] {

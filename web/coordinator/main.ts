@@ -1,20 +1,18 @@
 /**
  * Lantern's coordinators' dashboard (/coordinator): log in (role coordinator or admin), choose a
  * period and a language, and read anonymised counts from GET /api/metrics; download the same
- * figures as CSV. Hand-written, no framework; uPlot for the charts; Dutch with an English toggle.
+ * figures as CSV; and which phrasebook phrases are not reviewed yet (phraseReview.ts). Hand-written,
+ * no framework; uPlot for the charts; Dutch with an English toggle.
  * It never shows or asks for anything about a single conversation.
  */
+import type { PhraseReviewAnswer } from '../../contracts/counsellorApi.js';
 import { api, ApiError, fetchMetrics, fetchMetricsCsv, setCsrfToken, type Me, type Metrics, type MetricsQuery } from './api.js';
-import { byId, el, say } from './dom.js';
+import { byId, el, say, staffShell } from './dom.js';
 import { languageName, setUiLanguage, t, translate, uiLanguage, type Key } from './i18n.js';
+import { fetchPhraseReview, phraseReviewPanel } from './phraseReview.js';
 import { clearCharts, LANGUAGE_CODES, periodText, render } from './render.js';
 
-const auth = byId('auth');
-const loginForm = byId<HTMLFormElement>('loginForm');
-const loginNotice = byId('loginNotice');
-const loginStatus = byId('loginStatus');
-const loginUser = byId<HTMLInputElement>('loginUser');
-const loginPassword = byId<HTMLInputElement>('loginPassword');
+const { auth, loginForm, loginNotice, loginStatus, loginUser, loginPassword, meBadge, logoutButton, langToggle } = staffShell();
 const dashboard = byId('dashboard');
 const filters = byId<HTMLFormElement>('filters');
 const fromInput = byId<HTMLInputElement>('from');
@@ -24,9 +22,6 @@ const csvButton = byId<HTMLButtonElement>('csv');
 const statusLine = byId('status');
 const period = byId('period');
 const figures = byId('figures');
-const meBadge = byId('me');
-const logoutButton = byId<HTMLButtonElement>('logout');
-const langToggle = byId<HTMLButtonElement>('langToggle');
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_DAYS = 366;
@@ -35,6 +30,11 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 let me: Me | undefined;
 let shown: Metrics | undefined;
 let requestNumber = 0;
+/** The phrasebook's unreviewed phrases (not tied to the period), or why they could not be had. */
+let phrases: PhraseReviewAnswer | undefined;
+let phrasesError: string | undefined;
+const phraseBox = el('div', 'phraseReviewRoot');
+dashboard.append(phraseBox);
 
 // Dates -----------------------------------------------------------------------------------------
 
@@ -152,9 +152,25 @@ async function load(): Promise<void> {
 }
 
 function showMetrics(): void {
+  showPhraseReview();
   if (!shown) return;
   period.textContent = periodText(shown);
   render(figures, shown);
+}
+
+function showPhraseReview(): void {
+  phraseBox.replaceChildren(me ? phraseReviewPanel(phrases, languageSelect.value, phrasesError) : '');
+}
+
+async function loadPhraseReview(): Promise<void> {
+  try {
+    phrases = await fetchPhraseReview();
+    phrasesError = undefined;
+  } catch (error) {
+    if (handleAuthError(error)) return;
+    phrasesError = errorText(error);
+  }
+  showPhraseReview();
 }
 
 async function downloadCsv(): Promise<void> {
@@ -188,6 +204,9 @@ function forget(): void {
   clearCharts();
   figures.replaceChildren();
   period.textContent = '';
+  phrases = undefined;
+  phrasesError = undefined;
+  phraseBox.replaceChildren();
 }
 
 function showLogin(notice?: Key): void {
@@ -216,6 +235,7 @@ function showDashboard(who: Me): void {
   meBadge.hidden = false;
   meBadge.textContent = `${who.username} · ${roleName(who.role)}`;
   void load();
+  void loadPhraseReview();
 }
 
 function allowed(who: Me): boolean {

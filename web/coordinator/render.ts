@@ -59,9 +59,22 @@ function headerRow(keys: Array<Key | ''>, numericFrom = 1): HTMLTableSectionElem
 
 function table(caption: string, hideCaption = true): HTMLTableElement {
   const node = el('table', 'data');
-  const cap = el('caption', hideCaption ? 'visually-hidden' : '', caption);
+  const cap = el('caption', hideCaption ? 'sr' : '', caption);
   node.append(cap);
   return node;
+}
+
+/** A table of figures (classes `data` and `kind`): label | bar | numbers, with its hidden caption and header row. */
+function figureTable(caption: string, kind: string, columns: Array<Key | ''>): HTMLTableElement {
+  const node = table(caption);
+  node.classList.add(kind);
+  node.append(headerRow(columns, 2));
+  return node;
+}
+
+/** "No data" for a section or table with nothing to show. */
+function noData(): HTMLElement {
+  return el('p', 'muted', t('noData'));
 }
 
 /** The largest real number of a list, at least `floor` (so a "<5" range always fits). */
@@ -88,10 +101,8 @@ function bar(value: Count | undefined, max: number, colour?: string): HTMLElemen
 
 /** A table of labelled counts with bars: label | bar | count. */
 function barTable(caption: string, labelKey: Key, rows: Array<{ label: string; value: Count | undefined; colour?: string }>): HTMLElement {
-  if (!rows.length) return el('p', 'muted', t('noData'));
-  const node = table(caption);
-  node.classList.add('bars');
-  node.append(headerRow([labelKey, '', 'count'], 2));
+  if (!rows.length) return noData();
+  const node = figureTable(caption, 'bars', [labelKey, '', 'count']);
   const body = el('tbody');
   const max = scaleMax(
     rows.map((row) => row.value),
@@ -233,12 +244,10 @@ function funnel(m: Metrics): HTMLElement {
   const rank = (code: string): number => (order.includes(code) ? order.indexOf(code) : order.length);
   const nodes = (Array.isArray(m.funnel) ? [...m.funnel] : []).sort((a, b) => rank(a.node) - rank(b.node));
   if (!nodes.length) {
-    body.append(el('p', 'muted', t('noData')));
+    body.append(noData());
     return box;
   }
-  const node = table(t('funnel'));
-  node.classList.add('funnel');
-  node.append(headerRow(['node', '', 'entered', 'continued', 'dropOff', 'dropOffRate'], 2));
+  const node = figureTable(t('funnel'), 'funnel', ['node', '', 'entered', 'continued', 'dropOff', 'dropOffRate']);
   const tbody = el('tbody');
   const max = scaleMax(
     nodes.map((n) => n.entered),
@@ -312,7 +321,7 @@ function handoff(m: Metrics, after: Array<() => void>): HTMLElement {
   const buckets = Array.isArray(h?.waitBuckets) ? h.waitBuckets : [];
   body.append(el('h3', '', t('waitBuckets')));
   if (!buckets.length) {
-    body.append(el('p', 'muted', t('noData')));
+    body.append(noData());
     return box;
   }
   const labels = buckets.map((b) => b.bucket);
@@ -361,12 +370,10 @@ function coverage(m: Metrics): HTMLElement {
   // With a language filter, only that language.
   const list = (Array.isArray(m.translationCoverage) ? m.translationCoverage : []).filter((row) => !m.language || row.language === m.language);
   if (!list.length) {
-    body.append(el('p', 'muted', t('noData')));
+    body.append(noData());
     return box;
   }
-  const node = table(t('coverage'));
-  node.classList.add('coverage');
-  node.append(headerRow(['language', '', 'texts', 'reviewed', 'unreviewed', 'reviewedShare'], 2));
+  const node = figureTable(t('coverage'), 'coverage', ['language', '', 'texts', 'reviewed', 'unreviewed', 'reviewedShare']);
   const tbody = el('tbody');
   for (const row of list) {
     const tr = el('tr');

@@ -13,52 +13,18 @@ export interface Me {
   csrfToken: string;
 }
 
-export type { QueueItem, SessionItem, Colleague } from '../../contracts/counsellorApi.js';
-import type { SessionItem } from '../../contracts/counsellorApi.js';
-
-/** A line of a transcript (handoff/consoleTranscript.ts). */
-export interface TranscriptLine {
-  id: string;
-  at: string;
-  sender: 'young_person' | 'bot' | 'counsellor' | 'system';
-  text?: string;
-  language?: string;
-  button?: boolean;
-  event?: string;
-}
-
-/** One line of a summary. */
-export interface SummaryLine {
-  label: string;
-  value: string;
-}
-
-/** An open conversation with transcript and summary. */
-export interface ConversationDetail extends SessionItem {
-  summary: { nl: SummaryLine[]; en: SummaryLine[] };
-  notes: string[];
-  /** What the young person typed while waiting, as written. */
-  whileWaiting: string[];
-  transcript: TranscriptLine[];
-  watermark?: string;
-}
-
-/** A quick reply: its meaning in Dutch and English, and the text the young person gets. */
-export interface QuickReply {
-  key: string;
-  nl?: string;
-  en?: string;
-  text?: string;
-  language: string;
-}
-
-/** An outcome code with its labels. */
-export interface OutcomeOption {
-  code: string;
-  nl: string;
-  en: string;
-}
-
+export type {
+  QueueItem,
+  SessionItem,
+  Colleague,
+  TranscriptLine,
+  NoteItem,
+  MessageScreening,
+  Triage,
+  SummaryLine,
+  ConversationDetail,
+  OutcomeOption,
+} from '../../contracts/counsellorApi.js';
 
 export { ApiError } from '../shared/api.js';
 

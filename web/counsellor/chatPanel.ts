@@ -1,9 +1,12 @@
 /**
  * One open conversation in the console: its tab, transcript (each line once, in stream order, by
- * line id), summary, message box and quick replies; the transfer and end forms are in handoverForms.ts.
+ * line id), summary, message box and phrasebook (phrasebook.ts); the transfer and end forms are in
+ * handoverForms.ts.
  */
-import { api, ApiError, type ConversationDetail, type QuickReply, type SessionItem, type TranscriptLine } from './api.js';
+import type { Phrase } from '../../contracts/counsellorApi.js';
+import { api, ApiError, type ConversationDetail, type SessionItem, type TranscriptLine } from './api.js';
 import { HandoverForms, reason } from './handoverForms.js';
+import { PhrasebookPanel } from './phrasebook.js';
 
 export { reason };
 import { button, el, say, tr } from './dom.js';
@@ -17,18 +20,6 @@ export interface PanelHooks {
   remove(panel: ChatPanel, message?: string): void;
   /** The tab was chosen. */
   select(panel: ChatPanel): void;
-}
-
-const quickReplyCache = new Map<string, Promise<QuickReply[]>>();
-
-function quickReplies(language: string): Promise<QuickReply[]> {
-  let cached = quickReplyCache.get(language);
-  if (!cached) {
-    cached = api<QuickReply[]>('GET', `/api/staff/quick-replies?language=${encodeURIComponent(language)}`);
-    cached.catch(() => quickReplyCache.delete(language));
-    quickReplyCache.set(language, cached);
-  }
-  return cached;
 }
 
 
@@ -61,8 +52,7 @@ export class ChatPanel {
   private readonly sendButton: HTMLButtonElement;
   private readonly sendStatus = el('p', 'formStatus');
   private readonly summaryBox = el('dl', 'summaryList');
-  private readonly quickBox = el('ul', 'quickList');
-  private readonly quickHint = el('p', 'hint');
+  private readonly phrasebook: PhrasebookPanel;
   private readonly forms: HandoverForms;
   private readonly lines = new Map<string, HTMLElement>();
   private detail: ConversationDetail | undefined;
@@ -145,17 +135,19 @@ export class ChatPanel {
     const row = el('div', 'composeRow');
     row.append(this.input, this.sendButton);
     composer.append(label, row, tr('p', 'hint', 'sendHint'), this.sendStatus);
+    this.phrasebook = new PhrasebookPanel(id, {
+      language: () => this.info.language,
+      send: (phrase) => this.sendPhrase(phrase),
+      returnFocus: () => this.input.focus(),
+    });
     const talk = el('div', 'talk');
-    talk.append(this.transcript, composer);
+    talk.append(this.transcript, this.phrasebook.root, composer);
 
     const summary = el('details', 'box');
     summary.open = true;
     summary.append(tr('summary', '', 'summary'), this.summaryBox);
-    const quick = el('details', 'box quick');
-    quick.open = true;
-    quick.append(tr('summary', '', 'quickReplies'), this.quickHint, this.quickBox);
     const side = el('aside', 'info');
-    side.append(summary, quick);
+    side.append(summary, this.phrasebook.launcher);
 
     const body = el('div', 'chatBody');
     body.append(talk, side);
@@ -173,7 +165,7 @@ export class ChatPanel {
       this.relabel();
       this.hooks.subscribe(this.conversationId, detail.watermark);
       if (detail.transcript.some((line) => line.event === 'endOfConversation')) this.youngPersonLeft();
-      void this.loadQuickReplies();
+      void this.phrasebook.load();
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) this.gone();
       else this.showNotice(reason(error), 'error');
@@ -274,8 +266,7 @@ export class ChatPanel {
     this.unreadBadge.setAttribute('aria-label', t('unread'));
     this.renderTools();
     this.renderSummary();
-    this.quickHint.textContent = t('quickRepliesHint', { language });
-    void this.loadQuickReplies();
+    this.phrasebook.relabel();
     for (const node of this.lines.values()) this.relabelLine(node);
     this.forms.relabel();
     const key = this.notice.dataset.key as Key | undefined;
@@ -313,39 +304,6 @@ export class ChatPanel {
         line.dir = 'auto';
         this.summaryBox.append(line);
       }
-    }
-  }
-
-  private async loadQuickReplies(): Promise<void> {
-    const language = this.info.language;
-    let list: QuickReply[];
-    try {
-      list = await quickReplies(language);
-    } catch {
-      return;
-    }
-    this.quickBox.textContent = '';
-    for (const reply of list) {
-      const item = el('li');
-      const meaning = (uiLanguage() === 'en' ? reply.en : reply.nl) || reply.nl || reply.key;
-      const send = el('button', 'quickReply');
-      send.type = 'button';
-      send.dataset.key = reply.key;
-      send.append(el('span', 'meaning', meaning));
-      if (reply.text) {
-        const theirs = el('span', 'theirs', reply.text);
-        theirs.lang = langTag(language);
-        theirs.dir = 'auto';
-        send.append(theirs);
-      } else {
-        // The server would send the bare key: never offer it.
-        send.disabled = true;
-        send.append(el('span', 'theirs missing', t('quickReplyMissing', { language: languageName(language) })));
-      }
-      send.disabled = send.disabled || this.state !== 'open';
-      send.addEventListener('click', () => void this.sendQuickReply(reply));
-      item.append(send);
-      this.quickBox.append(item);
     }
   }
 
@@ -455,7 +413,7 @@ export class ChatPanel {
   private setComposerEnabled(enabled: boolean): void {
     this.input.disabled = !enabled;
     this.sendButton.disabled = !enabled;
-    for (const quick of this.quickBox.querySelectorAll<HTMLButtonElement>('button')) quick.disabled = !enabled || quick.querySelector('.missing') !== null;
+    this.phrasebook.setEnabled(enabled);
     this.renderTools();
   }
 
@@ -483,17 +441,20 @@ export class ChatPanel {
     }
   }
 
-  private async sendQuickReply(reply: QuickReply): Promise<void> {
-    if (this.busy || this.state !== 'open' || !reply.text) return;
+  /** Sends a phrase of the phrasebook (in the young person's language); true when it went out. */
+  private async sendPhrase(phrase: Phrase): Promise<boolean> {
+    if (this.busy || this.state !== 'open' || !phrase.text) return false;
     this.busy = true;
     say(this.sendStatus, '');
     try {
-      const { id } = await api<{ id: string }>('POST', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}/quick-replies`, { key: reply.key });
-      this.addLines([{ id, at: new Date().toISOString(), sender: 'counsellor', text: reply.text }]);
+      const { id } = await api<{ id: string }>('POST', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}/phrases`, { key: phrase.key });
+      this.addLines([{ id, at: new Date().toISOString(), sender: 'counsellor', text: phrase.text, nl: phrase.nl, en: phrase.en }]);
       this.scrollToEnd();
+      return true;
     } catch (error) {
       say(this.sendStatus, t('sendFailed', { reason: reason(error) }), 'error');
       if (error instanceof ApiError && error.status === 404) this.gone();
+      return false;
     } finally {
       this.busy = false;
     }

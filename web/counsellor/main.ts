@@ -6,20 +6,15 @@
 import { audioReady, flashTitle, onAudioChange, playDangerSound, setBaseTitle, unlockAudio } from './alert.js';
 import { api, ApiError, onSignedOut, setCsrfToken, type Me, type QueueItem, type SessionItem } from './api.js';
 import { ChatPanel, reason } from './chatPanel.js';
-import { button, byId, el, say } from './dom.js';
+import { button, byId, el, say, staffShell } from './dom.js';
 import { duration, languageName, onLanguageChange, priorityName, setUiLanguage, t, translate, uiLanguage, type Key } from './i18n.js';
 import { LiveConnection, type LiveState } from './live.js';
 
-const auth = byId('auth');
+const { auth, loginForm, loginNotice, loginStatus, loginUser, loginPassword, meBadge, logoutButton, langToggle } = staffShell();
 const setupForm = byId<HTMLFormElement>('setupForm');
-const loginForm = byId<HTMLFormElement>('loginForm');
-const loginNotice = byId('loginNotice');
-const loginStatus = byId('loginStatus');
 const setupStatus = byId('setupStatus');
 const consoleView = byId('console');
 const liveBadge = byId('live');
-const meBadge = byId('me');
-const logoutButton = byId<HTMLButtonElement>('logout');
 const soundButton = byId<HTMLButtonElement>('sound');
 const queueBody = byId('queue');
 const queueEmpty = byId('queueEmpty');
@@ -69,16 +64,19 @@ function updateTitle(): void {
 
 // Authentication -------------------------------------------------------------------------------
 
+/** Shows the console (signed in) or the login and setup screen, with the top bar's parts that go with it. */
+function showConsole(shown: boolean): void {
+  inConsole = shown;
+  consoleView.hidden = !shown;
+  auth.hidden = shown;
+  for (const part of [logoutButton, meBadge, liveBadge]) part.hidden = !shown;
+  showSound();
+}
+
 function showLogin(notice?: Key, username?: string): void {
-  inConsole = false;
-  consoleView.hidden = true;
-  auth.hidden = false;
+  showConsole(false);
   setupForm.hidden = true;
   loginForm.hidden = false;
-  logoutButton.hidden = true;
-  soundButton.hidden = true;
-  meBadge.hidden = true;
-  liveBadge.hidden = true;
   say(loginStatus, '');
   if (notice) {
     say(loginNotice, t(notice));
@@ -87,26 +85,24 @@ function showLogin(notice?: Key, username?: string): void {
     say(loginNotice, '');
     delete loginNotice.dataset.t;
   }
-  const user = byId<HTMLInputElement>('loginUser');
-  if (username) user.value = username;
-  (user.value ? byId<HTMLInputElement>('loginPassword') : user).focus();
+  if (username) loginUser.value = username;
+  (loginUser.value ? loginPassword : loginUser).focus();
   updateTitle();
 }
 
 loginForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   unlockAudio();
-  const username = byId<HTMLInputElement>('loginUser').value.trim();
-  const passwordInput = byId<HTMLInputElement>('loginPassword');
-  if (!username || !passwordInput.value) {
+  const username = loginUser.value.trim();
+  if (!username || !loginPassword.value) {
     say(loginStatus, t('loginFailed'), 'error');
     return;
   }
   const submit = loginForm.querySelector<HTMLButtonElement>('button[type=submit]')!;
   submit.disabled = true;
   try {
-    const answer = await api<Me>('POST', '/api/staff/login', { username, password: passwordInput.value });
-    passwordInput.value = '';
+    const answer = await api<Me>('POST', '/api/staff/login', { username, password: loginPassword.value });
+    loginPassword.value = '';
     await signedIn(answer);
   } catch (error) {
     const locked = error instanceof ApiError && error.retryAfter;
@@ -275,13 +271,7 @@ function showMe(): void {
 }
 
 function enterConsole(): void {
-  inConsole = true;
-  auth.hidden = true;
-  consoleView.hidden = false;
-  logoutButton.hidden = false;
-  meBadge.hidden = false;
-  liveBadge.hidden = false;
-  showSound();
+  showConsole(true);
   showMe();
   live.start();
   void api<QueueItem[]>('GET', '/api/staff/queue').then((items) => renderQueue(items), () => undefined);
@@ -455,7 +445,7 @@ function syncSessions(items: SessionItem[]): void {
 
 // Language toggle ------------------------------------------------------------------------------
 
-byId('langToggle').addEventListener('click', () => setUiLanguage(uiLanguage() === 'nl' ? 'en' : 'nl'));
+langToggle.addEventListener('click', () => setUiLanguage(uiLanguage() === 'nl' ? 'en' : 'nl'));
 onLanguageChange(() => {
   showLive();
   showMe();

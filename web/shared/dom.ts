@@ -21,3 +21,31 @@ export function say(node: HTMLElement, text: string, kind: 'error' | 'info' = 'i
   node.hidden = !text;
   node.classList.toggle('error', kind === 'error');
 }
+
+/** The elements both staff pages have: the top bar's badge and buttons, and the login form with its fields and messages. */
+export interface StaffShell {
+  auth: HTMLElement;
+  loginForm: HTMLFormElement;
+  loginNotice: HTMLElement;
+  loginStatus: HTMLElement;
+  loginUser: HTMLInputElement;
+  loginPassword: HTMLInputElement;
+  meBadge: HTMLElement;
+  logoutButton: HTMLButtonElement;
+  langToggle: HTMLButtonElement;
+}
+
+/** Finds the elements of the staff pages' shared top bar and login form (web/shared/login-fields.html). */
+export function staffShell(): StaffShell {
+  return {
+    auth: byId('auth'),
+    loginForm: byId('loginForm'),
+    loginNotice: byId('loginNotice'),
+    loginStatus: byId('loginStatus'),
+    loginUser: byId('loginUser'),
+    loginPassword: byId('loginPassword'),
+    meBadge: byId('me'),
+    logoutButton: byId('logout'),
+    langToggle: byId('langToggle'),
+  };
+}
