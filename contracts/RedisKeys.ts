@@ -128,6 +128,14 @@ export class RedisKeys {
     return `${this.prefix}staff:setup-token`;
   }
 
+  /**
+   * The audit trail (a stream of who did what, when; codes and usernames only, conversations by a
+   * keyed reference), trimmed to `AUDIT_RETENTION_DAYS`.
+   */
+  auditTrail(): string {
+    return `${this.prefix}audit:trail`;
+  }
+
   /** Metric counters of one Amsterdam hour ("YYYY-MM-DDTHH"), a hash of event fields → counts. */
   metricsHour(hour: string): string {
     return `${this.prefix}metrics:h:${hour}`;

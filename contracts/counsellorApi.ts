@@ -59,7 +59,7 @@ export interface NoteItem {
 export interface TranscriptLine {
   id: string;
   at: string;
-  sender: 'young_person' | 'bot' | 'counsellor' | 'system';
+  sender: 'young_person' | 'bot' | 'counsellor' | 'interpreter' | 'system';
   /** The text exactly as sent or written. */
   text?: string;
   /** For the young person's messages: the language the text looks written in. */
@@ -78,6 +78,8 @@ export interface TranscriptLine {
 /** One of my open conversations. */
 export interface SessionItem {
   conversationId: string;
+  /** The conversation's short reference, the one the audit trail names it by. */
+  reference: string;
   language: Language | 'und';
   priority: Priority;
   danger: boolean;
@@ -85,6 +87,84 @@ export interface SessionItem {
   claimedAt?: string;
   /** A colleague's note when they passed the conversation on. */
   handover?: { from: string; note: string; at: string };
+  /** An interpreter's link for this conversation, while it is valid (joined: they opened it). */
+  interpreter?: InterpreterState;
+}
+
+/** An interpreter's link for one conversation. */
+export interface InterpreterState {
+  /** When the link stops working (also when the conversation ends, whichever is first). */
+  expiresAt: string;
+  /** When the interpreter opened it (absent: not yet). */
+  joinedAt?: string;
+}
+
+/**
+ * POST /api/staff/conversations/{id}/interpreter answers the one-time link to give the interpreter
+ * (the token is in the fragment, so it never reaches a server log or a Referer header).
+ */
+export interface InterpreterLink extends InterpreterState {
+  url: string;
+}
+
+/** GET /api/staff/interpreting: the telephone interpreting service (config/interpreting.json). */
+export interface InterpretingService {
+  name: string;
+  phone: string;
+  /** When it answers, in Dutch and English. */
+  hours: { nl: string; en: string };
+  url?: string;
+}
+
+/** GET /api/staff/team (team lead, admin): every open conversation and every counsellor on duty. */
+export interface TeamView {
+  conversations: TeamConversation[];
+  counsellors: TeamCounsellor[];
+}
+
+/** One open conversation in the team lead's view. */
+export interface TeamConversation {
+  conversationId: string;
+  reference: string;
+  /** waiting: in the list; talking: a counsellor has it. */
+  state: 'waiting' | 'talking';
+  /** Who has it (talking only). */
+  counsellor?: string;
+  language: Language | 'und';
+  priority: Priority;
+  interpreterNeeded: boolean;
+  /** An interpreter has joined. */
+  interpreterPresent: boolean;
+  /** Seconds since the young person asked for a person. */
+  waitingSeconds: number;
+  /** Seconds since a counsellor took it (talking only). */
+  talkingSeconds?: number;
+  /** Seconds since the young person's page was last seen (null: not known). */
+  lastSeenSeconds: number | null;
+}
+
+/** One counsellor in the team lead's view. */
+export interface TeamCounsellor {
+  username: string;
+  role: 'counsellor' | 'teamlead' | 'admin';
+  languages: Language[];
+  /** Conversations they have open, and their maximum. */
+  open: number;
+  max: number;
+  onDuty: boolean;
+}
+
+/** What the interpreter's page reads (GET /api/interpreter/conversation). */
+export interface InterpreterView {
+  language: Language | 'und';
+  reference: string;
+  expiresAt: string;
+  /** The chat since the interpreter joined: the young person, the counsellor and the interpreter. */
+  lines: TranscriptLine[];
+  /** Pass back as `after` to get only newer lines. */
+  watermark?: string;
+  /** The conversation ended or the link was withdrawn: the page shows that and stops. */
+  ended: boolean;
 }
 
 /** One line of a conversation's summary. */

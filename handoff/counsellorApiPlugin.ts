@@ -51,7 +51,7 @@ interface IdParams {
   id: string;
 }
 
-const COUNSELLOR_ROLES = ['counsellor', 'admin'] as const;
+const COUNSELLOR_ROLES = ['counsellor', 'teamlead', 'admin'] as const;
 
 /** A console's live connection. */
 interface LiveClient {

@@ -80,7 +80,7 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
       const user = await app.staffStore.get(username);
       if (!user) return undefined;
       return {
-        isCounsellor: user.role === 'counsellor' || user.role === 'admin',
+        isCounsellor: user.role === 'counsellor' || user.role === 'teamlead' || user.role === 'admin',
         signedIn: (await app.staffSessions.countLive(username)) > 0,
         maxConversations: user.maxConversations ?? options.counsellorMaxConversations,
       };

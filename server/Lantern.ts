@@ -11,6 +11,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
+import { auditPlugin } from '../audit/auditPlugin.js';
 import { botPlugin } from '../bot/botPlugin.js';
 import { RedisKeys } from '../contracts/RedisKeys.js';
 import { channelPlugin, directLineApiPlugin } from '../directline/channelPlugin.js';
@@ -106,6 +107,13 @@ export async function startLantern(
   const ttl = config.conversationTtlSeconds;
   await app.register(jobsPlugin, { redis, keys });
   await app.register(channelPlugin, { redis, keys, tokenTtlSeconds: config.tokenTtlSeconds, conversationTtlSeconds: ttl });
+  await app.register(auditPlugin, {
+    redis,
+    keys,
+    retentionDays: config.auditRetentionDays,
+    trimEveryMs: config.retentionEveryMs,
+    pseudonym: (purpose, value) => app.channel.tokens.pseudonym(purpose, value),
+  });
   await app.register(staffAuthPlugin, { redis, keys, secureCookies: config.secureCookies });
   await app.register(metricsPlugin, { redis, keys, retentionDays: config.metricsRetentionDays });
   await app.register(handoffPlugin, {

@@ -66,6 +66,8 @@ export interface LanternConfig {
   metricsRetentionDays: number;
   /** How often the retention job and the metrics rollup run (ms). */
   retentionEveryMs: number;
+  /** How long the audit trail keeps an entry (days). */
+  auditRetentionDays: number;
 }
 
 /** The defaults, documented in README.md ("Configuration"). */
@@ -104,6 +106,8 @@ export const defaultConfig: LanternConfig = {
   // Counts only, no conversation can be found in them: kept long enough to compare year on year.
   metricsRetentionDays: 400,
   retentionEveryMs: 10 * 60_000,
+  // A year: long enough to answer a complaint or an inspection about who handled a conversation.
+  auditRetentionDays: 365,
 };
 
 function positiveIntFrom(value: string | undefined, fallback: number, name: string): number {
@@ -149,6 +153,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     counsellorMaxConversations: intFrom(env.COUNSELLOR_MAX_CONVERSATIONS, defaultConfig.counsellorMaxConversations, 'COUNSELLOR_MAX_CONVERSATIONS'),
     youngPersonAwaySeconds: intFrom(env.YOUNG_PERSON_AWAY_SECONDS, defaultConfig.youngPersonAwaySeconds, 'YOUNG_PERSON_AWAY_SECONDS'),
     metricsRetentionDays: intFrom(env.METRICS_RETENTION_DAYS, defaultConfig.metricsRetentionDays, 'METRICS_RETENTION_DAYS'),
+    auditRetentionDays: positiveIntFrom(env.AUDIT_RETENTION_DAYS, defaultConfig.auditRetentionDays, 'AUDIT_RETENTION_DAYS'),
     retentionEveryMs: intFrom(env.RETENTION_EVERY_MS, defaultConfig.retentionEveryMs, 'RETENTION_EVERY_MS'),
     secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES !== 'false' : defaultConfig.secureCookies,
     trustProxy: !env.TRUST_PROXY || env.TRUST_PROXY === 'false' ? defaultConfig.trustProxy : env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY,

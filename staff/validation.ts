@@ -5,11 +5,18 @@
 import { LANGUAGES, type Language } from '../contracts/languages.js';
 import { InvalidStaffInputError } from './errors.js';
 
-/** What a staff member may do: take over conversations, see anonymised metrics, or manage staff. */
-export type StaffRole = 'counsellor' | 'coordinator' | 'admin';
+/**
+ * What a staff member may do: chat with young people (counsellor), chat and steer the team
+ * (teamlead: sees every open conversation and counsellor, takes over, reassigns), see anonymised
+ * metrics (coordinator), or manage staff (admin, who has the team lead's view too).
+ */
+export type StaffRole = 'counsellor' | 'teamlead' | 'coordinator' | 'admin';
 
 /** Every role, in order of increasing power. */
-export const STAFF_ROLES: readonly StaffRole[] = Object.freeze(['counsellor', 'coordinator', 'admin']);
+export const STAFF_ROLES: readonly StaffRole[] = Object.freeze(['counsellor', 'teamlead', 'coordinator', 'admin']);
+
+/** Roles that chat with young people (and so have languages). */
+export const CHAT_ROLES: readonly StaffRole[] = Object.freeze(['counsellor', 'teamlead']);
 
 /** A language a counsellor can chat in (the chat's five languages; `prs` = Dari). */
 export type StaffLanguage = Language;
@@ -79,15 +86,15 @@ export function isValidUsername(input: unknown): input is string {
 /** The role, or InvalidStaffInputError. */
 export function parseRole(input: unknown): StaffRole {
   if (typeof input !== 'string' || !(STAFF_ROLES as readonly string[]).includes(input)) {
-    throw new InvalidStaffInputError('role must be one of: counsellor, coordinator, admin.');
+    throw new InvalidStaffInputError(`role must be one of: ${STAFF_ROLES.join(', ')}.`);
   }
   return input as StaffRole;
 }
 
 /**
  * The languages for a role, de-duplicated in canonical order, or InvalidStaffInputError.
- * Accepts an array of codes or a comma-separated string; counsellors need at least one,
- * coordinators and admins none.
+ * Accepts an array of codes or a comma-separated string; counsellors and team leads need at least
+ * one, coordinators and admins none.
  */
 export function parseLanguages(input: unknown, role: StaffRole): StaffLanguage[] {
   let codes: unknown[];
@@ -103,11 +110,12 @@ export function parseLanguages(input: unknown, role: StaffRole): StaffLanguage[]
     wanted.add(code);
   }
   const languages = STAFF_LANGUAGES.filter((language) => wanted.has(language));
-  if (role === 'counsellor' && languages.length === 0) {
-    throw new InvalidStaffInputError('A counsellor needs at least one language (ar, ti, prs, en, nl).');
+  const chats = CHAT_ROLES.includes(role);
+  if (chats && languages.length === 0) {
+    throw new InvalidStaffInputError('A counsellor or team lead needs at least one language (ar, ti, prs, en, nl).');
   }
-  if (role !== 'counsellor' && languages.length > 0) {
-    throw new InvalidStaffInputError('Only counsellors have languages.');
+  if (!chats && languages.length > 0) {
+    throw new InvalidStaffInputError('Only counsellors and team leads have languages.');
   }
   return languages;
 }

@@ -8,7 +8,7 @@ import { apiError, sendRequest } from '../shared/api.js';
 /** The signed-in staff member. */
 export interface Me {
   username: string;
-  role: 'counsellor' | 'coordinator' | 'admin';
+  role: 'counsellor' | 'teamlead' | 'coordinator' | 'admin';
   languages: string[];
   csrfToken: string;
 }

@@ -114,7 +114,7 @@ loginForm.addEventListener('submit', async (event) => {
 
 async function signedIn(who: Me): Promise<void> {
   setCsrfToken(who.csrfToken);
-  if (who.role !== 'counsellor' && who.role !== 'admin') {
+  if (who.role !== 'counsellor' && who.role !== 'teamlead' && who.role !== 'admin') {
     await api('POST', '/api/staff/logout').catch(() => undefined);
     setCsrfToken(undefined);
     showLogin('notCounsellor');
