@@ -3,8 +3,8 @@
  * handoff's `YoungPersonEvent`s (one direction: the handoff never calls into the bot) and says each
  * in a proactive turn on the conversation, in the young person's language, through the same adapter
  * (so it is serialised with their own messages): a counsellor took over (then the bot falls
- * silent), ended, passed the chat on or left, the place in line changed, the wait has been long,
- * or the page was gone so long that the young person left the line.
+ * silent), ended, passed the chat on or left, an interpreter joined or left, the place in line
+ * changed, the wait has been long, or the page was gone so long that the young person left the line.
  */
 import { EventFactory, type TurnContext } from 'botbuilder';
 import { commandButtons } from '../dialogs/commandButtons.js';
@@ -40,6 +40,8 @@ export class HandoffNotifier {
         return this.timedOut(event.ref, event.danger);
       case 'away':
         return this.away(event.ref);
+      case 'interpreter':
+        return this.interpreter(event.ref, event.joined);
     }
   }
 
@@ -102,6 +104,14 @@ export class HandoffNotifier {
   /** Another counsellor took over the conversation. */
   private transferred(ref: ConversationRef): Promise<void> {
     return this.run(ref, (context) => this.say(context, ['handoff:transferred']));
+  }
+
+  /** An interpreter joined (what they do, that they keep it secret, that the young person may say no), or left. */
+  private interpreter(ref: ConversationRef, joined: boolean): Promise<void> {
+    return this.run(ref, async (context) => {
+      if ((await this.bot.profile.handoffStatus(context)) !== 'accepted') return;
+      await this.say(context, [joined ? 'handoff:interpreterJoined' : 'handoff:interpreterLeft']);
+    });
   }
 
   /** The place in line or the estimate changed (the page shows it in its status line). */

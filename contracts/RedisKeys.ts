@@ -95,6 +95,24 @@ export class RedisKeys {
     return `${this.prefix}handoff:flags:${conversationId}`;
   }
 
+  /**
+   * An interpreter's one-time link for a conversation (hash: token hash, expiry, who made it, when
+   * they joined, their session's hash), expiring with the link; deleted when the conversation ends.
+   */
+  handoffInterpreter(conversationId: string): string {
+    return `${this.prefix}handoff:interpreter:${conversationId}`;
+  }
+
+  /** SHA-256 (hex) of an interpreter's link token → the conversation, until redeemed or expired. */
+  interpreterToken(tokenHash: string): string {
+    return `${this.prefix}handoff:interpreter-token:${tokenHash}`;
+  }
+
+  /** SHA-256 (hex) of an interpreter's session id → the conversation, expiring with the link. */
+  interpreterSession(sessionHash: string): string {
+    return `${this.prefix}handoff:interpreter-session:${sessionHash}`;
+  }
+
   /** Set of every staff username (the index behind listing and counting staff accounts). */
   staffUsers(): string {
     return `${this.prefix}staff:users`;
@@ -126,6 +144,54 @@ export class RedisKeys {
   /** SHA-256 (hex) of the one-time setup token that creates the first admin (expires by itself). */
   staffSetupToken(): string {
     return `${this.prefix}staff:setup-token`;
+  }
+
+  /**
+   * Hash of the failed logins and lock of one username from one client (a keyed hash of the client
+   * address, never the address), so a stranger's failures lock out only the stranger; expires by itself.
+   */
+  staffLoginPair(username: string, clientHash: string): string {
+    return `${this.prefix}staff:login:${username}:${clientHash}`;
+  }
+
+  /** Set of the client hashes with failed logins for one username (to unlock them all); expires by itself. */
+  staffLoginPairs(username: string): string {
+    return `${this.prefix}staff:login-clients:${username}`;
+  }
+
+  /** Hash of the failed logins (any username) and lock of one client hash; expires by itself. */
+  staffLoginClient(clientHash: string): string {
+    return `${this.prefix}staff:login-client:${clientHash}`;
+  }
+
+  /** Set of the client hashes that logged in to one account (exempt from its account-wide lock); 30 days. */
+  staffLoginKnown(username: string): string {
+    return `${this.prefix}staff:login-known:${username}`;
+  }
+
+  /** The key of the HMAC that turns a client address into a client hash (32 random bytes, kept). */
+  staffLoginSecret(): string {
+    return `${this.prefix}secret:staff-login`;
+  }
+
+  /** SHA-256 (hex) of a one-time password link → the username (expires by itself). */
+  staffResetToken(tokenHash: string): string {
+    return `${this.prefix}staff:reset:${tokenHash}`;
+  }
+
+  /** The hash of the one password link of an account that works (an earlier one stops working). */
+  staffUserReset(username: string): string {
+    return `${this.prefix}staff:user-reset:${username}`;
+  }
+
+  /** A two-factor secret being enrolled (sealed), until confirmed with a code (10 minutes). */
+  staffTotpPending(username: string): string {
+    return `${this.prefix}staff:totp-pending:${username}`;
+  }
+
+  /** The key that seals two-factor secrets when STAFF_TOTP_KEY is not set (32 random bytes, kept). */
+  staffTotpSecret(): string {
+    return `${this.prefix}secret:staff-totp`;
   }
 
   /**

@@ -15,7 +15,7 @@
  */
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import type { Colleague, MessageScreening, NoteItem, QueueItem, Triage } from '../contracts/counsellorApi.js';
+import type { Colleague, MessageScreening, NoteItem, QueueItem, TranscriptLine, Triage } from '../contracts/counsellorApi.js';
 import type { Language } from '../contracts/languages.js';
 import type { Translator } from '../texts/Translator.js';
 import type { ConversationStore } from '../directline/ConversationStore.js';
@@ -23,6 +23,7 @@ import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { bilingualSummary, type BilingualSummary } from './ConversationSummary.js';
 import { Phrasebook, PHRASES_NAMESPACE } from './Phrasebook.js';
 import { ConversationNotes, NOTE_MAX } from './ConversationNotes.js';
+import { InterpreterLinks, type InterpreterLinkState, type IssuedInterpreterLink } from './InterpreterLinks.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffBus } from './HandoffBus.js';
 import type { AccessEndReason, ConversationRef, HandoffEvent, RequeueReason, YoungPersonEvent, YoungPersonListener } from './HandoffEvents.js';
@@ -45,8 +46,10 @@ export type { QueueItem } from '../contracts/counsellorApi.js';
 
 /** What the service needs to know of a staff account. */
 export interface CounsellorAccount {
-  /** A counsellor (or admin) account that exists. */
+  /** A counsellor (or team lead, or admin) account that exists. */
   isCounsellor: boolean;
+  /** Its role (the team lead's view shows it). */
+  role?: 'counsellor' | 'teamlead' | 'admin';
   /** Has at least one live staff session. */
   signedIn: boolean;
   /** Most conversations open at once. */
@@ -84,6 +87,8 @@ export interface HandoffServiceOptions {
   maxMessageLength?: number;
   /** Anonymous counters (claims with wait buckets, outcomes, timeouts). */
   metrics?: MetricsRecorder;
+  /** Longest life of an interpreter's link (ms); it also ends with the conversation. */
+  interpreterLinkMaxMs?: number;
   now?: () => number;
 }
 
@@ -105,11 +110,14 @@ export class HandoffService {
   private readonly notes: ConversationNotes;
   /** The counsellors' phrases (locales/<lng>/phrases.json). */
   readonly phrasebook: Phrasebook;
+  /** Interpreters' one-time links. */
+  readonly interpreters: InterpreterLinks;
 
   constructor(private readonly options: HandoffServiceOptions) {
     this.now = options.now ?? Date.now;
     this.notes = new ConversationNotes({ redis: options.redis, keys: options.keys, ttlSeconds: options.notesTtlSeconds, now: this.now });
     this.phrasebook = new Phrasebook(options.translator);
+    this.interpreters = new InterpreterLinks({ redis: options.redis, keys: options.keys, maxTtlMs: options.interpreterLinkMaxMs ?? 3 * 3600_000, now: this.now });
   }
 
   /** Listens to what the young person must be told (the bot side says it). */
@@ -162,13 +170,16 @@ export class HandoffService {
     return account;
   }
 
-  /** Claims a chosen conversation (409 when it is gone or the counsellor is at capacity). */
-  async claim(conversationId: string, counsellor: ActingCounsellor): Promise<HandoffSession> {
+  /**
+   * Claims a chosen conversation (409 when it is gone or the counsellor is at capacity). A team
+   * lead taking over (`overCapacity`) may go past their maximum.
+   */
+  async claim(conversationId: string, counsellor: ActingCounsellor, options: { overCapacity?: boolean } = {}): Promise<HandoffSession> {
     const account = await this.capacityOf(counsellor.username);
     let session: HandoffSession | undefined;
     const job = await this.options.queue.claim(conversationId, counsellor.username, {
       admit: async () => {
-        if ((await this.options.sessions.countOf(counsellor.username)) >= account.maxConversations) {
+        if (!options.overCapacity && (await this.options.sessions.countOf(counsellor.username)) >= account.maxConversations) {
           throw new AtCapacityError(`You have ${account.maxConversations} conversations open already; end or pass one on first`);
         }
       },
@@ -302,6 +313,110 @@ export class HandoffService {
     else await this.raise(conversationId, priority); // not claimed (yet): it moves up the line
   }
 
+  /**
+   * A one-time link for an interpreter to join this conversation (the counsellor who holds it); an
+   * earlier link stops working, and an interpreter who had joined with it leaves.
+   */
+  async inviteInterpreter(conversationId: string, counsellor: ActingCounsellor): Promise<IssuedInterpreterLink> {
+    await this.options.sessions.getOwn(conversationId, counsellor.username);
+    const earlier = await this.interpreters.state(conversationId);
+    const link = await this.interpreters.create(conversationId, counsellor.username);
+    if (earlier?.joinedAt) await this.interpreterLeft(conversationId);
+    return link;
+  }
+
+  /** Withdraws the interpreter's link (and the interpreter, if they joined). False when there was none. */
+  async removeInterpreter(conversationId: string, counsellor: ActingCounsellor): Promise<boolean> {
+    await this.options.sessions.getOwn(conversationId, counsellor.username);
+    const revoked = await this.interpreters.revoke(conversationId);
+    if (!revoked) return false;
+    if (revoked.joinedAt) await this.interpreterLeft(conversationId);
+    return true;
+  }
+
+  /** The young person's language in an open conversation (undefined when nobody has it). */
+  async conversationLanguage(conversationId: string): Promise<Language | undefined> {
+    return (await this.options.sessions.get(conversationId))?.job.language;
+  }
+
+  /** The interpreter's link of a conversation, while it works. */
+  interpreterState(conversationId: string): Promise<InterpreterLinkState | undefined> {
+    return this.interpreters.state(conversationId);
+  }
+
+  /**
+   * An interpreter opens their link: a session for this conversation only; the young person is told
+   * (in their language) and the counsellor's console sees it. Undefined when the link does not work.
+   */
+  async interpreterJoins(token: unknown): Promise<{ sessionId: string; state: InterpreterLinkState } | undefined> {
+    const joined = await this.interpreters.redeem(token);
+    if (!joined) return undefined;
+    const session = await this.options.sessions.get(joined.state.conversationId);
+    if (!session) {
+      await this.interpreters.revoke(joined.state.conversationId);
+      return undefined;
+    }
+    await this.tell({ type: 'interpreter', ref: this.ref(session.conversationId, session.job), joined: true });
+    await this.publish({ type: 'interpreter', conversationId: session.conversationId, counsellor: session.counsellor, joined: true });
+    return joined;
+  }
+
+  private async interpreterLeft(conversationId: string): Promise<void> {
+    const session = await this.options.sessions.get(conversationId);
+    if (!session) return;
+    await this.tell({ type: 'interpreter', ref: this.ref(conversationId, session.job), joined: false });
+    await this.publish({ type: 'interpreter', conversationId, counsellor: session.counsellor, joined: false });
+  }
+
+  /** An interpreter leaves by themselves (their page's "leave"). */
+  async interpreterLeaves(state: InterpreterLinkState): Promise<void> {
+    const revoked = await this.interpreters.revoke(state.conversationId);
+    if (revoked?.joinedAt) await this.interpreterLeft(state.conversationId);
+  }
+
+  /**
+   * What the interpreter sees: the chat since they joined (the young person, the counsellor and the
+   * interpreter; not the bot, not notes, not the screening), after `after` (a watermark).
+   */
+  async interpreterTranscript(state: InterpreterLinkState, after?: string): Promise<{ lines: TranscriptLine[]; watermark?: string; ended: boolean }> {
+    const session = await this.options.sessions.get(state.conversationId);
+    if (!session || (await this.options.store.status(state.conversationId)) !== 'active') return { lines: [], ended: true };
+    const since = state.joinedAt ?? this.now();
+    const lines: TranscriptLine[] = [];
+    let watermark = typeof after === 'string' && /^\d{1,15}-\d{1,15}$/.test(after) ? after : undefined;
+    for (;;) {
+      const page = await this.options.store.read(state.conversationId, watermark, 500);
+      for (const activity of page.activities) {
+        const at = activity.timestamp ? new Date(activity.timestamp).getTime() : NaN;
+        if (activity.type !== 'message' || !(at >= since)) continue;
+        const sender = (activity.channelData as { lantern?: { sender?: string } } | undefined)?.lantern?.sender;
+        const who = activity.from?.role === 'user' ? 'young_person' : sender === 'counsellor' || sender === 'interpreter' ? sender : undefined;
+        if (!who) continue;
+        lines.push({ id: activity.id ?? '', at: String(activity.timestamp ?? ''), sender: who, text: activity.text ?? '' });
+      }
+      if (page.activities.length < 500 || page.watermark === watermark) {
+        watermark = page.watermark ?? watermark;
+        break;
+      }
+      watermark = page.watermark;
+    }
+    return { lines, ...(watermark ? { watermark } : {}), ended: false };
+  }
+
+  /** The interpreter's message to the chat (the young person and the counsellor both see it). */
+  async interpreterMessage(state: InterpreterLinkState, text: unknown): Promise<Activity> {
+    const clean = typeof text === 'string' ? text.trim() : '';
+    if (!clean) throw new HandoffRequestError('The message is empty');
+    if ([...clean].length > (this.options.maxMessageLength ?? 4000)) throw new HandoffRequestError('The message is too long');
+    if (!(await this.options.sessions.get(state.conversationId))) throw new SessionNotFoundError('The conversation has ended');
+    return this.options.store.append(state.conversationId, {
+      type: 'message',
+      text: clean,
+      from: { id: 'interpreter', name: 'Interpreter', role: 'bot' },
+      channelData: { lantern: { sender: 'interpreter' } },
+    });
+  }
+
   /** Colleagues on duty (not me), with their languages and room for more conversations. */
   async colleagues(me: string): Promise<Colleague[]> {
     const onDuty = (await this.options.presence.onDuty()).filter((c) => c.username !== me);
@@ -323,34 +438,47 @@ export class HandoffService {
     if (note !== undefined && note !== null && (typeof note !== 'string' || [...note].length > HANDOVER_NOTE_MAX)) {
       throw new HandoffRequestError(`The handover note must be text of at most ${HANDOVER_NOTE_MAX} characters`);
     }
-    const session = await this.options.sessions.getOwn(conversationId, counsellor.username);
+    await this.options.sessions.getOwn(conversationId, counsellor.username);
     if (to === 'queue') {
       await this.returnToList(conversationId, counsellor.username, 'transfer_to_list');
       return;
     }
     if (to === counsellor.username) throw new HandoffRequestError('Unknown colleague');
+    await this.moveSession(conversationId, counsellor.username, to, { note: typeof note === 'string' ? note.trim() : '' });
+  }
+
+  /**
+   * Moves an open conversation from one counsellor to another who is on duty (with room, unless
+   * `overCapacity`), under the claim lock so capacity holds; the young person is told another
+   * counsellor takes over, and the consoles see a transfer (with `by` when a team lead moved it).
+   */
+  async moveSession(conversationId: string, from: string, to: string, options: { note?: string; by?: string; overCapacity?: boolean } = {}): Promise<HandoffSession> {
     const account = await this.options.account(to);
     if (!account?.isCounsellor) throw new HandoffRequestError('Unknown colleague');
     const onDuty = (await this.options.presence.onDuty()).find((c) => c.username === to);
     if (!onDuty || !account.signedIn) throw new ColleagueNotOnDutyError('This colleague is not on duty now');
-    // The check and the move run under the queue's claim lock, like claims, so capacity holds.
+    const note = options.note ?? '';
+    let moved: HandoffSession | undefined;
     await this.options.queue.underClaimLock(async () => {
-      if ((await this.options.sessions.countOf(to)) >= account.maxConversations) throw new AtCapacityError('This colleague has no room for another conversation');
-      const job = await this.options.sessions.take(conversationId, counsellor.username);
-      if (!job) throw new SessionNotFoundError('No open conversation with that id for you');
-      const text = typeof note === 'string' ? note.trim() : '';
-      await this.options.sessions.open({
+      if (!options.overCapacity && (await this.options.sessions.countOf(to)) >= account.maxConversations) throw new AtCapacityError('This colleague has no room for another conversation');
+      const session = await this.options.sessions.get(conversationId);
+      if (!session || session.counsellor !== from) throw new SessionNotFoundError('No open conversation with that id');
+      const job = await this.options.sessions.take(conversationId, from);
+      if (!job) throw new SessionNotFoundError('No open conversation with that id');
+      moved = {
         ...session,
         job,
         counsellor: to,
         interpreterNeeded: !onDuty.languages.includes(job.language),
-        ...(text ? { handover: { from: counsellor.username, note: text, at: this.now() } } : { handover: undefined }),
-      });
+        ...(note ? { handover: { from: options.by ?? from, note, at: this.now() } } : { handover: undefined }),
+      };
+      await this.options.sessions.open(moved);
     });
-    const handoverText = typeof note === 'string' ? note.trim() : '';
-    if (handoverText) await this.notes.add(conversationId, { by: counsellor.username, text: handoverText, handover: true });
-    await this.tell({ type: 'transferred', ref: this.ref(conversationId, session.job) });
-    await this.publish({ type: 'transferred', conversationId, from: counsellor.username, to });
+    await this.options.sessions.forgetHolderIfIdle(from);
+    if (note) await this.notes.add(conversationId, { by: options.by ?? from, text: note, handover: true });
+    await this.tell({ type: 'transferred', ref: this.ref(conversationId, moved!.job) });
+    await this.publish({ type: 'transferred', conversationId, from, to, ...(options.by ? { by: options.by } : {}) });
+    return moved!;
   }
 
   /** Ends the conversation with an outcome code and an optional internal note; the bot takes over again. */
@@ -361,6 +489,7 @@ export class HandoffService {
     const job = await this.options.sessions.take(conversationId, counsellor.username);
     if (!job) throw new SessionNotFoundError('No open conversation with that id for you');
     if (typeof note === 'string' && note.trim()) await this.notes.add(conversationId, { by: counsellor.username, text: note.trim() });
+    await this.interpreters.revoke(conversationId);
     await this.options.sessions.forgetHolderIfIdle(counsellor.username);
     await this.options.metrics?.record({ name: 'outcome', lang: session.job.language, code: outcome });
     if ((await this.options.store.status(conversationId)) === 'active') {
@@ -373,11 +502,13 @@ export class HandoffService {
   /**
    * Puts a counsellor's conversation back in the list at its priority and original waiting time
    * (so it comes near the front); tells the young person and every console. False when the
-   * counsellor no longer held it.
+   * counsellor no longer held it. An interpreter's link ends with it (the next counsellor may make one).
    */
-  private async returnToList(conversationId: string, from: string, why: RequeueReason): Promise<boolean> {
+  async returnToList(conversationId: string, from: string, why: RequeueReason, by?: string): Promise<boolean> {
     const job = await this.options.sessions.take(conversationId, from);
     if (!job) return false;
+    await this.interpreters.revoke(conversationId);
+    await this.options.sessions.forgetHolderIfIdle(from);
     if ((await this.options.store.status(conversationId)) !== 'active') {
       await this.publish({ type: 'ended', conversationId, counsellor: from, outcome: 'young_person_left' });
       return true;
@@ -385,7 +516,7 @@ export class HandoffService {
     const position = await this.options.queue.enqueue({ ...job, returned: (job.returned ?? 0) + 1 });
     await this.options.redis.hdel(this.options.keys.handoffWaitState(conversationId), 'shown');
     await this.tell({ type: 'requeued', ref: this.ref(conversationId, job), position, why });
-    await this.publish({ type: 'requeued', conversationId, from, why, danger: job.priority === 'danger' });
+    await this.publish({ type: 'requeued', conversationId, from, why, danger: job.priority === 'danger', ...(by ? { by } : {}) });
     return true;
   }
 
@@ -458,6 +589,7 @@ export class HandoffService {
   async forget(conversationId: string): Promise<void> {
     await this.options.queue.cancel(conversationId);
     await this.options.redis.del(this.options.keys.handoffWaitState(conversationId), this.options.keys.handoffNotes(conversationId), this.options.keys.handoffFlags(conversationId));
+    await this.interpreters.revoke(conversationId);
     const session = await this.options.sessions.closeAny(conversationId);
     if (session) {
       await this.options.sessions.forgetHolderIfIdle(session.counsellor);

@@ -80,7 +80,8 @@ export function consoleTranscript(activities: Activity[], options: TranscriptOpt
           ...(flag ? { screening: { ...flag, nl: screeningLabel('nl', flag), en: screeningLabel('en', flag) } } : {}),
         });
       } else {
-        lines.push({ ...base, sender: lantern?.sender === 'counsellor' ? 'counsellor' : 'bot', text: activity.text ?? '', ...translations(activity, lantern, options.translator) });
+        const person = lantern?.sender === 'counsellor' || lantern?.sender === 'interpreter' ? lantern.sender : undefined;
+        lines.push({ ...base, sender: person ?? 'bot', text: activity.text ?? '', ...translations(activity, lantern, options.translator) });
       }
     } else if (activity.type === 'endOfConversation' || activity.type === 'event') {
       lines.push({ ...base, sender: 'system', event: activity.type === 'event' ? activity.name ?? 'event' : 'endOfConversation' });

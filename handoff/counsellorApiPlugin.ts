@@ -16,17 +16,19 @@ import type { WebSocket } from 'ws';
 import { isLanguage, type Language } from '../contracts/languages.js';
 import type { ActivityStreamHub, StreamSubscription } from '../directline/ActivityStreamHub.js';
 import { RedisConversationStore } from '../directline/RedisConversationStore.js';
-import type { PhrasebookAnswer, PhraseReviewAnswer, QuickReplyItem, SessionItem } from '../contracts/counsellorApi.js';
+import type { AuditRecord } from '../audit/AuditTrail.js';
+import type { InterpreterLink, InterpretingService, PhrasebookAnswer, PhraseReviewAnswer, QuickReplyItem, SessionItem, TeamView } from '../contracts/counsellorApi.js';
 import { consoleTranscript, screeningLabel } from './consoleTranscript.js';
 import type { Translator } from '../texts/Translator.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffBus } from './HandoffBus.js';
 import type { HandoffEvent } from './HandoffEvents.js';
 import type { HandoffSession } from './HandoffSessions.js';
+import type { TeamLead } from './TeamLead.js';
 import type { ActingCounsellor, HandoffService, QueueItem } from './HandoffService.js';
 import { OUTCOMES } from './outcomes.js';
 import { staffText } from './staffTexts.js';
-import { NotSignedInError } from './errors.js';
+import { NotSignedInError, SessionNotFoundError } from './errors.js';
 import { HttpError } from '../contracts/httpErrors.js';
 
 /** Options of the plugin. */
@@ -45,6 +47,16 @@ export interface CounsellorApiOptions {
   onChange(listener: () => void): void;
   /** Renders the bot's texts in Dutch and English for the transcript (without it: as sent only). */
   translator?: Pick<Translator, 'render'>;
+  /** The team lead's view and moves. */
+  teamLead: TeamLead;
+  /** A conversation's short reference (the audit trail's name for it). */
+  reference(conversationId: string): Promise<string>;
+  /** Records who did what (audit/AuditTrail.ts). */
+  audit(entry: AuditRecord): Promise<void>;
+  /** The telephone interpreting service (config/interpreting.json). */
+  interpreting: InterpretingService;
+  /** Path of the interpreters' page (the link is `<path>#<token>`). */
+  interpreterPagePath: string;
 }
 
 interface IdParams {
@@ -52,6 +64,7 @@ interface IdParams {
 }
 
 const COUNSELLOR_ROLES = ['counsellor', 'teamlead', 'admin'] as const;
+const TEAM_LEAD_ROLES = ['teamlead', 'admin'] as const;
 
 /** A console's live connection. */
 interface LiveClient {
@@ -81,15 +94,20 @@ function errorReply(reply: FastifyReply, error: unknown): FastifyReply {
 }
 
 /** A session as the console lists it (one shape for the list, the detail and the live view). */
-function sessionItem(session: HandoffSession): SessionItem {
+async function sessionItem(session: HandoffSession, service: HandoffService, reference: (id: string) => Promise<string>): Promise<SessionItem> {
+  const [ref, interpreter] = await Promise.all([reference(session.conversationId), service.interpreterState(session.conversationId)]);
   return {
     conversationId: session.conversationId,
+    reference: ref,
     language: session.job.language,
     priority: session.job.priority,
     danger: session.job.priority === 'danger',
     interpreterNeeded: session.interpreterNeeded,
     claimedAt: new Date(session.claimedAt).toISOString(),
     ...(session.handover ? { handover: { from: session.handover.from, note: session.handover.note, at: new Date(session.handover.at).toISOString() } } : {}),
+    ...(interpreter
+      ? { interpreter: { expiresAt: new Date(interpreter.expiresAt).toISOString(), ...(interpreter.joinedAt ? { joinedAt: new Date(interpreter.joinedAt).toISOString() } : {}) } }
+      : {}),
   };
 }
 
@@ -102,7 +120,11 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     await options.presence.heartbeat(me.username, me.languages);
   };
   const guard = [staffGuard, onDuty];
-  const { service } = options;
+  const leadGuard = [(fastify as FastifyInstance & { staffGuard: (roles: readonly string[]) => preHandlerAsyncHookHandler }).staffGuard(TEAM_LEAD_ROLES), onDuty];
+  const { service, teamLead } = options;
+  const item = (session: HandoffSession) => sessionItem(session, service, options.reference);
+  /** One audit entry for what `request`'s staff member did. */
+  const audit = (request: FastifyRequest, entry: Omit<AuditRecord, 'by'>) => options.audit({ by: acting(request).username, ...entry });
   const realertMs = options.dangerRealertMs ?? 60_000;
   const route = <T>(handler: (request: FastifyRequest, reply: FastifyReply) => Promise<T>) => async (request: FastifyRequest, reply: FastifyReply) => {
     try {
@@ -117,20 +139,23 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
   fastify.post('/api/staff/queue/next', { preHandler: guard }, route(async (request, reply) => {
     const session = await service.claimNext(acting(request));
     if (!session) return reply.code(204).send();
-    return sessionItem(session);
+    await audit(request, { action: 'conversation.claimed', conversationId: session.conversationId });
+    return item(session);
   }));
 
   fastify.post<{ Params: IdParams }>('/api/staff/conversations/:id/claim', { preHandler: guard }, route(async (request) => {
     const session = await service.claim((request.params as IdParams).id, acting(request));
-    return sessionItem(session);
+    await audit(request, { action: 'conversation.claimed', conversationId: session.conversationId });
+    return item(session);
   }));
 
-  fastify.get('/api/staff/conversations', { preHandler: guard }, route(async (request) => (await service.mySessions(acting(request))).map(sessionItem)));
+  fastify.get('/api/staff/conversations', { preHandler: guard }, route(async (request) => Promise.all((await service.mySessions(acting(request))).map(item))));
 
   fastify.get<{ Params: IdParams }>('/api/staff/conversations/:id', { preHandler: guard }, route(async (request) => {
     const { session, transcript, summary, notes, flags, whileWaiting } = await service.conversation((request.params as IdParams).id, acting(request));
+    await audit(request, { action: 'conversation.viewed', conversationId: session.conversationId });
     return {
-      ...sessionItem(session),
+      ...(await item(session)),
       summary,
       notes,
       whileWaiting,
@@ -146,7 +171,9 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
   }));
 
   fastify.post<{ Params: IdParams; Body: { text?: unknown } }>('/api/staff/conversations/:id/notes', { preHandler: guard }, route(async (request, reply) => {
-    const note = await service.addNote((request.params as IdParams).id, acting(request), (request.body as { text?: unknown } | undefined)?.text);
+    const conversationId = (request.params as IdParams).id;
+    const note = await service.addNote(conversationId, acting(request), (request.body as { text?: unknown } | undefined)?.text);
+    await audit(request, { action: 'note.added', conversationId });
     return reply.code(201).send(note);
   }));
 
@@ -180,13 +207,18 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
 
   fastify.post<{ Params: IdParams; Body: { to?: unknown; note?: unknown } }>('/api/staff/conversations/:id/transfer', { preHandler: guard }, route(async (request) => {
     const body = (request.body ?? {}) as { to?: unknown; note?: unknown };
-    await service.transfer((request.params as IdParams).id, acting(request), typeof body.to === 'string' && body.to ? body.to : 'queue', body.note);
+    const conversationId = (request.params as IdParams).id;
+    const to = typeof body.to === 'string' && body.to ? body.to : 'queue';
+    await service.transfer(conversationId, acting(request), to, body.note);
+    await audit(request, to === 'queue' ? { action: 'conversation.returned', conversationId } : { action: 'conversation.transferred', conversationId, target: to });
     return { ok: true };
   }));
 
   fastify.post<{ Params: IdParams; Body: { outcome?: unknown; note?: unknown } }>('/api/staff/conversations/:id/end', { preHandler: guard }, route(async (request) => {
     const body = (request.body ?? {}) as { outcome?: unknown; note?: unknown };
-    const outcome = await service.end((request.params as IdParams).id, acting(request), body.outcome, body.note);
+    const conversationId = (request.params as IdParams).id;
+    const outcome = await service.end(conversationId, acting(request), body.outcome, body.note);
+    await audit(request, { action: 'conversation.ended', conversationId, detail: outcome });
     return { outcome };
   }));
 
@@ -195,6 +227,51 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
   ));
 
   fastify.get('/api/staff/colleagues', { preHandler: guard }, route(async (request) => service.colleagues(acting(request).username)));
+
+  // An interpreter joins by a one-time link (handoff/InterpreterLinks.ts, interpreterApiPlugin.ts).
+  fastify.post<{ Params: IdParams }>('/api/staff/conversations/:id/interpreter', { preHandler: guard }, route(async (request, reply): Promise<InterpreterLink> => {
+    const conversationId = (request.params as IdParams).id;
+    const link = await service.inviteInterpreter(conversationId, acting(request));
+    await audit(request, { action: 'interpreter.link-created', conversationId });
+    reply.code(201).header('cache-control', 'no-store');
+    return { url: `${options.interpreterPagePath}#${link.token}`, expiresAt: new Date(link.expiresAt).toISOString() };
+  }));
+
+  fastify.delete<{ Params: IdParams }>('/api/staff/conversations/:id/interpreter', { preHandler: guard }, route(async (request, reply) => {
+    const conversationId = (request.params as IdParams).id;
+    if (!(await service.removeInterpreter(conversationId, acting(request)))) throw new SessionNotFoundError('No interpreter link for this conversation');
+    await audit(request, { action: 'interpreter.removed', conversationId });
+    return reply.code(204).send();
+  }));
+
+  fastify.get('/api/staff/interpreting', { preHandler: guard }, route(async (): Promise<InterpretingService> => options.interpreting));
+
+  // The team lead's view and moves (team leads and admins).
+  fastify.get('/api/staff/team', { preHandler: leadGuard }, route(async (_request, reply): Promise<TeamView> => {
+    reply.header('cache-control', 'no-store');
+    return teamLead.view();
+  }));
+
+  fastify.post<{ Params: IdParams }>('/api/staff/conversations/:id/takeover', { preHandler: leadGuard }, route(async (request) => {
+    const conversationId = (request.params as IdParams).id;
+    const { session, from } = await teamLead.takeOver(conversationId, acting(request));
+    await audit(request, { action: 'conversation.taken-over', conversationId, ...(from ? { target: from } : {}) });
+    return item(session);
+  }));
+
+  fastify.post<{ Params: IdParams; Body: { to?: unknown } }>('/api/staff/conversations/:id/reassign', { preHandler: leadGuard }, route(async (request) => {
+    const conversationId = (request.params as IdParams).id;
+    const { session } = await teamLead.reassign(conversationId, acting(request), (request.body as { to?: unknown } | undefined)?.to);
+    await audit(request, { action: session.counsellor === acting(request).username ? 'conversation.taken-over' : 'conversation.reassigned', conversationId, target: session.counsellor });
+    return item(session);
+  }));
+
+  fastify.post<{ Params: IdParams }>('/api/staff/conversations/:id/return', { preHandler: leadGuard }, route(async (request) => {
+    const conversationId = (request.params as IdParams).id;
+    const { from } = await teamLead.returnToList(conversationId, acting(request));
+    await audit(request, { action: 'conversation.returned', conversationId, target: from, detail: 'teamlead' });
+    return { ok: true };
+  }));
 
   // Live updates for the console: the waiting list, your conversations, danger alerts, and the
   // activities of the conversations you hold (from the conversation streams, with watermarks:
@@ -232,7 +309,7 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     for (const id of [...client.dangerAlerts.keys()]) if (!items.some((item) => item.conversationId === id)) client.dangerAlerts.delete(id);
   };
 
-  const refreshClient = async (client: LiveClient, items: QueueItem[], queueJson: string) => {
+  const refreshClient = async (client: LiveClient, queueItems: QueueItem[], queueJson: string) => {
     // The staff session may have expired or been revoked (logout elsewhere, account removed).
     if (!(await options.authenticateSocket(client.cookie))) {
       signOut(client);
@@ -240,16 +317,17 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     }
     if (client.lastQueue !== queueJson) {
       client.lastQueue = queueJson;
-      send(client.socket, { type: 'queue', items });
+      send(client.socket, { type: 'queue', items: queueItems });
     }
-    alertDanger(client, items, Date.now());
+    alertDanger(client, queueItems, Date.now());
     const sessions = await service.mySessions(client.counsellor);
     const held = new Set(sessions.map((s) => s.conversationId));
     for (const conversationId of [...client.subscriptions.keys()]) if (!held.has(conversationId)) drop(client, conversationId, 'not_yours');
-    const sessionsJson = JSON.stringify(sessions.map(sessionItem));
+    const items = await Promise.all(sessions.map(item));
+    const sessionsJson = JSON.stringify(items);
     if (client.lastSessions !== sessionsJson) {
       client.lastSessions = sessionsJson;
-      send(client.socket, { type: 'sessions', items: sessions.map(sessionItem) });
+      send(client.socket, { type: 'sessions', items });
     }
   };
 
@@ -284,12 +362,24 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
         for (const client of clients) if (client.counsellor.username === event.counsellor) drop(client, event.conversationId, 'ended');
         break;
       case 'transferred':
-        for (const client of clients) if (client.counsellor.username === event.from) drop(client, event.conversationId, 'transferred');
+        for (const client of clients) {
+          if (client.counsellor.username !== event.from) continue;
+          // A team lead moved it: the counsellor who had it is told who, and where it went.
+          if (event.by && event.by !== event.from) send(client.socket, { type: 'reassigned', conversationId: event.conversationId, by: event.by, to: event.to });
+          drop(client, event.conversationId, 'transferred');
+        }
         break;
       case 'requeued':
         for (const client of clients) {
-          if (client.counsellor.username === event.from) drop(client, event.conversationId, event.why);
-          else if (event.why === 'counsellor_left') send(client.socket, { type: 'alert', kind: event.danger ? 'danger' : 'returned', conversationId: event.conversationId });
+          if (client.counsellor.username === event.from) {
+            if (event.by && event.by !== event.from) send(client.socket, { type: 'reassigned', conversationId: event.conversationId, by: event.by, to: 'queue' });
+            drop(client, event.conversationId, event.why);
+          } else if (event.why === 'counsellor_left') send(client.socket, { type: 'alert', kind: event.danger ? 'danger' : 'returned', conversationId: event.conversationId });
+        }
+        break;
+      case 'interpreter':
+        for (const client of clients) {
+          if (client.counsellor.username === event.counsellor) send(client.socket, { type: 'interpreter', conversationId: event.conversationId, joined: event.joined });
         }
         break;
       case 'accessEnded':

@@ -24,3 +24,7 @@ export const AtCapacityError = defineError(HandoffError, 'AtCapacityError', 409,
 export const ColleagueNotOnDutyError = defineError(HandoffError, 'ColleagueNotOnDutyError', 409, 'ColleagueNotOnDuty', 'This colleague is not on duty now.');
 /** 503: the claim lock could not be had in time (very busy queue). */
 export const ClaimBusyError = defineError(HandoffError, 'ClaimBusyError', 503, 'ClaimBusyError', 'The queue is busy; try again.');
+/** 404: an interpreter's link that does not work (unknown, used already, withdrawn, expired, or the conversation ended). */
+export const InterpreterLinkInvalidError = defineError(HandoffError, 'InterpreterLinkInvalidError', 404, 'InterpreterLinkInvalid', 'This interpreter link does not work (any more). Ask the counsellor for a new one.');
+/** 401: no interpreter session on the request (or it ended). */
+export const NotInterpreterError = defineError(HandoffError, 'NotInterpreterError', 401, 'NotInterpreter', 'Not joined as an interpreter, or the link has ended.');

@@ -1,8 +1,9 @@
 /**
  * The handoff area as a Fastify plugin: the queue of waiting young people, the counsellors'
  * sessions and presence, the HandoffService, the bus between instances, the counsellors' API and
- * live view, and the handoff tick (a repeatable job). Shares `app.handoff` (the counsellors' side)
- * and `app.handoffGateway` (the bot's side). Needs the channel, the staff, the metrics and the jobs.
+ * live view, the team lead's view, the interpreters' links and API, and the handoff tick (a
+ * repeatable job). Shares `app.handoff` (the counsellors' side) and `app.handoffGateway` (the bot's
+ * side). Needs the channel, the staff, the metrics, the audit trail and the jobs.
  */
 import { EventEmitter } from 'node:events';
 import { QueueEvents } from 'bullmq';
@@ -11,6 +12,8 @@ import fastifyPlugin from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { isLanguage } from '../contracts/languages.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
+import type {} from '../audit/auditPlugin.js';
+import type { InterpretingService } from '../contracts/counsellorApi.js';
 import type {} from '../directline/channelPlugin.js';
 import type {} from '../jobs/jobsPlugin.js';
 import type {} from '../metrics/metricsPlugin.js';
@@ -23,6 +26,8 @@ import { HandoffBus } from './HandoffBus.js';
 import { HandoffQueue } from './HandoffQueue.js';
 import { HandoffService } from './HandoffService.js';
 import { HandoffSessions } from './HandoffSessions.js';
+import { interpreterApiPlugin } from './interpreterApiPlugin.js';
+import { TeamLead } from './TeamLead.js';
 import type { OpeningHours } from './OpeningHours.js';
 import { QueueHandoffGateway } from './QueueHandoffGateway.js';
 import { WaitEstimator } from './WaitEstimator.js';
@@ -45,6 +50,12 @@ export interface HandoffPluginOptions {
   counsellorMaxConversations: number;
   /** How often the handoff tick runs (ms). */
   handoffTickMs: number;
+  /** Longest life of an interpreter's link (hours); it also ends with the conversation. */
+  interpreterLinkHours: number;
+  /** The telephone interpreting service shown in the console (config/interpreting.json). */
+  interpreting: InterpretingService;
+  /** Mark the interpreter's cookie `Secure`. */
+  secureCookies: boolean;
   /** Clock (tests). */
   now?: () => number;
 }
@@ -66,33 +77,39 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
   const presence = new CounsellorPresence({ redis, keys, now, windowMs: options.counsellorGraceSeconds * 1000 });
   const estimator = new WaitEstimator({ redis, keys });
   const bus = new HandoffBus({ redis, keys, onError: (code) => app.log.warn({ event: 'handoff_bus_error', code }, 'handoff bus') });
+  const sessions = new HandoffSessions({ redis, keys, ttlSeconds: options.conversationTtlSeconds });
+  const account = async (username: string) => {
+    const user = await app.staffStore.get(username);
+    if (!user || (user.role !== 'counsellor' && user.role !== 'teamlead' && user.role !== 'admin')) return user ? { isCounsellor: false, signedIn: false, maxConversations: 0 } : undefined;
+    return {
+      isCounsellor: true,
+      role: user.role,
+      signedIn: (await app.staffSessions.countLive(username)) > 0,
+      maxConversations: user.maxConversations ?? options.counsellorMaxConversations,
+    };
+  };
   const service = new HandoffService({
     redis,
     keys,
     queue,
-    sessions: new HandoffSessions({ redis, keys, ttlSeconds: options.conversationTtlSeconds }),
+    sessions,
     presence,
     estimator,
     store: app.channel.store,
     translator: options.translator,
     bus,
-    account: async (username) => {
-      const user = await app.staffStore.get(username);
-      if (!user) return undefined;
-      return {
-        isCounsellor: user.role === 'counsellor' || user.role === 'teamlead' || user.role === 'admin',
-        signedIn: (await app.staffSessions.countLive(username)) > 0,
-        maxConversations: user.maxConversations ?? options.counsellorMaxConversations,
-      };
-    },
+    account,
     waitTimeoutMs: options.handoffWaitTimeoutSeconds * 1000,
     dangerWaitTimeoutMs: options.dangerWaitTimeoutSeconds * 1000,
     counsellorGraceMs: options.counsellorGraceSeconds * 1000,
     youngPersonAwayMs: options.youngPersonAwaySeconds * 1000,
     notesTtlSeconds: options.conversationTtlSeconds,
     metrics: app.metrics,
+    interpreterLinkMaxMs: options.interpreterLinkHours * 3600_000,
     now,
   });
+  const reference = (conversationId: string) => app.audit.reference(conversationId);
+  const audit = (entry: Parameters<typeof app.audit.record>[0]) => app.audit.record(entry);
   app.decorate('handoff', service);
   app.decorate('handoffQueue', queue);
   app.decorate(
@@ -129,17 +146,23 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
     dangerRealertMs: options.dangerRealertSeconds * 1000,
     translator: options.translator,
     onChange: (listener) => consoleChanges.on('change', listener),
+    teamLead: new TeamLead({ service, sessions, presence, store: app.channel.store, account, reference, now }),
+    reference,
+    audit,
+    interpreting: options.interpreting,
+    interpreterPagePath: '/interpreter',
     authenticateSocket: async (cookieHeader) => {
       const session = await app.verifyStaffSessionCookie(cookieHeader);
-      if (!session || !['counsellor', 'admin'].includes(session.role)) return undefined;
+      if (!session || !['counsellor', 'teamlead', 'admin'].includes(session.role)) return undefined;
       return { username: session.username, languages: session.languages.filter(isLanguage) };
     },
   });
+  await app.register(interpreterApiPlugin, { service, reference, audit, secureCookies: options.secureCookies });
 };
 
 /** The handoff area (shares `app.handoff`, `app.handoffGateway` and `app.handoffQueue`). */
 export const handoffPlugin = fastifyPlugin(plugin, {
   name: 'lantern-handoff',
   fastify: '5.x',
-  dependencies: ['lantern-channel', 'lantern-staff-auth', 'lantern-metrics', 'lantern-jobs'],
+  dependencies: ['lantern-channel', 'lantern-staff-auth', 'lantern-metrics', 'lantern-jobs', 'lantern-audit'],
 });

@@ -1,12 +1,14 @@
 /**
  * The pages as an area of the app: the young people's chat page (`/`), the counsellors' console
- * (`/counsellor`) and the coordinators' dashboard (`/coordinator`), each served from the build in
+ * (`/counsellor`), the coordinators' dashboard (`/coordinator`) and the interpreters' page
+ * (`/interpreter`), each served from the build in
  * `distDir` with strict security headers.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { chatPagePlugin } from './chatPagePlugin.js';
 import { coordinatorDashboardPlugin } from './coordinatorDashboardPlugin.js';
 import { counsellorConsolePlugin } from './counsellorConsolePlugin.js';
+import { interpreterPagePlugin } from './interpreterPagePlugin.js';
 
 /** Options of pagesPlugin. */
 export interface PagesPluginOptions {
@@ -21,4 +23,5 @@ export const pagesPlugin: FastifyPluginAsync<PagesPluginOptions> = async (app, o
   await app.register(chatPagePlugin, { distDir: options.distDir, quickExitUrl: options.quickExitUrl });
   await app.register(counsellorConsolePlugin, { distDir: options.distDir });
   await app.register(coordinatorDashboardPlugin, { distDir: options.distDir });
+  await app.register(interpreterPagePlugin, { distDir: options.distDir });
 };

@@ -43,6 +43,8 @@ const TARGETS = ['chrome61', 'firefox60', 'safari12'];
 
 /** Largest allowed gzipped size of the coordinators' dashboard's JS + CSS (uPlot included). */
 export const DASHBOARD_SIZE_LIMIT_BYTES = 80 * 1024;
+/** Most gzipped JS + CSS the interpreters' page may have (without fonts). */
+export const INTERPRETER_SIZE_LIMIT_BYTES = 30 * 1024;
 
 /** Browsers of the console (staff laptops and tablets, kept up to date). */
 const CONSOLE_TARGETS = ['chrome100', 'firefox100', 'safari15'];
@@ -70,6 +72,8 @@ export interface WebManifest {
   console?: ConsoleManifest;
   /** The coordinators' dashboard (also written to <outDir>/coordinator/manifest.json). */
   dashboard?: DashboardManifest;
+  /** The interpreters' page (also written to <outDir>/interpreter/manifest.json). */
+  interpreter?: ConsoleManifest;
 }
 
 /** The console's build: paths relative to <outDir>/counsellor/. */
@@ -233,9 +237,9 @@ export function readDashboardStrings(root = ROOT): Record<StaffLanguage, Dashboa
 /** What differs between the console's and the dashboard's builds. */
 interface StaffPageBuild {
   /** The folder under web/ with main.ts, index.html and the stylesheet; also the folder under <outDir> and the URL prefix. */
-  folder: 'counsellor' | 'coordinator';
+  folder: 'counsellor' | 'coordinator' | 'interpreter';
   /** Base name of the hashed assets, and of the stylesheet (`<name>.css`) in `folder`. */
-  name: 'console' | 'dashboard';
+  name: 'console' | 'dashboard' | 'interpreter';
   /** For the error message: "the console", "the dashboard". */
   label: string;
   /** CSS put first, before the shared stylesheets (STAFF_CSS) and the page's own. */
@@ -303,6 +307,23 @@ async function buildConsole(fontFaces: string[], files: Map<string, Buffer>): Pr
       label: 'the console',
       cssBefore: () => fontFaces.join('\n'),
       define: () => ({ __CONSOLE_STRINGS__: JSON.stringify(readConsoleStrings()) }),
+    },
+    files,
+  );
+}
+
+/** The sections of locales/staff/<nl|en>.json the interpreters' page is built with. */
+const INTERPRETER_SECTIONS = ['interpreter', 'languages'] as const;
+
+/** Builds the interpreters' page (one chat, by a one-time link; Dutch or English, with the chat's fonts). */
+async function buildInterpreterPage(fontFaces: string[], files: Map<string, Buffer>): Promise<ConsoleManifest> {
+  return buildStaffPage(
+    {
+      folder: 'interpreter',
+      name: 'interpreter',
+      label: "the interpreters' page",
+      cssBefore: () => fontFaces.join('\n'),
+      define: () => ({ __INTERPRETER_STRINGS__: JSON.stringify(readStaffSections(INTERPRETER_SECTIONS, [], ROOT)) }),
     },
     files,
   );
@@ -377,6 +398,8 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
   // The coordinators' dashboard (likewise not part of the page).
   const dashboardManifest = await buildDashboard(files);
   manifest.dashboard = dashboardManifest;
+  const interpreterManifest = await buildInterpreterPage(fontFaces, files);
+  manifest.interpreter = interpreterManifest;
 
   if (options.log !== false) {
     const fontBytes = fontPaths.reduce((sum, file) => sum + manifestFiles[file]!.bytes, 0);
@@ -395,12 +418,16 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
       `dashboard build: JS ${kb(d[dashboardManifest.js]!.gzipBytes)} + CSS ${kb(d[dashboardManifest.css]!.gzipBytes)} = ${kb(dashboardManifest.gzipBytes)} gzipped ` +
         `(limit ${kb(DASHBOARD_SIZE_LIMIT_BYTES)}); index.html ${kb(d['index.html']!.gzipBytes)} gzipped`,
     );
+    console.log(`interpreter build: JS + CSS = ${kb(interpreterManifest.gzipBytes)} gzipped (limit ${kb(INTERPRETER_SIZE_LIMIT_BYTES)})`);
   }
   if (gzipBytes > SIZE_LIMIT_BYTES) {
     throw new Error(`web build: JS + CSS are ${kb(gzipBytes)} gzipped, more than the limit of ${kb(SIZE_LIMIT_BYTES)}`);
   }
   if (consoleManifest.gzipBytes > CONSOLE_SIZE_LIMIT_BYTES) {
     throw new Error(`console build: JS + CSS are ${kb(consoleManifest.gzipBytes)} gzipped, more than the limit of ${kb(CONSOLE_SIZE_LIMIT_BYTES)}`);
+  }
+  if (interpreterManifest.gzipBytes > INTERPRETER_SIZE_LIMIT_BYTES) {
+    throw new Error(`interpreter build: JS + CSS are ${kb(interpreterManifest.gzipBytes)} gzipped, more than the limit of ${kb(INTERPRETER_SIZE_LIMIT_BYTES)}`);
   }
   if (dashboardManifest.gzipBytes > DASHBOARD_SIZE_LIMIT_BYTES) {
     throw new Error(`dashboard build: JS + CSS are ${kb(dashboardManifest.gzipBytes)} gzipped, more than the limit of ${kb(DASHBOARD_SIZE_LIMIT_BYTES)}`);
@@ -415,6 +442,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
   writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'counsellor', 'manifest.json'), `${JSON.stringify(consoleManifest, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'coordinator', 'manifest.json'), `${JSON.stringify(dashboardManifest, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'interpreter', 'manifest.json'), `${JSON.stringify(interpreterManifest, null, 2)}\n`);
   return manifest;
 }
 

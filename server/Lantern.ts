@@ -17,6 +17,7 @@ import { RedisKeys } from '../contracts/RedisKeys.js';
 import { channelPlugin, directLineApiPlugin } from '../directline/channelPlugin.js';
 import type { ConversationStore } from '../directline/ConversationStore.js';
 import { handoffPlugin } from '../handoff/handoffPlugin.js';
+import { loadInterpretingService } from '../handoff/interpretingService.js';
 import type { HandoffService } from '../handoff/HandoffService.js';
 import { OpeningHours } from '../handoff/OpeningHours.js';
 import { jobsPlugin } from '../jobs/jobsPlugin.js';
@@ -128,6 +129,9 @@ export async function startLantern(
     youngPersonAwaySeconds: config.youngPersonAwaySeconds,
     counsellorMaxConversations: config.counsellorMaxConversations,
     handoffTickMs: config.handoffTickMs,
+    interpreterLinkHours: config.interpreterLinkHours,
+    interpreting: loadInterpretingService(config.interpretingFile),
+    secureCookies: config.secureCookies,
     openingHours: runtime.openingHours ?? OpeningHours.fromFile(config.openingHoursFile),
     now: runtime.now,
   });

@@ -68,6 +68,10 @@ export interface LanternConfig {
   retentionEveryMs: number;
   /** How long the audit trail keeps an entry (days). */
   auditRetentionDays: number;
+  /** Longest life of an interpreter's one-time link (hours); it also ends with the conversation. */
+  interpreterLinkHours: number;
+  /** The telephone interpreting service's file; undefined = config/interpreting.json. */
+  interpretingFile: string | undefined;
 }
 
 /** The defaults, documented in README.md ("Configuration"). */
@@ -108,6 +112,9 @@ export const defaultConfig: LanternConfig = {
   retentionEveryMs: 10 * 60_000,
   // A year: long enough to answer a complaint or an inspection about who handled a conversation.
   auditRetentionDays: 365,
+  // An interpreted chat rarely lasts longer; a new link is one click.
+  interpreterLinkHours: 3,
+  interpretingFile: undefined,
 };
 
 function positiveIntFrom(value: string | undefined, fallback: number, name: string): number {
@@ -153,6 +160,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     counsellorMaxConversations: intFrom(env.COUNSELLOR_MAX_CONVERSATIONS, defaultConfig.counsellorMaxConversations, 'COUNSELLOR_MAX_CONVERSATIONS'),
     youngPersonAwaySeconds: intFrom(env.YOUNG_PERSON_AWAY_SECONDS, defaultConfig.youngPersonAwaySeconds, 'YOUNG_PERSON_AWAY_SECONDS'),
     metricsRetentionDays: intFrom(env.METRICS_RETENTION_DAYS, defaultConfig.metricsRetentionDays, 'METRICS_RETENTION_DAYS'),
+    interpreterLinkHours: positiveIntFrom(env.INTERPRETER_LINK_HOURS, defaultConfig.interpreterLinkHours, 'INTERPRETER_LINK_HOURS'),
+    interpretingFile: env.INTERPRETING_FILE || undefined,
     auditRetentionDays: positiveIntFrom(env.AUDIT_RETENTION_DAYS, defaultConfig.auditRetentionDays, 'AUDIT_RETENTION_DAYS'),
     retentionEveryMs: intFrom(env.RETENTION_EVERY_MS, defaultConfig.retentionEveryMs, 'RETENTION_EVERY_MS'),
     secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES !== 'false' : defaultConfig.secureCookies,

@@ -75,9 +75,15 @@ export class CounsellorClient {
     private readonly csrf: string,
   ) {}
 
-  /** Creates the account (if needed) and logs in. */
-  static async login(lantern: LanternInstance, username: string, languages: string[], password = 'correct horse battery staple'): Promise<CounsellorClient> {
-    if (!(await lantern.app.staffStore.get(username))) await lantern.app.staffStore.create({ username, role: 'counsellor', languages, password });
+  /** Creates the account (if needed; a counsellor unless `role` says otherwise) and logs in. */
+  static async login(
+    lantern: LanternInstance,
+    username: string,
+    languages: string[],
+    password = 'correct horse battery staple',
+    role: 'counsellor' | 'teamlead' | 'coordinator' | 'admin' = 'counsellor',
+  ): Promise<CounsellorClient> {
+    if (!(await lantern.app.staffStore.get(username))) await lantern.app.staffStore.create({ username, role, languages, password });
     const response = await fetch(`${lantern.url}/api/staff/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

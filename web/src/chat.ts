@@ -74,10 +74,10 @@ export function showComposer(composer: HTMLElement, on: boolean): void {
   for (const control of composer.querySelectorAll<HTMLTextAreaElement | HTMLButtonElement>('textarea, button')) control.disabled = !on;
 }
 
-/** Whether a counsellor (a person, not the bot) wrote this message. */
-function fromCounsellor(activity: Activity): boolean {
-  const data = activity.channelData;
-  return !!(data && data.lantern && data.lantern.sender === 'counsellor');
+/** Who wrote a message from the other side: a counsellor or an interpreter (people), or the bot. */
+function authorOf(activity: Activity): 'person' | 'interpreter' | 'bot' {
+  const sender = activity.channelData?.lantern?.sender;
+  return sender === 'counsellor' ? 'person' : sender === 'interpreter' ? 'interpreter' : 'bot';
 }
 
 /** One conversation shown on the page. */
@@ -364,7 +364,7 @@ export class Chat {
         case 'message':
           this.hideTyping();
           if (activity.text) {
-            const node = bubble(fromCounsellor(activity) ? 'person' : 'bot', activity.text);
+            const node = bubble(authorOf(activity), activity.text);
             this.addBeforePending(node);
             this.last = node;
             if (!this.anchor) this.anchor = node;

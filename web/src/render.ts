@@ -79,13 +79,14 @@ export function linkify(text: string): DocumentFragment {
   return out;
 }
 
-/** Who wrote a bubble: the bot, the young person, or a person (a counsellor) who took over the chat. */
-export type Author = 'bot' | 'user' | 'person';
+/** Who wrote a bubble: the bot, the young person, or a person who joined the chat (a counsellor, an interpreter). */
+export type Author = 'bot' | 'user' | 'person' | 'interpreter';
 
 /** One message bubble; `text` is shown as plain text. A person's message carries a visible label. */
 export function bubble(author: Author, text: string): HTMLElement {
-  const item = el('div', author === 'person' ? 'msg bot person' : `msg ${author}`);
-  const who = author === 'person' ? translated('span', 'who', 'person') : translated('span', 'sr', author === 'bot' ? 'bot' : 'you');
+  const human = author === 'person' || author === 'interpreter';
+  const item = el('div', human ? 'msg bot person' : `msg ${author}`);
+  const who = human ? translated('span', 'who', author) : translated('span', 'sr', author === 'bot' ? 'bot' : 'you');
   const body = el('p', 'text');
   body.dir = 'auto';
   if (author === 'user') body.textContent = text;

@@ -1,0 +1,136 @@
+/**
+ * An interpreter who joins one conversation by a one-time link. The counsellor who holds the
+ * conversation makes the link; it works once (opening it gives the interpreter's browser a session
+ * for this conversation only) and until the conversation ends, is returned to the list, or the link
+ * expires (at most `maxTtlMs`), whichever is first. Tokens and session ids are random and stored only
+ * as their SHA-256; the token travels in the link's fragment, so it never reaches a server log.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
+
+/** The link's state for one conversation. */
+export interface InterpreterLinkState {
+  conversationId: string;
+  /** Who made the link. */
+  createdBy: string;
+  expiresAt: number;
+  joinedAt?: number;
+}
+
+/** A freshly made link's token (give it to the interpreter; never log it). */
+export interface IssuedInterpreterLink extends InterpreterLinkState {
+  token: string;
+}
+
+/** Options of InterpreterLinks. */
+export interface InterpreterLinksOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  /** Longest life of a link (ms). */
+  maxTtlMs: number;
+  now?: () => number;
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{32}$/;
+
+/** Joins once: the token's conversation, if the link is still there and nobody has joined with it. */
+const REDEEM = `
+local conversation = redis.call('GET', KEYS[1])
+if not conversation then return false end
+local link = KEYS[2] .. conversation
+if redis.call('HGET', link, 'token') ~= ARGV[1] or redis.call('HEXISTS', link, 'joinedAt') == 1 then return false end
+local ttl = redis.call('PTTL', link)
+if ttl <= 0 then return false end
+redis.call('HSET', link, 'joinedAt', ARGV[2], 'session', ARGV[3])
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[3], conversation, 'PX', ttl)
+return conversation
+`;
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** The interpreters' links (see the module comment). */
+export class InterpreterLinks {
+  private readonly now: () => number;
+
+  constructor(private readonly options: InterpreterLinksOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Makes a new link for the conversation (an earlier one, and its interpreter, stop working). */
+  async create(conversationId: string, createdBy: string, ttlMs = this.options.maxTtlMs): Promise<IssuedInterpreterLink> {
+    await this.revoke(conversationId);
+    const { redis, keys } = this.options;
+    const token = randomBytes(24).toString('base64url');
+    const tokenHash = sha256(token);
+    const life = Math.min(ttlMs, this.options.maxTtlMs);
+    const expiresAt = this.now() + life;
+    await redis
+      .multi()
+      .hset(keys.handoffInterpreter(conversationId), { token: tokenHash, createdBy, expiresAt: String(expiresAt) })
+      .pexpire(keys.handoffInterpreter(conversationId), life)
+      .set(keys.interpreterToken(tokenHash), conversationId, 'PX', life)
+      .exec();
+    return { token, conversationId, createdBy, expiresAt };
+  }
+
+  /** The link of a conversation, while it works. */
+  async state(conversationId: string): Promise<InterpreterLinkState | undefined> {
+    const hash = await this.options.redis.hgetall(this.options.keys.handoffInterpreter(conversationId));
+    const expiresAt = Number(hash.expiresAt);
+    if (!hash.token || !Number.isFinite(expiresAt) || expiresAt <= this.now()) return undefined;
+    return { conversationId, createdBy: hash.createdBy ?? '', expiresAt, ...(hash.joinedAt ? { joinedAt: Number(hash.joinedAt) } : {}) };
+  }
+
+  /**
+   * Opens the link: a new interpreter session for its conversation, or undefined when the token is
+   * unknown, used already, withdrawn or expired.
+   */
+  async redeem(token: unknown): Promise<{ sessionId: string; state: InterpreterLinkState } | undefined> {
+    if (typeof token !== 'string' || !TOKEN.test(token)) return undefined;
+    const { redis, keys } = this.options;
+    const sessionId = randomBytes(24).toString('base64url');
+    const tokenHash = sha256(token);
+    const conversationId = (await redis.eval(
+      REDEEM,
+      3,
+      keys.interpreterToken(tokenHash),
+      keys.handoffInterpreter(''),
+      keys.interpreterSession(sha256(sessionId)),
+      tokenHash,
+      String(this.now()),
+      sha256(sessionId),
+    )) as string | null;
+    if (!conversationId) return undefined;
+    const state = await this.state(conversationId);
+    return state ? { sessionId, state } : undefined;
+  }
+
+  /** The conversation of an interpreter's session, while the link works. */
+  async session(sessionId: unknown): Promise<InterpreterLinkState | undefined> {
+    if (typeof sessionId !== 'string' || !TOKEN.test(sessionId)) return undefined;
+    const { redis, keys } = this.options;
+    const sessionHash = sha256(sessionId);
+    const conversationId = await redis.get(keys.interpreterSession(sessionHash));
+    if (!conversationId) return undefined;
+    const stored = await redis.hget(keys.handoffInterpreter(conversationId), 'session');
+    if (stored !== sessionHash) return undefined;
+    return this.state(conversationId);
+  }
+
+  /** Withdraws the link (and ends its interpreter's session). Returns the state it had, if any. */
+  async revoke(conversationId: string): Promise<InterpreterLinkState | undefined> {
+    const { redis, keys } = this.options;
+    const key = keys.handoffInterpreter(conversationId);
+    const hash = await redis.hgetall(key);
+    if (!hash.token) return undefined;
+    const doomed = [key, keys.interpreterToken(hash.token)];
+    if (hash.session) doomed.push(keys.interpreterSession(hash.session));
+    const removed = await redis.del(...doomed);
+    if (removed === 0) return undefined;
+    return { conversationId, createdBy: hash.createdBy ?? '', expiresAt: Number(hash.expiresAt), ...(hash.joinedAt ? { joinedAt: Number(hash.joinedAt) } : {}) };
+  }
+}
