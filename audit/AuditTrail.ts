@@ -29,7 +29,6 @@ export const AUDIT_ACTIONS = [
   'conversation.taken-over',
   'conversation.reassigned',
   'note.added',
-  'message.flagged',
   'interpreter.link-created',
   'interpreter.joined',
   'interpreter.removed',
