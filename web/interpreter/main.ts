@@ -5,7 +5,7 @@
  * page polls (every 2 seconds) and stops when the conversation ends or the link is withdrawn.
  */
 import type { InterpreterView, TranscriptLine } from '../../contracts/counsellorApi.js';
-import { apiError, sendRequest, type ApiError } from '../shared/api.js';
+import { readJson, sendRequest, type ApiError } from '../shared/api.js';
 import { byId, el, say } from '../shared/dom.js';
 import { createStaffI18n } from '../shared/i18n.js';
 
@@ -34,16 +34,7 @@ const seenLines: TranscriptLine[] = [];
 
 /** Calls the interpreter API; resolves with the JSON answer, or throws an ApiError. */
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await sendRequest(method, path, body, undefined);
-  const text = await response.text();
-  let data: unknown;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = undefined;
-  }
-  if (!response.ok) throw apiError(response, (data as { error?: { code?: string; message?: string } } | undefined)?.error);
-  return data as T;
+  return readJson<T>(await sendRequest(method, path, body, undefined));
 }
 
 function stop(key: Key): void {

@@ -38,3 +38,19 @@ export function apiError(response: Response, error: { code?: string; message?: s
   const retry = Number(response.headers.get('retry-after'));
   return new ApiError(response.status, error?.code ?? `HTTP${response.status}`, error?.message ?? '', isFinite(retry) && retry > 0 ? retry : undefined);
 }
+
+/**
+ * The JSON answer of `response` (undefined for an empty or unreadable body); for a non-2xx answer,
+ * throws its ApiError (with the API's `error.code`).
+ */
+export async function readJson<T>(response: Response): Promise<T> {
+  const text = await response.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!response.ok) throw apiError(response, (data as { error?: { code?: string; message?: string } } | undefined)?.error);
+  return data as T;
+}
