@@ -3,6 +3,7 @@
  * anonymised counts, suppressed under 5 (see docs/api.md).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type {} from '../audit/auditPlugin.js';
 import { isLanguage, type Language } from '../contracts/languages.js';
 import { daysBetween, isDay } from './calendar.js';
 import type { MetricsQuery, MetricsReport } from './MetricsQuery.js';
@@ -56,6 +57,9 @@ export const metricsApiPlugin: FastifyPluginAsync<MetricsApiOptions> = async (fa
     const report = await options.query.report(from, to, (language || null) as Language | null);
     reply.header('cache-control', 'no-store');
     if (format === 'csv') {
+      // One audit entry per export (who took the figures out, which language).
+      const by = (request as FastifyRequest & { staff?: { username: string } }).staff?.username;
+      if (by) await fastify.audit.record({ by, action: 'export.metrics', detail: language || 'all' });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="lantern-metrics-${from}-${to}${language ? `-${language}` : ''}.csv"`)

@@ -37,4 +37,4 @@ const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, options) =>
 };
 
 /** The metrics area (shares `app.metrics` and `app.metricsRollup`). */
-export const metricsPlugin = fastifyPlugin(plugin, { name: 'lantern-metrics', fastify: '5.x', dependencies: ['lantern-staff-auth'] });
+export const metricsPlugin = fastifyPlugin(plugin, { name: 'lantern-metrics', fastify: '5.x', dependencies: ['lantern-staff-auth', 'lantern-audit'] });

@@ -31,6 +31,8 @@ export interface StaffSession extends StaffPrincipal {
   createdAt: number;
   /** When the session ends at the latest (ms since epoch). */
   absoluteExpiresAt: number;
+  /** Whether a two-factor code was checked at login or two-factor login was turned on in this session. */
+  mfa: boolean;
 }
 
 /** Default idle timeout: a working day without touching the console. */
@@ -39,6 +41,13 @@ export const DEFAULT_SESSION_IDLE_SECONDS = 8 * 3600;
 export const DEFAULT_SESSION_ABSOLUTE_SECONDS = 24 * 3600;
 
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+// Sets a field of a session only while it exists (HSET would make a revoked session again, without a TTL).
+const SET_IF_EXISTS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;
 
 /** SHA-256 (hex) of a secret, the form in which session ids and setup tokens are stored. */
 export function sha256Hex(secret: string): string {
@@ -74,7 +83,7 @@ export class StaffSessionStore {
   }
 
   /** Opens a session for an authenticated staff member. */
-  async create(principal: StaffPrincipal): Promise<StaffSession> {
+  async create(principal: StaffPrincipal, { mfa = false }: { mfa?: boolean } = {}): Promise<StaffSession> {
     const id = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const createdAt = this.now();
@@ -91,12 +100,13 @@ export class StaffSessionStore {
         csrfToken,
         createdAt: String(createdAt),
         absoluteExpiresAt: String(absoluteExpiresAt),
+        ...(mfa ? { mfa: '1' } : {}),
       })
       .pexpire(key, Math.min(this.idleMs, this.absoluteMs))
       .sadd(userSessions, idHash)
       .pexpire(userSessions, this.absoluteMs)
       .exec();
-    return { id, csrfToken, createdAt, absoluteExpiresAt, username: principal.username, role: principal.role, languages: [...principal.languages] };
+    return { id, csrfToken, createdAt, absoluteExpiresAt, mfa, username: principal.username, role: principal.role, languages: [...principal.languages] };
   }
 
   /**
@@ -124,6 +134,7 @@ export class StaffSessionStore {
       csrfToken,
       createdAt: Number(createdAt),
       absoluteExpiresAt: end,
+      mfa: fields.mfa === '1',
       username,
       role: role as StaffRole,
       languages: STAFF_LANGUAGES.filter((language) => (languages ?? '').split(',').includes(language)) as StaffLanguage[],
@@ -152,14 +163,32 @@ export class StaffSessionStore {
     return hashes.length - dead.length;
   }
 
-  /** Ends every session of a staff member (removed account, new password); returns how many were live. */
-  async revokeAllForUser(username: string): Promise<number> {
+  /**
+   * Ends every session of a staff member (removed or disabled account, new password), but the one
+   * with the id `except` (a password changed in that session); returns how many ended.
+   */
+  async revokeAllForUser(username: string, { except }: { except?: string } = {}): Promise<number> {
     const userSessions = this.keys.staffUserSessions(username);
-    const hashes = await this.redis.smembers(userSessions);
+    const kept = except ? sha256Hex(except) : undefined;
+    const hashes = (await this.redis.smembers(userSessions)).filter((idHash) => idHash !== kept);
     const multi = this.redis.multi();
     for (const idHash of hashes) multi.del(this.keys.staffSession(idHash));
-    multi.del(userSessions);
+    if (kept) {
+      if (hashes.length) multi.srem(userSessions, ...hashes);
+    } else multi.del(userSessions);
     const results = (await multi.exec()) ?? [];
     return results.slice(0, hashes.length).filter(([, deleted]) => deleted === 1).length;
+  }
+
+  /** Records in a live session that two-factor login was turned on in it. */
+  async markMfa(id: string): Promise<void> {
+    if (!SESSION_ID.test(id)) return;
+    await this.redis.eval(SET_IF_EXISTS, 1, this.keys.staffSession(sha256Hex(id)), 'mfa', '1');
+  }
+
+  /** Gives every live session of a staff member new languages (an admin changed them). */
+  async updateLanguages(username: string, languages: readonly StaffLanguage[]): Promise<void> {
+    const hashes = await this.redis.smembers(this.keys.staffUserSessions(username));
+    for (const idHash of hashes) await this.redis.eval(SET_IF_EXISTS, 1, this.keys.staffSession(idHash), 'languages', languages.join(','));
   }
 }

@@ -26,6 +26,20 @@ export const StaffForbiddenError = defineError(StaffError, 'StaffForbiddenError'
 export const CsrfTokenError = defineError(StaffError, 'CsrfTokenError', 403, 'CsrfTokenInvalid', 'The x-csrf-token header is missing or does not match the session.');
 /** 409: an admin tried to remove their own account. */
 export const CannotRemoveSelfError = defineError(StaffError, 'CannotRemoveSelfError', 409, 'CannotRemoveSelf', 'You cannot remove your own account.');
+/** 409: an admin tried to disable their own account or change their own role. */
+export const CannotChangeSelfError = defineError(StaffError, 'CannotChangeSelfError', 409, 'CannotChangeSelf', 'You cannot disable your own account or change your own role.');
+/** 403: the current password given to change one's own password (or turn two-factor off) is not right. */
+export const WrongPasswordError = defineError(StaffError, 'WrongPasswordError', 403, 'WrongPassword', 'The current password is not correct.');
+/** 401: the password was right, and the account needs its two-factor code too (send `code`). */
+export const TotpRequiredError = defineError(StaffError, 'TotpRequiredError', 401, 'TotpRequired', 'Enter the code from your authenticator app.');
+/** 400: the two-factor code given to turn two-factor login on is wrong or expired (a wrong code at login is `LoginFailed`). */
+export const TotpInvalidError = defineError(StaffError, 'TotpInvalidError', 400, 'TotpInvalid', 'The code is not correct or was used already.');
+/** 403: admins must turn on two-factor login before anything else (STAFF_TOTP_REQUIRED_FOR_ADMINS). */
+export const TotpEnrolmentRequiredError = defineError(StaffError, 'TotpEnrolmentRequiredError', 403, 'TotpEnrolmentRequired', 'Turn on two-factor login first (My account).');
+/** 409: two-factor login is on already, not being enrolled, or may not be turned off for this role. */
+export const TotpStateError = defineError(StaffError, 'TotpStateError', 409, 'TotpState', 'Two-factor login cannot be changed like this now.');
+/** 403: the password link is wrong, expired, replaced or used already. */
+export const PasswordLinkInvalidError = defineError(StaffError, 'PasswordLinkInvalidError', 403, 'PasswordLinkInvalid', 'The password link is not valid or has expired. Ask an admin for a new one.');
 /** 403: there is already staff, so setup is closed (use an admin account or `npm run staff`). */
 export const SetupClosedError = defineError(StaffError, 'SetupClosedError', 403, 'SetupClosed', 'Setup is closed: staff accounts already exist.');
 /** 403: the setup token is wrong, expired or already used. */

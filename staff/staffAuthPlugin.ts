@@ -1,6 +1,8 @@
 /**
- * Staff login, sessions, CSRF protection, first-admin setup and user management under `/api/staff`,
- * as a Fastify plugin, plus `fastify.staffGuard(roles)` for other plugins' routes. See docs/api.md.
+ * Staff login, sessions, CSRF protection, first-admin setup, one's own password and two-factor login,
+ * and the admins' account management (accountRoutes.ts) and audit trail (auditApiPlugin.ts) under
+ * `/api/staff`, as a Fastify plugin, plus `fastify.staffGuard(roles)` for other plugins' routes.
+ * See docs/api.md. Every staff action here writes exactly one audit entry (`app.audit`).
  *
  * Register it once, before the plugins whose routes use the guard:
  * `await app.register(staffAuthPlugin, { redis, keys, secureCookies })`.
@@ -18,24 +20,32 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
+import type {} from '../audit/auditPlugin.js';
+import type { AuditRecord } from '../audit/AuditTrail.js';
 import { SetupLink } from './SetupLink.js';
 import { bodyProblem, statusOf, type BodyProblem } from '../contracts/httpErrors.js';
-import { CannotRemoveSelfError, CsrfTokenError, LoginFailedError, NotAuthenticatedError, StaffBodyTooLargeError, StaffForbiddenError, StaffServiceError } from './errors.js';
+import {
+  CannotRemoveSelfError,
+  CsrfTokenError,
+  LoginFailedError,
+  NotAuthenticatedError,
+  StaffBodyTooLargeError,
+  StaffForbiddenError,
+  StaffServiceError,
+  TotpEnrolmentRequiredError,
+  TotpInvalidError,
+  TotpRequiredError,
+  TotpStateError,
+  WrongPasswordError,
+} from './errors.js';
 export { CannotRemoveSelfError, CsrfTokenError, LoginFailedError, NotAuthenticatedError, StaffForbiddenError, StaffServiceError };
 import { StaffSessionStore, safeEqual, type StaffSession } from './StaffSessionStore.js';
-import { generatePassword } from './passwordHash.js';
-import {
-  InvalidStaffInputError,
-  STAFF_ROLES,
-  StaffError,
-  StaffStore,
-  StaffUserNotFoundError,
-  normaliseUsername,
-  parseLanguages,
-  parseRole,
-  type StaffPrincipal,
-  type StaffRole,
-} from './StaffStore.js';
+import { LoginClientHasher } from './clientHash.js';
+import { PasswordLinks } from './PasswordLinks.js';
+import { registerAccountRoutes } from './accountRoutes.js';
+import { auditApiPlugin } from './auditApiPlugin.js';
+import { TOTP_DIGITS, TOTP_PERIOD } from './StaffTotp.js';
+import { InvalidStaffInputError, STAFF_ROLES, StaffError, StaffStore, checkPassword, type StaffPrincipal, type StaffRole } from './StaffStore.js';
 
 /** Name of the session cookie. */
 export const STAFF_SESSION_COOKIE = 'lantern_staff';
@@ -44,8 +54,11 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** Path prefix of the staff routes. */
 export const STAFF_API_BASE = '/api/staff';
 
-/** Why a staff member left: logged out, or their account was removed. */
-export type StaffLeaveReason = 'logout' | 'removed';
+/**
+ * Why a staff member left: logged out, their account was removed or disabled, or an admin ended
+ * their sessions (a new role, a password set through a link).
+ */
+export type StaffLeaveReason = 'logout' | 'removed' | 'disabled' | 'revoked';
 
 /** Called after a staff member left (see `onStaffLeave`). */
 export type StaffLeaveListener = (username: string, reason: StaffLeaveReason) => Promise<void>;
@@ -62,8 +75,14 @@ export interface StaffAuthPluginOptions {
   sessionAbsoluteSeconds?: number;
   /** Called after a staff member logged out (e.g. to take a counsellor off duty at once). */
   onLogout?: (username: string) => Promise<void>;
-  /** Called after an account was removed (its sessions are already revoked), e.g. to return its conversations. */
+  /** Called after an account was removed or disabled (its sessions are already revoked), e.g. to return its conversations. */
   onRemoved?: (username: string) => Promise<void>;
+  /** STAFF_TOTP_KEY: seals the two-factor secrets in Redis (StaffTotp.ts). */
+  totpKey?: string;
+  /** STAFF_TOTP_REQUIRED_FOR_ADMINS: an admin without two-factor login must turn it on before anything else. */
+  totpRequiredForAdmins?: boolean;
+  /** Lifetime of a password link. Default 24 hours. */
+  passwordLinkTtlSeconds?: number;
 }
 
 declare module 'fastify' {
@@ -89,9 +108,12 @@ declare module 'fastify' {
     staffSessions: StaffSessionStore;
     /** The one-time link that creates the first admin (`issueIfNoStaff()` at start). */
     staffSetup: SetupLink;
+    /** One-time links with which a staff member chooses a password (new accounts, lost passwords). */
+    staffPasswordLinks: PasswordLinks;
     /**
-     * Adds a listener called after a staff member logged out or an account was removed (its sessions
-     * already revoked), e.g. to return a counsellor's conversations to the list at once.
+     * Adds a listener called after a staff member logged out, an account was removed or disabled, or
+     * an admin ended its sessions (they are already revoked), e.g. to return a counsellor's
+     * conversations to the list at once.
      */
     onStaffLeave(listener: StaffLeaveListener): void;
   }
@@ -136,6 +158,14 @@ function bodyObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** The routes an admin may use before turning on two-factor login when it is required. */
+const ENROLMENT_ROUTES = new Set(['/me', '/me/totp', '/me/totp/confirm', '/me/password', '/logout'].map((path) => `${STAFF_API_BASE}${path}`));
+
+/** Whether a session must turn on two-factor login before anything else. */
+function mustEnrol(session: StaffSession, required: boolean | undefined): boolean {
+  return Boolean(required) && session.role === 'admin' && !session.mfa;
+}
+
 function requiredString(body: Record<string, unknown>, name: string): string {
   const value = body[name];
   if (typeof value !== 'string') throw new InvalidStaffInputError(`${name} must be a string.`);
@@ -174,9 +204,12 @@ function principalOf(session: StaffSession): StaffPrincipal {
 const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, options) => {
   const { redis, keys } = options;
   const log = fastify.log.child({ component: 'staff' });
-  const store = new StaffStore({ redis, keys });
+  const store = new StaffStore({ redis, keys, totpKey: options.totpKey });
   const sessions = new StaffSessionStore({ redis, keys, idleSeconds: options.sessionIdleSeconds, absoluteSeconds: options.sessionAbsoluteSeconds });
   const setup = new SetupLink({ redis, keys, store });
+  const passwordLinks = new PasswordLinks({ redis, keys, store, ttlSeconds: options.passwordLinkTtlSeconds });
+  const clients = new LoginClientHasher({ redis, keys });
+  const audit = (entry: AuditRecord) => fastify.audit.record(entry);
   const sessionOfRequest = new WeakMap<FastifyRequest, StaffSession>();
   const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, path: '/', secure: options.secureCookies };
 
@@ -184,18 +217,24 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
 
   const leaveListeners: StaffLeaveListener[] = [];
   const left = async (username: string, reason: StaffLeaveReason) => {
-    await (reason === 'logout' ? options.onLogout : options.onRemoved)?.(username);
+    if (reason === 'logout') await options.onLogout?.(username);
+    else if (reason === 'removed' || reason === 'disabled') await options.onRemoved?.(username);
     for (const listener of leaveListeners) await listener(username, reason);
   };
 
   fastify.decorate('staffStore', store);
   fastify.decorate('staffSessions', sessions);
   fastify.decorate('staffSetup', setup);
+  fastify.decorate('staffPasswordLinks', passwordLinks);
   fastify.decorate('onStaffLeave', (listener: StaffLeaveListener) => {
     leaveListeners.push(listener);
   });
   fastify.decorateRequest('staff', undefined);
-  fastify.decorate('verifyStaffSessionCookie', (cookieHeader: string | undefined) => sessions.get(sessionIdFromCookieHeader(fastify, cookieHeader)));
+  fastify.decorate('verifyStaffSessionCookie', async (cookieHeader: string | undefined) => {
+    const session = await sessions.get(sessionIdFromCookieHeader(fastify, cookieHeader));
+    // An admin who must turn on two-step login first gets no live view either.
+    return session && !mustEnrol(session, options.totpRequiredForAdmins) ? session : undefined;
+  });
 
   fastify.decorate('staffGuard', (roles: readonly StaffRole[]): preHandlerAsyncHookHandler => {
     const allowed = new Set<StaffRole>(roles);
@@ -214,6 +253,7 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
         const header = request.headers[CSRF_HEADER];
         if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) return deny(new CsrfTokenError());
       }
+      if (mustEnrol(session, options.totpRequiredForAdmins) && !ENROLMENT_ROUTES.has(request.routeOptions.url ?? '')) return deny(new TotpEnrolmentRequiredError());
       request.staff = principalOf(session);
       sessionOfRequest.set(request, session);
     };
@@ -237,18 +277,31 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
       const body = bodyObject(request.body);
       const username = requiredString(body, 'username');
       const password = requiredString(body, 'password');
-      const result = await store.verifyLogin(username, password);
+      if (body.code !== undefined && typeof body.code !== 'string') throw new InvalidStaffInputError('code must be a string.');
+      const client = await clients.hash(request.ip);
+      const result = await store.verifyLogin(username, password, { client, code: body.code });
       if (!result.ok) {
+        if (!result.locked && result.totp === 'required') {
+          log.info({ event: 'staff.login.totp-required' });
+          return reply.code(401).send(errorBody(new TotpRequiredError()));
+        }
         log.info({ event: result.locked ? 'staff.login.locked' : 'staff.login.failed' });
         if (result.locked) reply.header('retry-after', String(result.retryAfterSeconds));
         return reply.code(401).send(errorBody(new LoginFailedError()));
       }
       // A new id at every login; the session the browser had before (if any) ends.
       await sessions.revoke(sessionIdFromCookieHeader(fastify, request.headers.cookie));
-      const session = await sessions.create(result.user);
+      const session = await sessions.create(result.user, { mfa: result.mfa === true });
+      // Disabled while this login was checked: the session ends before anyone used it.
+      if ((await store.get(session.username))?.disabled) {
+        await sessions.revoke(session.id);
+        log.info({ event: 'staff.login.failed' });
+        return reply.code(401).send(errorBody(new LoginFailedError()));
+      }
       reply.setCookie(STAFF_SESSION_COOKIE, session.id, cookieOptions);
       log.info({ event: 'staff.login.succeeded', role: session.role });
-      return { csrfToken: session.csrfToken, username: session.username, role: session.role, languages: session.languages };
+      await audit({ by: session.username, action: 'login', ...(session.mfa ? { detail: 'totp' } : {}) });
+      return { csrfToken: session.csrfToken, username: session.username, role: session.role, languages: session.languages, ...(mustEnrol(session, options.totpRequiredForAdmins) ? { totpRequired: true } : {}) };
     });
 
     routes.post(`${STAFF_API_BASE}/logout`, { bodyLimit: BODY_LIMIT }, async (request, reply) => {
@@ -260,6 +313,7 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
         await sessions.revoke(id);
         await left(session.username, 'logout');
         log.info({ event: 'staff.logout' });
+        await audit({ by: session.username, action: 'logout' });
       }
       reply.clearCookie(STAFF_SESSION_COOKIE, cookieOptions);
       return reply.code(204).send();
@@ -268,41 +322,91 @@ const plugin: FastifyPluginAsync<StaffAuthPluginOptions> = async (fastify, optio
     routes.get(`${STAFF_API_BASE}/me`, { preHandler: anyStaff }, async (request) => {
       const session = sessionOfRequest.get(request);
       if (!session) throw new NotAuthenticatedError();
-      return { username: session.username, role: session.role, languages: session.languages, csrfToken: session.csrfToken };
+      const user = await store.get(session.username);
+      return {
+        username: session.username,
+        role: session.role,
+        languages: session.languages,
+        csrfToken: session.csrfToken,
+        totp: Boolean(user?.totp),
+        totpRequired: mustEnrol(session, options.totpRequiredForAdmins),
+      };
+    });
+
+    // One's own password: the current one is checked (and counted like a login); the staff
+    // member's other sessions end, this one goes on.
+    routes.post(`${STAFF_API_BASE}/me/password`, { bodyLimit: BODY_LIMIT, preHandler: anyStaff }, async (request, reply) => {
+      const session = sessionOfRequest.get(request);
+      if (!session) throw new NotAuthenticatedError();
+      const body = bodyObject(request.body);
+      const current = requiredString(body, 'current');
+      const next = checkPassword(requiredString(body, 'next'));
+      if (!(await store.verifyCurrentPassword(session.username, current, await clients.hash(request.ip)))) {
+        log.info({ event: 'staff.password.wrong' });
+        throw new WrongPasswordError();
+      }
+      await store.setPassword(session.username, next);
+      await sessions.revokeAllForUser(session.username, { except: session.id });
+      log.info({ event: 'staff.password.changed' });
+      await audit({ by: session.username, action: 'password.changed', detail: 'self' });
+      return reply.code(204).send();
+    });
+
+    // Two-factor login: a new secret (answered once), confirmed with a code of it.
+    routes.post(`${STAFF_API_BASE}/me/totp`, { bodyLimit: BODY_LIMIT, preHandler: anyStaff }, async (request) => {
+      const username = request.staff!.username;
+      const secret = await store.beginTotp(username);
+      return { secret: secret.base32, uri: secret.uri, digits: TOTP_DIGITS, period: TOTP_PERIOD };
+    });
+
+    routes.post(`${STAFF_API_BASE}/me/totp/confirm`, { bodyLimit: BODY_LIMIT, preHandler: anyStaff }, async (request) => {
+      const session = sessionOfRequest.get(request);
+      if (!session) throw new NotAuthenticatedError();
+      const body = bodyObject(request.body);
+      if (!(await store.confirmTotp(session.username, requiredString(body, 'code')))) throw new TotpInvalidError();
+      await sessions.markMfa(session.id);
+      log.info({ event: 'staff.totp.enabled' });
+      await audit({ by: session.username, action: 'totp.enabled' });
+      return { totp: true };
+    });
+
+    routes.post(`${STAFF_API_BASE}/me/totp/disable`, { bodyLimit: BODY_LIMIT, preHandler: anyStaff }, async (request, reply) => {
+      const session = sessionOfRequest.get(request);
+      if (!session) throw new NotAuthenticatedError();
+      const body = bodyObject(request.body);
+      const password = requiredString(body, 'password');
+      if (options.totpRequiredForAdmins && session.role === 'admin') throw new TotpStateError();
+      if (!(await store.verifyCurrentPassword(session.username, password, await clients.hash(request.ip)))) throw new WrongPasswordError();
+      await store.disableTotp(session.username);
+      log.info({ event: 'staff.totp.disabled' });
+      await audit({ by: session.username, action: 'totp.disabled', detail: 'self' });
+      return reply.code(204).send();
     });
 
     routes.post(`${STAFF_API_BASE}/setup`, { bodyLimit: BODY_LIMIT }, async (request, reply) => {
       const body = bodyObject(request.body);
       const admin = await setup.redeem(body.token, body.username, body.password);
       log.info({ event: 'staff.setup.completed' });
+      await audit({ by: admin.username, action: 'user.created', target: admin.username, detail: 'setup' });
       return reply.code(201).send({ username: admin.username, role: admin.role, languages: admin.languages });
     });
 
-    routes.get(`${STAFF_API_BASE}/users`, { preHandler: adminOnly }, async () => ({ users: await store.list() }));
-
-    routes.post(`${STAFF_API_BASE}/users`, { bodyLimit: BODY_LIMIT, preHandler: adminOnly }, async (request, reply) => {
+    // A password link (new account, lost password): the chosen password, once; every session of
+    // the account ends (its conversations go back to the list).
+    routes.post(`${STAFF_API_BASE}/password-link`, { bodyLimit: BODY_LIMIT }, async (request) => {
       const body = bodyObject(request.body);
-      const role = parseRole(body.role);
-      const username = normaliseUsername(body.username);
-      const languages = parseLanguages(body.languages, role);
-      const password = generatePassword();
-      const user = await store.create({ username, role, languages, password });
-      log.info({ event: 'staff.user.created', role: user.role });
-      return reply.code(201).send({ username: user.username, password });
+      const user = await passwordLinks.redeem(body.token, body.password);
+      if ((await sessions.revokeAllForUser(user.username)) > 0) await left(user.username, 'revoked');
+      log.info({ event: 'staff.password.link-used' });
+      await audit({ by: user.username, action: 'password.changed', detail: 'link' });
+      return { username: user.username, role: user.role };
     });
 
-    routes.delete<{ Params: { username: string } }>(`${STAFF_API_BASE}/users/:username`, { preHandler: adminOnly }, async (request, reply) => {
-      const username = normaliseUsername(request.params.username);
-      if (username === request.staff?.username) throw new CannotRemoveSelfError();
-      if (!(await store.remove(username))) throw new StaffUserNotFoundError();
-      await sessions.revokeAllForUser(username);
-      await left(username, 'removed');
-      log.info({ event: 'staff.user.removed' });
-      return reply.code(204).send();
-    });
+    registerAccountRoutes(routes, { store, sessions, passwordLinks, adminOnly, audit, left, log, bodyObject, bodyLimit: BODY_LIMIT });
+    await routes.register(auditApiPlugin, { adminOnly });
   });
 };
 
 /** The staff plugin (see the module comment): not encapsulated, so its decorators reach sibling plugins. */
-export const staffAuthPlugin: FastifyPluginAsync<StaffAuthPluginOptions> = fastifyPlugin(plugin, { name: 'lantern-staff-auth', fastify: '5.x' });
+export const staffAuthPlugin: FastifyPluginAsync<StaffAuthPluginOptions> = fastifyPlugin(plugin, { name: 'lantern-staff-auth', fastify: '5.x', dependencies: ['lantern-audit'] });
 export default staffAuthPlugin;

@@ -39,32 +39,150 @@ redis.call('DEL', KEYS[3])
 return existed
 `;
 
+// Login failures are counted on three hashes (fields `failed`, `lockedUntil`), each expiring `lockMs`
+// after its last failure: the username from this client (the pair), the username from anywhere (the
+// account) and the client for any username. A pair lock stops only that client; a client lock stops
+// a client guessing many usernames; the account lock stops many clients guessing one account, but
+// not the clients that logged in to it before (the known set), so a stranger cannot lock the
+// counsellor's own browser out. Common KEYS: pair, account, client, known set, index of the pairs.
+
 // Before verifying a password: refuse while locked; otherwise count the attempt as failed in advance
-// (so parallel guesses cannot all slip past the check; a success deletes the count).
-// KEYS: login attempts. ARGV: now, max failures, lock ms. Returns {allowed 1/0, lockedUntil}.
+// on every hash (so parallel guesses cannot all slip past the check; a success takes it back).
+// ARGV: now, pair max, account max, client max (0: no client limit), lock ms, client hash.
+// Returns {allowed 1/0, lockedUntil}.
 export const BEGIN_LOGIN_SCRIPT = `
 local now = tonumber(ARGV[1])
-local lockedUntil = tonumber(redis.call('HGET', KEYS[1], 'lockedUntil') or '0')
-if lockedUntil > now then return {0, lockedUntil} end
-local failed = redis.call('HINCRBY', KEYS[1], 'failed', 1)
-if failed > tonumber(ARGV[2]) then
-  lockedUntil = now + tonumber(ARGV[3])
-  redis.call('HSET', KEYS[1], 'lockedUntil', lockedUntil, 'failed', 0)
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
-  return {0, lockedUntil}
+local lockMs = tonumber(ARGV[5])
+local clientMax = tonumber(ARGV[4])
+local function lockOf(key) return tonumber(redis.call('HGET', key, 'lockedUntil') or '0') end
+local known = redis.call('SISMEMBER', KEYS[4], ARGV[6]) == 1
+local untilMs = lockOf(KEYS[1])
+if clientMax > 0 then untilMs = math.max(untilMs, lockOf(KEYS[3])) end
+if not known then untilMs = math.max(untilMs, lockOf(KEYS[2])) end
+if untilMs > now then return {0, untilMs} end
+local function count(key, max)
+  local failed = redis.call('HINCRBY', key, 'failed', 1)
+  redis.call('PEXPIRE', key, lockMs)
+  if failed > max then
+    redis.call('HSET', key, 'lockedUntil', now + lockMs, 'failed', 0)
+    return now + lockMs
+  end
+  return 0
 end
-redis.call('HDEL', KEYS[1], 'lockedUntil')
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('SADD', KEYS[5], ARGV[6])
+redis.call('PEXPIRE', KEYS[5], lockMs)
+local locked = count(KEYS[1], tonumber(ARGV[2]))
+if locked > 0 then redis.call('HSET', KEYS[2], 'clientLockedUntil', locked) end
+local accountLock = count(KEYS[2], tonumber(ARGV[3]))
+if not known then locked = math.max(locked, accountLock) end
+if clientMax > 0 then locked = math.max(locked, count(KEYS[3], clientMax)) end
+if locked > 0 then return {0, locked} end
 return {1, 0}
 `;
 
-// After a failed verification: lock when the count reached the maximum.
-// KEYS: login attempts. ARGV: now, max failures, lock ms. Returns lockedUntil or 0.
+// After a failed verification: lock each hash whose count reached its maximum.
+// ARGV: as BEGIN_LOGIN_SCRIPT. Returns lockedUntil (this client is refused until then) or 0.
 export const FAILED_LOGIN_SCRIPT = `
-local failed = tonumber(redis.call('HGET', KEYS[1], 'failed') or '0')
-if failed < tonumber(ARGV[2]) then return 0 end
-local lockedUntil = tonumber(ARGV[1]) + tonumber(ARGV[3])
-redis.call('HSET', KEYS[1], 'lockedUntil', lockedUntil, 'failed', 0)
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return lockedUntil
+local now = tonumber(ARGV[1])
+local lockMs = tonumber(ARGV[5])
+local clientMax = tonumber(ARGV[4])
+local function lockIfFull(key, max)
+  local failed = tonumber(redis.call('HGET', key, 'failed') or '0')
+  if failed < max then return 0 end
+  redis.call('HSET', key, 'lockedUntil', now + lockMs, 'failed', 0)
+  redis.call('PEXPIRE', key, lockMs)
+  return now + lockMs
+end
+local locked = lockIfFull(KEYS[1], tonumber(ARGV[2]))
+if locked > 0 then
+  redis.call('HSET', KEYS[2], 'clientLockedUntil', locked)
+  redis.call('PEXPIRE', KEYS[2], lockMs)
+end
+local accountLock = lockIfFull(KEYS[2], tonumber(ARGV[3]))
+if redis.call('SISMEMBER', KEYS[4], ARGV[6]) == 0 then locked = math.max(locked, accountLock) end
+if clientMax > 0 then locked = math.max(locked, lockIfFull(KEYS[3], clientMax)) end
+return locked
+`;
+
+// After a success: the pair's count goes, the account's count goes (its locks stay), the attempt is
+// taken back from the client's count, and the client becomes known to the account.
+// ARGV: client hash, known ttl ms, client limit on (1/0).
+export const SUCCEEDED_LOGIN_SCRIPT = `
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[5], ARGV[1])
+redis.call('HDEL', KEYS[2], 'failed')
+if ARGV[3] == '1' and redis.call('HEXISTS', KEYS[3], 'failed') == 1 then
+  if redis.call('HINCRBY', KEYS[3], 'failed', -1) < 0 then redis.call('HSET', KEYS[3], 'failed', 0) end
+end
+redis.call('SADD', KEYS[4], ARGV[1])
+redis.call('PEXPIRE', KEYS[4], ARGV[2])
+return 1
+`;
+
+// The password was right but a second step is missing: the attempt is taken back from the client's
+// count only (the pair and the account keep it, so leaving the code out cannot reset a count).
+// KEYS: client. Returns 1.
+export const UNCOUNT_CLIENT_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], 'failed') == 1 then
+  if redis.call('HINCRBY', KEYS[1], 'failed', -1) < 0 then redis.call('HSET', KEYS[1], 'failed', 0) end
+end
+return 1
+`;
+
+// KEYS: user. ARGV: field, value ('' deletes the field). Returns 1 when the account exists.
+export const SET_FIELD_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+return 1
+`;
+
+// KEYS: user. ARGV: role, languages, maxConversations ('' = the default). Returns the old role, or false.
+export const UPDATE_SCRIPT = `
+local old = redis.call('HGET', KEYS[1], 'role')
+if not old then return false end
+redis.call('HSET', KEYS[1], 'role', ARGV[1], 'languages', ARGV[2])
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], 'maxConversations') else redis.call('HSET', KEYS[1], 'maxConversations', ARGV[3]) end
+return old
+`;
+
+// Accepts a two-factor code once: only when the secret is still the one checked and the code's time
+// step is later than the last one used. KEYS: user. ARGV: sealed secret, counter. Returns 1/0.
+export const USE_TOTP_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'totpSecret') ~= ARGV[1] then return 0 end
+local last = tonumber(redis.call('HGET', KEYS[1], 'totpLastCounter') or '-1')
+if tonumber(ARGV[2]) <= last then return 0 end
+redis.call('HSET', KEYS[1], 'totpLastCounter', ARGV[2])
+return 1
+`;
+
+// Turns two-factor on with a confirmed secret. KEYS: user, pending. ARGV: sealed secret, counter.
+// Returns 1, or 0 when the account or the pending secret is gone (or another one is pending now).
+export const ENABLE_TOTP_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'totpSecret', ARGV[1], 'totpLastCounter', ARGV[2])
+redis.call('DEL', KEYS[2])
+return 1
+`;
+
+// Issues a password link: the account's earlier link stops working. KEYS: user, user's link, token.
+// ARGV: token hash, username, ttl seconds. Returns 1, or 0 when there is no such account.
+export const ISSUE_LINK_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local previous = redis.call('GET', KEYS[2])
+if previous then redis.call('DEL', ARGV[4] .. previous) end
+redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
+return 1
+`;
+
+// Redeems a password link once. KEYS: token. ARGV: token hash, key of the user's link without the
+// username (prefix). Returns the username, or false.
+export const REDEEM_LINK_SCRIPT = `
+local username = redis.call('GET', KEYS[1])
+if not username then return false end
+redis.call('DEL', KEYS[1])
+local userLink = ARGV[2] .. username
+if redis.call('GET', userLink) == ARGV[1] then redis.call('DEL', userLink) end
+return username
 `;

@@ -42,6 +42,17 @@ export interface StaffUser extends StaffPrincipal {
   lockedUntil: string | null;
   /** Most conversations this counsellor has open at once; absent = the configured default. */
   maxConversations?: number;
+  /** Present when an admin disabled the account: it cannot log in. */
+  disabled?: true;
+  /** Present when the account logs in with a two-factor code too. */
+  totp?: true;
+}
+
+/** What an admin may change on an account (absent: unchanged; `maxConversations: null`: the default). */
+export interface StaffUserChanges {
+  role?: unknown;
+  languages?: unknown;
+  maxConversations?: unknown;
 }
 
 /** What creating an account needs. */
@@ -56,8 +67,10 @@ export interface NewStaffUser {
 
 /** Result of a login attempt. The HTTP answer is the same for every failure (plus Retry-After when locked). */
 export type LoginResult =
-  | { ok: true; user: StaffPrincipal }
-  | { ok: false; locked: false }
+  /** `mfa` when a two-factor code was checked. */
+  | { ok: true; user: StaffPrincipal; mfa?: true }
+  /** `totp`: the password was right but the account's code is missing (`required`) or wrong (`invalid`). */
+  | { ok: false; locked: false; totp?: 'required' | 'invalid' }
   | { ok: false; locked: true; retryAfterSeconds: number };
 
 

@@ -1,13 +1,17 @@
 /**
  * Test harness for the staff plugin: a real Fastify app on 127.0.0.1 (port 0) with the real
- * Redis-backed stores, a captured structured log, and a sibling plugin whose routes use
+ * Redis-backed stores, the jobs and the audit trail it records to (conversation references by the
+ * channel's real keyed pseudonym), a captured structured log, and a sibling plugin whose routes use
  * `staffGuard` (as the console and dashboard plugins will). No mocks.
  */
 import { Writable } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { auditPlugin } from '../../audit/auditPlugin.js';
 import type { RedisKeys } from '../../contracts/RedisKeys.js';
+import { TokenService } from '../../directline/TokenService.js';
+import { jobsPlugin } from '../../jobs/jobsPlugin.js';
 import { staffAuthPlugin } from '../../staff/staffAuthPlugin.js';
 import { StaffStore } from '../../staff/StaffStore.js';
 import { testRedis } from '../helpers/redis.js';
@@ -18,6 +22,10 @@ export interface StaffHarnessOptions {
   secureCookies?: boolean;
   sessionIdleSeconds?: number;
   sessionAbsoluteSeconds?: number;
+  /** STAFF_TOTP_REQUIRED_FOR_ADMINS. */
+  totpRequiredForAdmins?: boolean;
+  /** The audit trail's retention (days; default 365). */
+  auditRetentionDays?: number;
 }
 
 /** A running test app. */
@@ -25,6 +33,7 @@ export interface StaffHarness {
   app: FastifyInstance;
   baseUrl: string;
   redis: Redis;
+  keys: RedisKeys;
   store: StaffStore;
   /** Every structured log line written so far. */
   logLines: string[];
@@ -37,12 +46,22 @@ export async function startStaffHarness(options: StaffHarnessOptions): Promise<S
   const logLines: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding, done) => (logLines.push(String(chunk)), done()) }));
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  const tokens = new TokenService({ redis, keys: options.keys, ttlSeconds: 3600 });
+  await app.register(jobsPlugin, { redis, keys: options.keys });
+  await app.register(auditPlugin, {
+    redis,
+    keys: options.keys,
+    retentionDays: options.auditRetentionDays ?? 365,
+    trimEveryMs: 3_600_000,
+    pseudonym: (purpose, value) => tokens.pseudonym(purpose, value),
+  });
   await app.register(staffAuthPlugin, {
     redis,
     keys: options.keys,
     secureCookies: options.secureCookies ?? false,
     sessionIdleSeconds: options.sessionIdleSeconds,
     sessionAbsoluteSeconds: options.sessionAbsoluteSeconds,
+    totpRequiredForAdmins: options.totpRequiredForAdmins,
   });
   // Another plugin protecting its routes with the decorator.
   await app.register(async (other) => {
@@ -57,6 +76,7 @@ export async function startStaffHarness(options: StaffHarnessOptions): Promise<S
     app,
     baseUrl: `http://127.0.0.1:${port}`,
     redis,
+    keys: options.keys,
     store: new StaffStore({ redis, keys: options.keys }),
     logLines,
     async close() {

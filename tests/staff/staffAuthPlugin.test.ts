@@ -40,7 +40,7 @@ describe('login', () => {
 
     const me = await call(url('/api/staff/me'), { session: sessionFrom(result) });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ username: 'counsellor', role: 'counsellor', languages: ['ar', 'nl'], csrfToken: result.body.csrfToken });
+    expect(me.body).toEqual({ username: 'counsellor', role: 'counsellor', languages: ['ar', 'nl'], csrfToken: result.body.csrfToken, totp: false, totpRequired: false });
   });
 
   it('marks the cookie Secure when secureCookies is on', async () => {
@@ -225,16 +225,18 @@ describe('CSRF and roles through staffGuard', () => {
 });
 
 describe('user management (admin)', () => {
-  it('creates users with a generated password, lists them without hashes, and removes them (ending their sessions)', async () => {
+  it('creates users with a one-time password link (never a password), lists them without hashes, and removes them (ending their sessions)', async () => {
     const admin = await login(h, 'admin', ADMIN_PASSWORD);
     const noCsrf = await call(url('/api/staff/users'), { json: { username: 'nieuw', role: 'counsellor', languages: ['prs'] }, session: admin.session });
     expect(noCsrf.status).toBe(403);
 
     const created = await call(url('/api/staff/users'), { json: { username: 'Nieuw', role: 'counsellor', languages: ['prs', 'nl'] }, session: admin.session, csrf: admin.csrf });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ username: 'nieuw', password: expect.any(String) });
-    expect(created.body.password.length).toBeGreaterThanOrEqual(20);
-    secrets.push(created.body.password);
+    expect(created.body).toEqual({ username: 'nieuw', role: 'counsellor', languages: ['prs', 'nl'], link: expect.stringMatching(/^\/admin\/reset#[A-Za-z0-9_-]{43}$/), expiresInSeconds: 86_400 });
+    const token = created.body.link.split('#')[1];
+    const chosen = 'nieuw-chosen-password';
+    secrets.push(token, chosen);
+    expect((await call(url('/api/staff/password-link'), { json: { token, password: chosen } })).status).toBe(200);
 
     const list = await call(url('/api/staff/users'), { session: admin.session });
     expect(list.status).toBe(200);
@@ -245,11 +247,11 @@ describe('user management (admin)', () => {
     expect(duplicate.status).toBe(409);
     expect(isErrorBody(duplicate.body, 'UserExists')).toBe(true);
 
-    const theirs = await login(h, 'nieuw', created.body.password);
+    const theirs = await login(h, 'nieuw', chosen);
     const removed = await call(url('/api/staff/users/nieuw'), { method: 'DELETE', session: admin.session, csrf: admin.csrf });
     expect(removed.status).toBe(204);
     expect((await call(url('/api/staff/me'), { session: theirs.session })).status).toBe(401);
-    expect((await call(url('/api/staff/login'), { json: { username: 'nieuw', password: created.body.password } })).status).toBe(401);
+    expect((await call(url('/api/staff/login'), { json: { username: 'nieuw', password: chosen } })).status).toBe(401);
 
     const again = await call(url('/api/staff/users/nieuw'), { method: 'DELETE', session: admin.session, csrf: admin.csrf });
     expect(again.status).toBe(404);

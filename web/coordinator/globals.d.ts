@@ -11,6 +11,8 @@ declare const __DASHBOARD_STRINGS__: Record<
   'nl' | 'en',
   {
     dashboard: (typeof import('../../locales/staff/nl.json'))['dashboard'];
+    /** My account (web/shared/account.ts). */
+    account: Record<string, string>;
     languages: Record<string, string>;
     topics: Record<string, string>;
     funnel: Record<string, string>;

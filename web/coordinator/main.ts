@@ -8,11 +8,14 @@
 import type { PhraseReviewAnswer } from '../../contracts/counsellorApi.js';
 import { api, ApiError, fetchMetrics, fetchMetricsCsv, setCsrfToken, type Me, type Metrics, type MetricsQuery } from './api.js';
 import { byId, el, say, staffShell } from './dom.js';
-import { languageName, setUiLanguage, t, translate, uiLanguage, type Key } from './i18n.js';
+import { setupAccount } from '../shared/account.js';
+import { languageName, onLanguageChange, setUiLanguage, t, translate, uiLanguage, type Key } from './i18n.js';
 import { fetchPhraseReview, phraseReviewPanel } from './phraseReview.js';
 import { clearCharts, LANGUAGE_CODES, periodText, render } from './render.js';
 
 const { auth, loginForm, loginNotice, loginStatus, loginUser, loginPassword, meBadge, logoutButton, langToggle } = staffShell();
+/** My account (own password, two-step login) and the login's code field. */
+const account = setupAccount({ strings: __DASHBOARD_STRINGS__, language: uiLanguage, onLanguageChange });
 const dashboard = byId('dashboard');
 const filters = byId<HTMLFormElement>('filters');
 const fromInput = byId<HTMLInputElement>('from');
@@ -252,9 +255,10 @@ loginForm.addEventListener('submit', (event) => {
   }
   const submit = loginForm.querySelector<HTMLButtonElement>('button[type=submit]');
   if (submit) submit.disabled = true;
-  void api<Me>('POST', '/api/staff/login', { username, password })
+  void api<Me>('POST', '/api/staff/login', account.loginBody(username, password))
     .then(async (who) => {
       loginPassword.value = '';
+      account.resetLogin();
       if (allowed(who)) {
         showDashboard(who);
         return;
@@ -265,6 +269,7 @@ loginForm.addEventListener('submit', (event) => {
       showLogin('notCoordinator');
     })
     .catch((error: unknown) => {
+      if (account.loginNeedsCode(error)) return;
       if (error instanceof ApiError && error.status === 401) {
         say(loginStatus, error.retryAfter ? t('loginLocked', { minutes: Math.ceil(error.retryAfter / 60) }) : t('loginFailed'), 'error');
       } else say(loginStatus, errorText(error), 'error');

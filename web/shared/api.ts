@@ -16,7 +16,7 @@ export class ApiError extends Error {
  * Sends a request with the session's cookie (and its CSRF token on anything but GET), never from
  * the cache; a network failure becomes ApiError(0, 'NetworkError').
  */
-export async function sendRequest(method: 'GET' | 'POST', path: string, body: unknown, csrfToken: string | undefined, accept = 'application/json'): Promise<Response> {
+export async function sendRequest(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body: unknown, csrfToken: string | undefined, accept = 'application/json'): Promise<Response> {
   const headers: Record<string, string> = { accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;

@@ -1,0 +1,35 @@
+/**
+ * The "client" a login comes from, for counting failures: a keyed hash (HMAC-SHA256, 128 bits) of
+ * the request's address, never the address itself. The key is 32 random bytes kept in Redis, the
+ * same on every app instance, so a copy of the database does not turn hashes back into addresses by
+ * trying every address without the key being in it too. Never logged.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../contracts/RedisKeys.js';
+
+/** Turns client addresses into keyed hashes. */
+export class LoginClientHasher {
+  private key: Promise<Buffer> | undefined;
+
+  constructor(private readonly options: { redis: Redis; keys: RedisKeys }) {}
+
+  private secret(): Promise<Buffer> {
+    if (!this.key) {
+      this.key = (async () => {
+        const name = this.options.keys.staffLoginSecret();
+        await this.options.redis.set(name, randomBytes(32).toString('base64url'), 'NX');
+        const stored = await this.options.redis.get(name);
+        if (!stored) throw new Error('staff login: the client key is missing');
+        return Buffer.from(stored, 'base64url');
+      })();
+      this.key.catch(() => (this.key = undefined));
+    }
+    return this.key;
+  }
+
+  /** The client hash of `address` (base64url, 22 characters). */
+  async hash(address: string): Promise<string> {
+    return createHmac('sha256', await this.secret()).update(`staff-login\u0000${address}`).digest().subarray(0, 16).toString('base64url');
+  }
+}
