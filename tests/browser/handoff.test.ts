@@ -80,7 +80,15 @@ async function askForPerson(page: Page, language: string): Promise<string> {
 }
 
 /** What the page should say about the place in line, from the (last) handoff.status event the bot stored. */
-async function expectedPlace(conversationId: string, strings: Record<string, string>): Promise<string> {
+/** The text of `key` for `count` in `language`: its plural form (`key_few`, …), as the page picks it. */
+function counted(strings: Record<string, string>, key: string, count: number, language: string): string {
+  const form = new Intl.PluralRules(language).select(count);
+  const text = strings[`${key}_${form}`] ?? strings[`${key}_other`] ?? strings[key];
+  if (text === undefined) throw new Error(`no text ${key} for ${count} in ${language}`);
+  return text;
+}
+
+async function expectedPlace(conversationId: string, strings: Record<string, string>, language: string): Promise<string> {
   type Waiting = { state?: string; position?: number; estimatedWaitMinutes?: number | null };
   let status: Waiting | undefined;
   await expect
@@ -98,18 +106,19 @@ async function expectedPlace(conversationId: string, strings: Record<string, str
     )
     .toBe('number');
   if (!status || typeof status.position !== 'number') throw new Error('no handoff.status waiting event');
-  const place = fill(strings.handoffPlace!, { position: status.position });
+  const place = fill(counted(strings, 'handoffPlace', status.position, language), { position: status.position });
   if (typeof status.estimatedWaitMinutes !== 'number') return place;
-  return `${place} ${fill(strings.handoffEstimate!, { minutes: Math.max(1, status.estimatedWaitMinutes) })}`;
+  const minutes = Math.max(1, status.estimatedWaitMinutes);
+  return `${place} ${fill(counted(strings, 'handoffEstimate', minutes, language), { minutes })}`;
 }
 
 /** The page shows the place in line (and estimate) of the latest handoff.status. */
-async function expectPlaceShown(page: Page, conversationId: string, strings: Record<string, string>): Promise<void> {
+async function expectPlaceShown(page: Page, conversationId: string, strings: Record<string, string>, language: string): Promise<void> {
   let shown: [string | null, string] = [null, ''];
   await expect
     .poll(
       async () => {
-        shown = [await page.locator('#handoffText').textContent(), await expectedPlace(conversationId, strings)];
+        shown = [await page.locator('#handoffText').textContent(), await expectedPlace(conversationId, strings, language)];
         return shown[0] === shown[1];
       },
       { timeout: 10_000, message: `place in line: ${JSON.stringify(shown)}` },
@@ -215,7 +224,7 @@ describe('counsellor console', () => {
     try {
       // The young person asks for a person and sees their place in line, with "stop waiting".
       const conversationId = await askForPerson(young.page, 'ar');
-      await expectPlaceShown(young.page, conversationId, web.ar);
+      await expectPlaceShown(young.page, conversationId, web.ar, 'ar');
       expect(await young.page.locator('#stopWaiting').isVisible()).toBe(true);
       expect(await young.page.locator('#stopWaiting').textContent()).toBe(web.ar.stopWaiting);
       await young.page.screenshot({ path: path.join(ARTIFACTS, 'handoff-young-waiting.png') });
@@ -428,7 +437,7 @@ describe('counsellor console', () => {
       await transferBox.locator('[data-action="transfer-confirm"]').click();
       await panel.waitFor({ state: 'detached', timeout: 10_000 });
       expect(await counsellor.page.locator('.toast').textContent()).toBe(staffNl.console.transferred);
-      await expectPlaceShown(young.page, conversationId, web.ar);
+      await expectPlaceShown(young.page, conversationId, web.ar, 'ar');
       expect(await young.page.locator('#stopWaiting').isVisible()).toBe(true);
       await row.locator('[data-action="claim"]').click();
       await panel.waitFor({ state: 'visible', timeout: 10_000 });
@@ -514,7 +523,7 @@ describe('counsellor console', () => {
     const young = await browser('phone');
     try {
       const conversationId = await askForPerson(young.page, 'en');
-      await expectPlaceShown(young.page, conversationId, web.en);
+      await expectPlaceShown(young.page, conversationId, web.en, 'en');
       await expect.poll(async () => (await lantern.handoff.queueItems()).some((item) => item.conversationId === conversationId)).toBe(true);
       await young.page.locator('#stopWaiting').tap();
       await young.page.locator('.msg.user .text', { hasText: web.en.stopWaiting! }).waitFor({ timeout: 10_000 });

@@ -24,6 +24,11 @@ export type {
   SummaryLine,
   ConversationDetail,
   OutcomeOption,
+  InterpreterLink,
+  InterpretingService,
+  TeamView,
+  TeamConversation,
+  TeamCounsellor,
 } from '../../contracts/counsellorApi.js';
 
 export { ApiError } from '../shared/api.js';
@@ -42,8 +47,9 @@ export function onSignedOut(listener: () => void): void {
 }
 
 /** Calls the API; resolves with the JSON answer (undefined for 204). */
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await sendRequest(method, path, body, csrfToken);
+export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  // sendRequest is typed for GET and POST only; DELETE goes the same way (with the CSRF header, as every change).
+  const response = await sendRequest(method as 'POST', path, body, csrfToken);
   const text = await response.text();
   let data: unknown;
   try {
@@ -58,4 +64,9 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
     throw failure;
   }
   return data as T;
+}
+
+/** The path of one of my conversations, with `rest` after it. */
+export function conversationPath(conversationId: string, rest = ''): string {
+  return `/api/staff/conversations/${encodeURIComponent(conversationId)}${rest}`;
 }

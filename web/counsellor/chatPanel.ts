@@ -1,16 +1,21 @@
 /**
  * One open conversation in the console: its tab, transcript (each line once, in stream order, by
- * line id), summary, message box and phrasebook (phrasebook.ts); the transfer and end forms are in
- * handoverForms.ts.
+ * line id; what the screening flagged marked on the line in the console's language; the bot's and
+ * the phrasebook's lines with their Dutch or English beneath), summary, notes (notes.ts),
+ * interpreter (interpreter.ts), message box and phrasebook (phrasebook.ts); the transfer and end
+ * forms are in handoverForms.ts.
  */
 import type { Phrase } from '../../contracts/counsellorApi.js';
 import { api, ApiError, type ConversationDetail, type SessionItem, type TranscriptLine } from './api.js';
 import { HandoverForms, reason } from './handoverForms.js';
+import { InterpreterBox } from './interpreter.js';
+import type { LineScreening } from './live.js';
+import { NotesBox } from './notes.js';
 import { PhrasebookPanel } from './phrasebook.js';
 
 export { reason };
 import { button, el, say, tr } from './dom.js';
-import { clock, langTag, languageName, priorityName, t, uiLanguage, type Key } from './i18n.js';
+import { clock, langDir, langTag, languageName, priorityName, t, uiLanguage, type Key } from './i18n.js';
 
 /** What a panel needs from the console. */
 export interface PanelHooks {
@@ -42,8 +47,10 @@ export class ChatPanel {
   readonly tab: HTMLButtonElement;
   readonly root: HTMLElement;
   private readonly tabLabel = el('span', 'tabLabel');
+  private readonly tabPriority = el('span');
   private readonly unreadBadge = el('span', 'unread');
   private readonly heading = el('h2', 'chatTitle');
+  private readonly reference = el('span', 'reference');
   private readonly badges = el('div', 'badges');
   private readonly notice = el('p', 'notice');
   private readonly tools = el('div', 'tools');
@@ -54,7 +61,13 @@ export class ChatPanel {
   private readonly summaryBox = el('dl', 'summaryList');
   private readonly phrasebook: PhrasebookPanel;
   private readonly forms: HandoverForms;
+  private readonly notes: NotesBox;
+  private readonly interpreter: InterpreterBox;
   private readonly lines = new Map<string, HTMLElement>();
+  /** What each shown line was made from (to show it again in the other language). */
+  private readonly lineData = new Map<string, TranscriptLine>();
+  /** Flags that came before their line. */
+  private readonly pendingFlags = new Map<string, LineScreening>();
   private detail: ConversationDetail | undefined;
   private unread = 0;
   private active = false;
@@ -76,7 +89,8 @@ export class ChatPanel {
     this.tab.setAttribute('aria-controls', id);
     this.tab.dataset.conversation = conversationId;
     this.unreadBadge.hidden = true;
-    this.tab.append(this.tabLabel, this.unreadBadge);
+    this.tabPriority.hidden = true;
+    this.tab.append(this.tabLabel, this.tabPriority, this.unreadBadge);
     this.tab.addEventListener('click', () => hooks.select(this));
 
     this.root = el('section', 'panel');
@@ -88,7 +102,7 @@ export class ChatPanel {
 
     const head = el('header', 'chatHead');
     const meta = el('div', 'meta');
-    meta.append(this.heading, this.badges);
+    meta.append(this.heading, this.reference, this.badges);
     head.append(meta, this.tools);
     this.notice.hidden = true;
     this.notice.setAttribute('role', 'status');
@@ -146,8 +160,20 @@ export class ChatPanel {
     const summary = el('details', 'box');
     summary.open = true;
     summary.append(tr('summary', '', 'summary'), this.summaryBox);
+    this.notes = new NotesBox(conversationId, id, () => this.gone());
+    this.interpreter = new InterpreterBox(
+      {
+        conversationId,
+        info: () => this.info,
+        changed: (interpreter) => this.update({ ...this.info, interpreter }),
+        state: () => this.state,
+      },
+      id,
+    );
     const side = el('aside', 'info');
-    side.append(summary, this.phrasebook.launcher);
+    side.setAttribute('aria-label', t('conversationInfo'));
+    side.dataset.tl = 'conversationInfo';
+    side.append(summary, this.notes.root, this.interpreter.root, this.phrasebook.launcher);
 
     const body = el('div', 'chatBody');
     body.append(talk, side);
@@ -160,7 +186,9 @@ export class ChatPanel {
     try {
       const detail = await api<ConversationDetail>('GET', `/api/staff/conversations/${encodeURIComponent(this.conversationId)}`);
       this.detail = detail;
-      this.info = detail;
+      const { summary: _summary, notes: _notes, whileWaiting: _waiting, transcript: _transcript, watermark: _watermark, ...session } = detail;
+      this.info = session;
+      this.notes.show(detail.notes ?? []);
       this.addLines(detail.transcript, true);
       this.relabel();
       this.hooks.subscribe(this.conversationId, detail.watermark);
@@ -194,11 +222,17 @@ export class ChatPanel {
   addLines(lines: TranscriptLine[], initial = false): void {
     const follow = this.nearEnd();
     let fresh = 0;
-    for (const line of lines) {
-      if (line.id && this.lines.has(line.id)) continue;
+    for (const each of lines) {
+      if (each.id && this.lines.has(each.id)) continue;
+      const pending = each.id ? this.pendingFlags.get(each.id) : undefined;
+      const line = pending && !each.screening ? { ...each, screening: pending } : each;
+      this.pendingFlags.delete(line.id);
       const node = this.renderLine(line);
       if (!node) continue;
-      if (line.id) this.lines.set(line.id, node);
+      if (line.id) {
+        this.lines.set(line.id, node);
+        this.lineData.set(line.id, line);
+      }
       this.insert(node, line.id);
       if (line.sender === 'young_person') fresh += 1;
       if (line.event === 'endOfConversation' && !initial) this.youngPersonLeft();
@@ -208,6 +242,50 @@ export class ChatPanel {
       this.showUnread();
     }
     if (follow || initial) this.scrollToEnd();
+  }
+
+  /**
+   * The screening flagged a message of the young person: marked on its line (or as soon as the line
+   * arrives), and the conversation's priority goes up at once (the server's list follows).
+   */
+  flag(activityId: string, screening: LineScreening): void {
+    const line = this.lineData.get(activityId);
+    const node = this.lines.get(activityId);
+    if (line && node) {
+      line.screening = screening;
+      this.markFlag(node, screening);
+    } else this.pendingFlags.set(activityId, screening);
+    const priority = screening.level === 'urgent' || this.info.priority === 'danger' ? 'danger' : 'raised';
+    this.update({ ...this.info, priority, danger: priority === 'danger' });
+  }
+
+  /** The conversation as the server says it is now (priority, interpreter, reference). */
+  update(item: SessionItem): void {
+    const before = this.info;
+    this.info = { ...item, handover: item.handover ?? before.handover };
+    if (JSON.stringify(before) !== JSON.stringify(this.info)) this.relabel();
+  }
+
+  /** An interpreter joined or left (the server's list follows with the times). */
+  interpreterChanged(joined: boolean): void {
+    const current = this.info.interpreter;
+    if (!joined) this.update({ ...this.info, interpreter: undefined });
+    else if (current && !current.joinedAt) this.update({ ...this.info, interpreter: { ...current, joinedAt: new Date().toISOString() } });
+  }
+
+  /** Puts the focus in the message box (or on the tab when it cannot be written in). */
+  focusMessage(): void {
+    (this.input.disabled ? this.tab : this.input).focus();
+  }
+
+  /** The young person's language. */
+  get language(): string {
+    return this.info.language;
+  }
+
+  /** The short reference the audit trail names this conversation by. */
+  get ref(): string {
+    return this.info.reference ?? '';
   }
 
   /** The young person ended the chat (quick exit, or it expired): only ending is left. */
@@ -256,8 +334,14 @@ export class ChatPanel {
     const language = languageName(info.language);
     const time = info.claimedAt ? clock(info.claimedAt) : '';
     this.tabLabel.textContent = time ? `${language} · ${time}` : language;
-    this.tab.classList.toggle('danger', info.danger);
+    this.tab.classList.toggle('danger', info.priority === 'danger');
+    // The session list shows a raised priority (danger, signs of exploitation), not "normal".
+    this.tabPriority.className = `badge priority-${info.priority}`;
+    this.tabPriority.textContent = priorityName(info.priority);
+    this.tabPriority.hidden = info.priority === 'normal';
     this.heading.textContent = language;
+    this.reference.textContent = info.reference ? t('reference', { reference: info.reference }) : '';
+    this.reference.title = t('referenceTitle');
     this.badges.textContent = '';
     this.badges.append(el('span', `badge priority-${info.priority}`, priorityName(info.priority)));
     if (info.interpreterNeeded) this.badges.append(el('span', 'badge interpreter', t('interpreterNeeded')));
@@ -267,7 +351,9 @@ export class ChatPanel {
     this.renderTools();
     this.renderSummary();
     this.phrasebook.relabel();
-    for (const node of this.lines.values()) this.relabelLine(node);
+    this.notes.relabel();
+    this.interpreter.render();
+    for (const [id, node] of this.lines) this.relabelLine(node, this.lineData.get(id));
     this.forms.relabel();
     const key = this.notice.dataset.key as Key | undefined;
     if (key) this.notice.textContent = t(key);
@@ -286,6 +372,12 @@ export class ChatPanel {
     transfer.disabled = this.state !== 'open';
     const end = button('destructive', 'end', () => void this.forms.openEnd());
     end.dataset.action = 'end';
+    // Needed (nobody on duty speaks the language) and not invited yet: one click from the header.
+    if (this.info.interpreterNeeded && !this.info.interpreter && this.state === 'open') {
+      const invite = button('secondary', 'interpreterInvite', () => void this.interpreter.inviteNow());
+      invite.dataset.action = 'interpreter';
+      this.tools.append(invite);
+    }
     this.tools.append(transfer, end);
   }
 
@@ -315,6 +407,8 @@ export class ChatPanel {
         return t('senderCounsellor');
       case 'bot':
         return t('senderBot');
+      case 'interpreter':
+        return t('senderInterpreter');
       default:
         return '';
     }
@@ -351,13 +445,47 @@ export class ChatPanel {
     head.append(el('time', 'time', clock(line.at)));
     const text = el('p', 'text', line.text ?? '');
     text.dir = 'auto';
-    const language = line.sender === 'young_person' && !line.button ? line.language : this.info.language;
-    if (language && language !== 'und') text.lang = langTag(language);
+    // The bot and the phrasebook write in the young person's language; the young person's own
+    // text has the language it looks written in; what the counsellor or interpreter typed, none.
+    const translated = Boolean(line.nl || line.en);
+    const language = line.sender === 'young_person' ? (line.button ? this.info.language : line.language) : line.sender === 'bot' || translated ? this.info.language : undefined;
+    if (language && language !== 'und') {
+      text.lang = langTag(language);
+      if (line.sender !== 'young_person') text.dir = langDir(language);
+    }
     node.append(head, text);
+    if (translated) {
+      const translation = el('p', 'translation');
+      node.append(translation);
+    }
+    this.relabelLine(node, line);
     return node;
   }
 
-  private relabelLine(node: HTMLElement): void {
+  /** Marks a line the screening flagged: a red badge for acute danger, amber for the rest, in the console's language. */
+  private markFlag(node: HTMLElement, screening: LineScreening): void {
+    node.classList.add('flagged', `flag-${screening.level}`);
+    let badge = node.querySelector<HTMLElement>('.badge.flag');
+    if (!badge) {
+      badge = el('span');
+      node.querySelector('.who')?.after(badge);
+    }
+    badge.className = `badge flag flag-${screening.level}`;
+    badge.textContent = screening[uiLanguage()] || screening.nl;
+  }
+
+  private relabelLine(node: HTMLElement, line?: TranscriptLine): void {
+    const translation = node.querySelector<HTMLElement>('.translation');
+    if (translation && line) {
+      // The console's language first, else the other one; nothing when it says the same as the original.
+      const lang = line[uiLanguage()] ? uiLanguage() : line.nl ? 'nl' : 'en';
+      const value = line[lang] ?? '';
+      translation.lang = lang;
+      translation.dir = 'ltr';
+      translation.hidden = !value || value === line.text;
+      translation.replaceChildren(el('span', 'trLabel', t('translation')), ' ', value);
+    }
+    if (line?.screening) this.markFlag(node, line.screening);
     const sender = node.dataset.sender;
     const who = node.querySelector<HTMLElement>('.who');
     if (who && sender) who.textContent = this.senderLabel({ id: '', at: '', sender: sender as TranscriptLine['sender'] });
@@ -414,7 +542,10 @@ export class ChatPanel {
     this.input.disabled = !enabled;
     this.sendButton.disabled = !enabled;
     this.phrasebook.setEnabled(enabled);
+    // Notes go on while the conversation is still mine (also after the young person left).
+    this.notes.setEnabled(this.state !== 'gone');
     this.renderTools();
+    this.interpreter.render();
   }
 
   // Actions ------------------------------------------------------------------------------------

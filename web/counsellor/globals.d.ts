@@ -7,6 +7,8 @@ declare const __CONSOLE_STRINGS__: Record<
   'nl' | 'en',
   {
     console: (typeof import('../../locales/staff/nl.json'))['console'];
+    /** My account (web/shared/account.ts). */
+    account: Record<string, string>;
     languages: Record<string, string>;
     priority: Record<string, string>;
   }

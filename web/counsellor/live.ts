@@ -6,6 +6,9 @@
  */
 import type { QueueItem, SessionItem, TranscriptLine } from './api.js';
 
+/** What the screening read in one of the young person's messages, with its labels. */
+export type LineScreening = NonNullable<TranscriptLine['screening']>;
+
 /** A batch of new lines of one conversation. */
 export interface ActivitiesMessage {
   type: 'activities';
@@ -22,6 +25,9 @@ type ServerMessage =
   | ActivitiesMessage
   | { type: 'alert'; kind: string; conversationId: string; repeat?: boolean }
   | { type: 'closed'; conversationId: string; reason: string }
+  | { type: 'flagged'; conversationId: string; activityId: string; screening: LineScreening }
+  | { type: 'reassigned'; conversationId: string; by: string; to: string }
+  | { type: 'interpreter'; conversationId: string; joined: boolean }
   | { type: 'error'; code: string; conversationId?: string };
 
 /** How the connection is doing. */
@@ -35,6 +41,12 @@ export interface LiveHandlers {
   alert(kind: string, conversationId: string, repeat: boolean): void;
   /** The server stopped this console following a conversation (ended, passed on, returned). */
   closed(conversationId: string, reason: string): void;
+  /** The screening flagged a message of the young person in one of my conversations. */
+  flagged(conversationId: string, activityId: string, screening: LineScreening): void;
+  /** A team lead took one of my conversations over, gave it to `to` (a username) or put it back in the list (`to` = "queue"). */
+  reassigned(conversationId: string, by: string, to: string): void;
+  /** An interpreter joined (or left) one of my conversations. */
+  interpreter(conversationId: string, joined: boolean): void;
   /** A subscription was refused (not my conversation any more). */
   refused(conversationId: string): void;
   state(state: LiveState): void;
@@ -157,6 +169,15 @@ export class LiveConnection {
         break;
       case 'alert':
         this.handlers.alert(message.kind, message.conversationId, message.repeat === true);
+        break;
+      case 'flagged':
+        if (message.screening) this.handlers.flagged(message.conversationId, message.activityId, message.screening);
+        break;
+      case 'reassigned':
+        this.handlers.reassigned(message.conversationId, message.by, message.to);
+        break;
+      case 'interpreter':
+        this.handlers.interpreter(message.conversationId, message.joined === true);
         break;
       case 'closed':
         this.watermarks.delete(message.conversationId);

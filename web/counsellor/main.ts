@@ -3,14 +3,19 @@
  * log in, see the waiting list, take conversations, talk with several young people at once,
  * transfer and end them. Hand-written, no framework; Dutch with an English toggle.
  */
+import { setupAccount } from '../shared/account.js';
 import { audioReady, flashTitle, onAudioChange, playDangerSound, setBaseTitle, unlockAudio } from './alert.js';
-import { api, ApiError, onSignedOut, setCsrfToken, type Me, type QueueItem, type SessionItem } from './api.js';
+import { api, ApiError, onSignedOut, setCsrfToken, type Me, type QueueItem, type SessionItem, type Triage } from './api.js';
 import { ChatPanel, reason } from './chatPanel.js';
 import { button, byId, el, say, staffShell } from './dom.js';
-import { duration, languageName, onLanguageChange, priorityName, setUiLanguage, t, translate, uiLanguage, type Key } from './i18n.js';
+import { codeName, duration, languageName, onLanguageChange, priorityName, setUiLanguage, t, translate, uiLanguage, type Key } from './i18n.js';
 import { LiveConnection, type LiveState } from './live.js';
+import { noteList } from './notes.js';
+import { TeamPanel } from './team.js';
 
 const { auth, loginForm, loginNotice, loginStatus, loginUser, loginPassword, meBadge, logoutButton, langToggle } = staffShell();
+/** My account (own password, two-step login) and the login's code field. */
+const account = setupAccount({ strings: __CONSOLE_STRINGS__, language: uiLanguage, onLanguageChange });
 const setupForm = byId<HTMLFormElement>('setupForm');
 const setupStatus = byId('setupStatus');
 const consoleView = byId('console');
@@ -24,10 +29,25 @@ const tabs = byId('tabs');
 const panelsBox = byId('panels');
 const noChats = byId('noChats');
 const noChatOpen = byId('noChatOpen');
+const views = byId('views');
+const viewChats = byId<HTMLButtonElement>('viewChats');
+const viewTeam = byId<HTMLButtonElement>('viewTeam');
+const work = byId('work');
 const toast = el('p', 'toast');
 toast.setAttribute('role', 'status');
 toast.hidden = true;
-panelsBox.prepend(toast);
+// Danger read in one of my conversations: said at once (role alert); it stays until "seen".
+const urgent = el('div', 'urgentAlert');
+const urgentText = el('p');
+urgentText.setAttribute('role', 'alert');
+const urgentSeen = button('secondary small', 'alertSeen', () => {
+  urgent.hidden = true;
+  say(urgentText, '');
+  active?.focusMessage();
+});
+urgent.append(urgentText, urgentSeen);
+urgent.hidden = true;
+panelsBox.prepend(urgent, toast);
 
 let me: Me | undefined;
 let inConsole = false;
@@ -40,6 +60,8 @@ let queueAt = Date.now();
 const alerted = new Set<string>();
 /** Conversations this page claimed (not "transferred to you" when they show up in the sessions). */
 const claimedHere = new Set<string>();
+/** Waiting-list rows whose notes are open (kept open when the list is shown again). */
+const openNotes = new Set<string>();
 let toastTimer: ReturnType<typeof setTimeout> | undefined;
 
 // The sound may only start after a click or key press; the first one prepares it. Until then (e.g.
@@ -51,10 +73,10 @@ const showSound = (): void => {
 };
 onAudioChange(showSound);
 
-function showToast(text: string): void {
+function showToast(text: string, ms = 6000): void {
   clearTimeout(toastTimer);
   say(toast, text);
-  toastTimer = setTimeout(() => say(toast, ''), 6000);
+  toastTimer = setTimeout(() => say(toast, ''), ms);
 }
 
 function updateTitle(): void {
@@ -101,10 +123,12 @@ loginForm.addEventListener('submit', async (event) => {
   const submit = loginForm.querySelector<HTMLButtonElement>('button[type=submit]')!;
   submit.disabled = true;
   try {
-    const answer = await api<Me>('POST', '/api/staff/login', { username, password: loginPassword.value });
+    const answer = await api<Me>('POST', '/api/staff/login', account.loginBody(username, loginPassword.value));
     loginPassword.value = '';
+    account.resetLogin();
     await signedIn(answer);
   } catch (error) {
+    if (account.loginNeedsCode(error)) return;
     const locked = error instanceof ApiError && error.retryAfter;
     say(loginStatus, locked ? t('loginLocked', { minutes: Math.ceil(locked / 60) }) : error instanceof ApiError && error.status === 401 ? t('loginFailed') : reason(error), 'error');
   } finally {
@@ -227,8 +251,14 @@ onSignedOut(() => {
 // The console ----------------------------------------------------------------------------------
 
 const live = new LiveConnection({
-  queue: (items) => renderQueue(items),
-  sessions: (items) => syncSessions(items),
+  queue: (items) => {
+    renderQueue(items);
+    team.refresh();
+  },
+  sessions: (items) => {
+    syncSessions(items);
+    team.refresh();
+  },
   activities: (message) => {
     const panel = panels.get(message.conversationId);
     if (!panel) return;
@@ -236,6 +266,13 @@ const live = new LiveConnection({
     if (message.ended) panel.youngPersonLeft();
   },
   alert: (kind, conversationId) => {
+    const panel = panels.get(conversationId);
+    if (panel && (kind === 'danger' || kind === 'flagged')) {
+      // Read in one of my conversations (the `flagged` message marks the line and says what).
+      if (kind === 'danger') playDangerSound();
+      flashTitle(t('flaggedTitle'));
+      return;
+    }
     if (kind === 'returned') {
       // A colleague left: their conversation is back in the list, near the front.
       playDangerSound();
@@ -249,6 +286,29 @@ const live = new LiveConnection({
     flashTitle(t('dangerTitle'));
     renderQueue(queue, false);
   },
+  flagged: (conversationId, activityId, screening) => {
+    const panel = panels.get(conversationId);
+    if (!panel) return;
+    panel.flag(activityId, screening);
+    const text = t('flaggedAlert', { label: screening[uiLanguage()] || screening.nl, chat: chatName(panel) });
+    if (screening.level === 'urgent') {
+      say(urgentText, text);
+      urgent.hidden = false;
+    } else showToast(text, 15_000);
+  },
+  reassigned: (conversationId, by, to) => {
+    const panel = panels.get(conversationId);
+    const what = to === 'queue' ? t('reassignedQueue', { name: by }) : to === by ? t('reassignedTaken', { name: by }) : t('reassignedTo', { name: by, to });
+    const text = panel ? `${chatName(panel)}: ${what}` : what;
+    if (panel) removePanel(panel);
+    showToast(text, 20_000);
+  },
+  interpreter: (conversationId, joined) => {
+    const panel = panels.get(conversationId);
+    if (!panel) return;
+    panel.interpreterChanged(joined);
+    showToast(`${chatName(panel)}: ${t(joined ? 'interpreterJoinedToast' : 'interpreterLeftToast')}`);
+  },
   closed: (conversationId) => panels.get(conversationId)?.gone('closedByServer'),
   refused: (conversationId) => panels.get(conversationId)?.gone(),
   state: (state) => {
@@ -258,6 +318,44 @@ const live = new LiveConnection({
   signedOut: () => {
     if (inConsole) leaveConsole('sessionExpired');
   },
+});
+
+/** "Tigrinya (kenmerk K7M2)": how a conversation is named in notices. */
+function chatName(panel: ChatPanel): string {
+  const language = languageName(panel.language);
+  return panel.ref ? `${language} (${t('reference', { reference: panel.ref })})` : language;
+}
+
+// The team lead's view (team leads and admins) ---------------------------------------------------
+
+const team = new TeamPanel({
+  me: () => me?.username ?? '',
+  taking: (conversationId) => claimedHere.add(conversationId),
+  took: (item) => {
+    showView('chats');
+    openPanel(item, true).focusMessage();
+  },
+});
+
+/** Shows the conversations or the team view. */
+function showView(which: 'chats' | 'team'): void {
+  const teamShown = which === 'team' && !views.hidden;
+  work.hidden = teamShown;
+  team.show(teamShown);
+  for (const [tab, shown] of [[viewChats, !teamShown], [viewTeam, teamShown]] as const) {
+    tab.setAttribute('aria-selected', String(shown));
+    tab.tabIndex = shown ? 0 : -1;
+  }
+}
+
+viewChats.addEventListener('click', () => showView('chats'));
+viewTeam.addEventListener('click', () => showView('team'));
+views.addEventListener('keydown', (event) => {
+  if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return;
+  event.preventDefault();
+  const next = viewTeam.getAttribute('aria-selected') === 'true' ? viewChats : viewTeam;
+  showView(next === viewTeam ? 'team' : 'chats');
+  next.focus();
 });
 
 function showLive(): void {
@@ -273,6 +371,8 @@ function showMe(): void {
 function enterConsole(): void {
   showConsole(true);
   showMe();
+  views.hidden = me?.role !== 'teamlead' && me?.role !== 'admin';
+  showView('chats');
   live.start();
   void api<QueueItem[]>('GET', '/api/staff/queue').then((items) => renderQueue(items), () => undefined);
   void api<SessionItem[]>('GET', '/api/staff/conversations').then(
@@ -287,6 +387,8 @@ function enterConsole(): void {
 
 function leaveConsole(notice: Key): void {
   live.stop();
+  team.reset();
+  urgent.hidden = true;
   for (const panel of panels.values()) {
     panel.tab.remove();
     panel.root.remove();
@@ -327,14 +429,50 @@ function renderQueue(items: QueueItem[], fresh = true): void {
     const claim = button('primary small', 'claim', () => void claimOne(item));
     claim.dataset.action = 'claim';
     row.append(main, meta, claim);
+    // Why it is here (older entries may have no triage), and the notes written so far.
+    const why = triageText(item.triage);
+    if (why.length) {
+      const line = el('p', 'why');
+      line.append(el('span', 'whyLabel', t('triageWhy')), ' ', why.join(' · '));
+      row.append(line);
+    }
+    const notes = Array.isArray(item.notes) ? item.notes : [];
+    if (notes.length) {
+      const box = el('details', 'rowNotes');
+      box.open = openNotes.has(item.conversationId);
+      box.addEventListener('toggle', () => (box.open ? openNotes.add(item.conversationId) : openNotes.delete(item.conversationId)));
+      box.append(el('summary', '', t('notesTitle', { count: notes.length })), noteList(notes));
+      row.append(box);
+    }
     queueBody.append(row);
   }
   for (const id of [...alerted]) if (!queue.some((item) => item.conversationId === id)) alerted.delete(id);
+  for (const id of [...openNotes]) if (!queue.some((item) => item.conversationId === id)) openNotes.delete(id);
   queueBody.hidden = queue.length === 0;
   queueEmpty.hidden = queue.length > 0;
   queueCount.textContent = queue.length ? t('waitingCount', { count: queue.length }) : '';
   tickWaiting();
   updateTitle();
+}
+
+/** Intents of the free-text screening that say nothing about why someone waits. */
+const QUIET_INTENTS = new Set(['talk_to_human', 'greeting', 'other']);
+
+/** Why a conversation is in the list, in the console's language: how they asked, the danger answer, signals, what the screening read. */
+function triageText(triage: Triage | undefined): string[] {
+  if (!triage || typeof triage !== 'object') return [];
+  const parts: string[] = [];
+  if (triage.reason) parts.push(codeName('reason', triage.reason));
+  // "Said: in danger now" already says "yes".
+  if (triage.dangerNow && !(triage.reason === 'danger_now' && triage.dangerNow === 'yes')) parts.push(t('triageDangerNow', { answer: codeName('answers', triage.dangerNow) }));
+  const signals = triage.signals ?? [];
+  if (signals.length) parts.push(t('triageSignals', { signals: signals.map((code) => codeName('signals', code)).join(', ') }));
+  const categories = triage.categories ?? [];
+  // A danger category says more than the intent "danger now".
+  const intents = (triage.intents ?? []).filter((code) => !QUIET_INTENTS.has(code) && !(code === 'danger_now' && categories.length));
+  const read = [...categories.map((code) => codeName('dangerCategories', code)), ...intents.map((code) => codeName('intents', code))];
+  if (read.length) parts.push(t('triageRead', { codes: [...new Set(read)].join(', ') }));
+  return parts;
 }
 
 /** Waiting times count up between updates from the server. */
@@ -348,8 +486,8 @@ async function claimOne(item: QueueItem): Promise<void> {
   say(queueStatus, '');
   claimedHere.add(item.conversationId);
   try {
-    const answer = await api<{ conversationId: string; interpreterNeeded: boolean }>('POST', `/api/staff/conversations/${encodeURIComponent(item.conversationId)}/claim`);
-    openPanel({ ...item, interpreterNeeded: answer.interpreterNeeded, claimedAt: new Date().toISOString() }, true);
+    const answer = await api<SessionItem>('POST', `/api/staff/conversations/${encodeURIComponent(item.conversationId)}/claim`);
+    openPanel({ ...item, claimedAt: new Date().toISOString(), ...answer }, true);
   } catch (error) {
     claimedHere.delete(item.conversationId);
     say(queueStatus, error instanceof ApiError && error.code === 'AtCapacity' ? t('atCapacity') : error instanceof ApiError && error.status === 409 ? t('claimTaken') : reason(error), 'error');
@@ -430,7 +568,11 @@ tabs.addEventListener('keydown', (event) => {
 function syncSessions(items: SessionItem[]): void {
   const ids = new Set(items.map((item) => item.conversationId));
   for (const item of items) {
-    if (panels.has(item.conversationId)) continue;
+    const known = panels.get(item.conversationId);
+    if (known) {
+      known.update(item);
+      continue;
+    }
     const panel = openPanel(item, false);
     if (!claimedHere.has(item.conversationId)) panel.transferredIn();
   }
@@ -450,6 +592,7 @@ onLanguageChange(() => {
   showLive();
   showMe();
   renderQueue(queue, false);
+  team.relabel();
   for (const panel of panels.values()) panel.relabel();
   const notice = loginNotice.dataset.t as Key | undefined;
   if (notice && !loginNotice.hidden) loginNotice.textContent = t(notice);

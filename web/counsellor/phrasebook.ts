@@ -9,7 +9,7 @@
 import type { Phrase, PhrasebookAnswer, PhraseGroupId } from '../../contracts/counsellorApi.js';
 import { api } from './api.js';
 import { el, say } from './dom.js';
-import { langTag, languageName, t, uiLanguage, type Key } from './i18n.js';
+import { langDir, langTag, languageName, t, uiLanguage, type Key } from './i18n.js';
 
 /** The heading of each group. */
 const GROUP_NAMES: Record<PhraseGroupId, Key> = {
@@ -21,9 +21,6 @@ const GROUP_NAMES: Record<PhraseGroupId, Key> = {
   waiting: 'phraseGroupWaiting',
   closing: 'phraseGroupClosing',
 };
-
-/** The young people's languages written right to left. */
-const RIGHT_TO_LEFT = new Set(['ar', 'prs']);
 
 const cache = new Map<string, Promise<PhrasebookAnswer>>();
 
@@ -247,7 +244,7 @@ export class PhrasebookPanel {
         if (phrase.text) {
           theirs.textContent = phrase.text;
           theirs.lang = langTag(language);
-          theirs.dir = RIGHT_TO_LEFT.has(language) ? 'rtl' : 'ltr';
+          theirs.dir = langDir(language);
         } else {
           // The server would refuse it: never offer it.
           theirs.classList.add('missing');
