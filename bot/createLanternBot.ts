@@ -28,6 +28,8 @@ export interface LanternBotParts {
   metrics: MetricsRecorder;
   /** "Delete my conversation". */
   eraser: ConversationEraser;
+  /** The clock for what depends on the time (which help lines are open now); tests fix it. */
+  now?: () => Date;
 }
 
 /** The bot with its state, dialogs and error handler. */
@@ -38,6 +40,8 @@ export interface BuiltBot {
   profile: ConversationProfile;
   onTurnError: ReturnType<typeof createTurnErrorHandler>;
   mainDialog: MainDialog;
+  /** The clock the dialogs use. */
+  now: () => Date;
 }
 
 /** Wires the bot from its parts. */
@@ -45,11 +49,12 @@ export function createLanternBot(parts: LanternBotParts): BuiltBot {
   const translator = parts.translator ?? new Translator({ variables: { retentionHours: parts.retentionHours } });
   const conversationState = new ConversationState(parts.storage);
   const profile = new ConversationProfile(conversationState);
-  const services = { translator, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics, eraser: parts.eraser };
+  const now = parts.now ?? (() => new Date());
+  const services = { translator, now, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics, eraser: parts.eraser };
   const commands = new CommandRecognizer(translator);
   const mainDialog = new MainDialog(services, commands);
   const chatScreening = new ChatScreening({ screener: services.screener, handoff: parts.handoff, profile, metrics: parts.metrics });
   const bot = new LanternBot({ conversationState, profile, translator, mainDialog, handoff: parts.handoff, metrics: parts.metrics, commands, chatScreening });
   const onTurnError = createTurnErrorHandler({ conversationState, profile, translator, log: parts.log });
-  return { bot, translator, conversationState, profile, onTurnError, mainDialog };
+  return { bot, translator, conversationState, profile, onTurnError, mainDialog, now };
 }

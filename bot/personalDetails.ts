@@ -4,12 +4,17 @@
  * are not needed. Returns categories only; the text itself is never kept or logged.
  */
 import { normalizeDigits } from '../language/normalize.js';
+import { loadHelplines } from '../texts/helplines.js';
 
 /** Kinds of personal detail. */
 export type PersonalDetailKind = 'phone' | 'email' | 'address' | 'postcode' | 'date_of_birth' | 'id_number';
 
-/** Numbers that are not personal: help lines the bot itself gives. */
-const PUBLIC_NUMBERS = new Set(['112', '08002000', '0800 2000']);
+/** Numbers that are not personal: the help lines the bot itself gives (config/helplines.json), as digits. */
+const PUBLIC_NUMBERS = new Set(
+  Object.values(loadHelplines())
+    .map((line) => (line.phone ?? '').replace(/\D/g, ''))
+    .filter((digits) => digits.length > 0),
+);
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
 // 8 or more digits, allowing spaces, dots, dashes and brackets between them, optionally starting with +.

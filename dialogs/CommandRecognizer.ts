@@ -1,8 +1,9 @@
 /**
  * Recognises the commands that work from anywhere in the dialog (the CancelAndHelp pattern):
  * a button's `value.command`, or a whole message that is one of the command words of any of the
- * five languages (locales/<lng>/commands.json). Only whole messages count, so "they won't stop
- * calling me" is never taken for "stop".
+ * five languages (locales/<lng>/commands.json), or the emergency number from config/helplines.json
+ * (so typing "112" works wherever the number is 112). Only whole messages count, so "they won't
+ * stop calling me" is never taken for "stop".
  */
 import type { Activity } from 'botbuilder';
 import { CHAT_COMMANDS, isChatCommand, type ChatCommand } from '../contracts/ChatCommand.js';
@@ -23,6 +24,8 @@ export class CommandRecognizer {
         }
       }
     }
+    const emergency = translator.variable('emergencyPhone');
+    if (emergency !== undefined) this.phrases.set(normalizeCommand(String(emergency)), 'emergency');
   }
 
   /** The command this activity carries, if any. */

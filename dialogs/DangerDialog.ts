@@ -1,6 +1,8 @@
 /**
  * "Am I in danger?": asks plainly whether the young person is in danger right now.
- * Yes → a person with top priority; the handoff says 112 first and, briefly, what is true now.
+ * Yes → a person with top priority, without asking again (the privacy texts say so); the handoff
+ * says 112 first and, briefly, what is true now.
+ * Fear ("I'm scared", in any of the five languages) is acknowledged before anything is asked.
  * No → reassurance and the offer of a short check. Not sure → the gentle signal check.
  * Source: seed 001 ("Loop je nu gevaar? Wat als je de telefoon uit zet?").
  */
@@ -17,6 +19,8 @@ const DANGER_PROMPT = 'dangerPrompt';
 export interface DangerOptions {
   /** Free-text screening found danger words: urgent (112 first) or check (ask). */
   detected?: 'urgent' | 'check';
+  /** The young person wrote that they are scared: say something about the fear first. */
+  fear?: boolean;
 }
 
 /** Turn-state key where MainDialog leaves this turn's screening result. */
@@ -46,8 +50,10 @@ export class DangerDialog extends TopicDialog {
   private async askStep(step: WaterfallStepContext<DangerOptions>): Promise<DialogTurnResult> {
     await this.visit(step.context, 'danger_check');
     const detected = step.options?.detected;
-    if (detected === 'urgent') await this.say(step.context, ['danger:detected.urgent', 'common:emergency.call']);
-    else if (detected === 'check') await this.say(step.context, ['danger:detected.check']);
+    const fear = step.options?.fear ? ['danger:detected.fear'] : [];
+    if (detected === 'urgent') await this.say(step.context, [...fear, 'danger:detected.urgent', 'common:emergency.call']);
+    // Fear is acknowledged on its own; "I want to make sure you are safe" is for other worries.
+    else if (detected === 'check') await this.say(step.context, fear.length ? fear : ['danger:detected.check']);
     return this.ask(step, 'danger:question', ['yes', 'no', 'not_sure'], {}, DANGER_PROMPT);
   }
 
@@ -57,7 +63,12 @@ export class DangerDialog extends TopicDialog {
     await this.services.profile.recordDangerNow(step.context, code);
     await this.services.metrics.record({ name: 'danger_now', lang: (await this.services.profile.language(step.context)) ?? 'en', answer: code });
     // Yes: the handoff says 112 first and only what is true about a person coming (HandoffDialog).
-    if (code === 'yes') return step.endDialog({ goto: 'human', reason: 'danger_now' });
+    // A typed answer that says they are scared gets a word about the fear first.
+    if (code === 'yes') {
+      const screening = step.context.turnState.get(SCREENING_TURN_KEY) as { categories?: string[] } | undefined;
+      if (screening?.categories?.includes('fear')) await this.say(step.context, ['danger:detected.fear']);
+      return step.endDialog({ goto: 'human', reason: 'danger_now' });
+    }
     if (code === 'unsure') return this.goto(step, 'signal_check');
     await this.say(step.context, ['danger:no.good']);
     return this.ask(step, 'danger:no.offerCheck', ['signal_check', 'human', 'menu'], { signal_check: ['yes'], menu: ['no'] });

@@ -14,6 +14,8 @@ import type { Screener } from '../screening/Screener.js';
 /** Services shared by all dialogs. */
 export interface DialogServices {
   translator: Translator;
+  /** The clock (tests fix it): what is open "now" depends on it. */
+  now: () => Date;
   profile: ConversationProfile;
   handoff: HandoffGateway;
   screener: Screener;

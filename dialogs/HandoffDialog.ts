@@ -2,13 +2,14 @@
  * "Talk to a person": ends the bot's part with a Bot Framework `handoff.initiate` event carrying
  * language, priority, topics visited and screening answers as codes, then says honestly what
  * happens next: a place in the queue, or that nobody can come to this chat now, with the
- * external help lines that can.
+ * external help lines that can, each said to be open now only when it is (helplineTexts.ts).
+ * At most four messages a turn, the question with its buttons included.
  */
 import { EventFactory } from 'botbuilder';
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { HandoffContext } from '../handoff/HandoffGateway.js';
-import { LANGUAGE_INFO, type Language } from '../contracts/languages.js';
-import { enterNode, languageOf, type DialogServices } from './DialogServices.js';
+import { enterNode, languageOf, textsFor, type DialogServices } from './DialogServices.js';
+import { formatWhen, helplineLines } from './helplineTexts.js';
 import { TopicDialog } from './TopicDialog.js';
 
 const WATERFALL = 'handoffWaterfall';
@@ -52,30 +53,32 @@ export class HandoffDialog extends TopicDialog {
       });
       const variables = { position: outcome.position, minutes: outcome.estimatedWaitMinutes };
       if (danger) {
-        // In danger: 112 first, then only what is true now; at most four messages.
-        const keys = outcome.counsellorsOnDuty > 0
-          ? ['danger:yes.call112', 'handoff:dangerQueued', 'danger:yes.safePlace']
-          : ['danger:yes.call112', 'handoff:danger247', 'handoff:dangerNobodyOnline'];
+        // In danger: 112 first, then only what is true now; three messages (a fourth if fear was
+        // acknowledged first, see DangerDialog).
+        const keys = outcome.counsellorsOnDuty > 0 ? ['danger:yes.call112', 'handoff:dangerQueued'] : ['danger:yes.call112', 'handoff:dangerNobodyOnline'];
         await this.say(step.context, keys, variables);
         return this.ask(step, 'handoff:whatNext', ['menu', 'cancel_waiting']);
       }
       const keys = ['handoff:queued', outcome.estimatedWaitMinutes === null ? 'handoff:noEstimate' : 'handoff:estimate'];
       if (outcome.counsellorsOnDuty === 0) keys.push('handoff:nobodyOnline');
-      keys.push('handoff:whileWaiting');
       await this.say(step.context, keys, variables);
       return this.ask(step, 'handoff:whatNext', ['menu', 'cancel_waiting']);
     }
     // Tell the channel the handoff did not happen, so the page stops showing "waiting for a person".
     await step.context.sendActivity(EventFactory.createHandoffStatus(activity.conversation, 'failed', outcome.reason));
     if (outcome.reason === 'closed') await this.services.metrics.record({ name: 'out_of_hours', lang: handoffContext.language });
-    const when = this.formatWhen(handoffContext.language, outcome.reopensAt);
+    const when = formatWhen(handoffContext.language, outcome.reopensAt);
     if (danger) {
-      const keys = ['danger:yes.call112', 'handoff:danger247', outcome.reason === 'closed' ? 'handoff:closedShort' : 'handoff:notAvailable'];
-      await this.say(step.context, keys, { when });
-    } else if (outcome.reason === 'closed') {
-      await this.say(step.context, ['handoff:closed', 'handoff:closedHelp', 'help:language'], { when });
+      await this.say(step.context, ['danger:yes.call112', outcome.reason === 'closed' ? 'handoff:dangerClosed' : 'handoff:dangerUnavailable'], { when });
     } else {
-      await this.say(step.context, ['handoff:notAvailable', 'handoff:helplines', 'help:language', 'handoff:danger112']);
+      // Who can talk with them instead: Veilig Thuis (day and night), and the lines open now.
+      const t = await textsFor(this.services, step.context);
+      const lines = helplineLines(this.services.translator, handoffContext.language, this.services.now(), { reachableOnly: true });
+      await step.context.sendActivities([
+        { type: 'message', text: t(outcome.reason === 'closed' ? 'handoff:closed' : 'handoff:notAvailable', { when }) },
+        { type: 'message', text: t('handoff:helplines') },
+        { type: 'message', text: lines },
+      ]);
     }
     return this.ask(step, 'handoff:whatNext', ['help', 'menu']);
   }
@@ -91,17 +94,5 @@ export class HandoffDialog extends TopicDialog {
       await this.say(step.context, ['handoff:cancelled']);
     }
     return this.goto(step, choice === 'help' ? 'help' : 'menu');
-  }
-
-  /** "Monday 09:00" in the young person's language, in the counsellors' time zone. */
-  private formatWhen(language: Language, iso: string | undefined): string {
-    if (!iso) return '—';
-    return new Intl.DateTimeFormat(LANGUAGE_INFO[language].intlLocale, {
-      numberingSystem: 'latn',
-      weekday: 'long',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: 'Europe/Amsterdam',
-    }).format(new Date(iso));
   }
 }

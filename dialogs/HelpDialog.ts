@@ -1,5 +1,10 @@
-/** "Where can I get help?": 112, Veilig Thuis, anonymous chats, CoMensha, people around you. Sources: seeds 001, 003. */
+/**
+ * "Where can I get help?": 112 and Veilig Thuis (day and night), the lines where a young person can
+ * talk to someone with whether each is open now (helplineTexts.ts), then, on request, the people
+ * near them or more help lines. Sources: seeds 001, 003; config/helplines.json.
+ */
 import type { DialogServices } from './DialogServices.js';
+import { helplineLine, helplineLines } from './helplineTexts.js';
 import { TopicTreeDialog } from './TopicTreeDialog.js';
 
 export class HelpDialog extends TopicTreeDialog {
@@ -8,9 +13,12 @@ export class HelpDialog extends TopicTreeDialog {
   constructor(services: DialogServices) {
     super(HelpDialog.id, services, {
       topic: 'help',
-      intro: ['help:emergency', 'help:veiligThuis', 'help:chats', 'help:comensha', 'help:people', 'help:location', 'help:language'],
+      intro: ['help:emergency', (s, language) => helplineLines(s.translator, language, s.now())],
       prompt: 'help:prompt',
-      sections: {},
+      sections: {
+        help_people: { topic: 'help', texts: ['help:people', 'help:location'] },
+        help_more: { topic: 'help', texts: [(s, language) => helplineLine(s.translator, language, 'comensha', s.now()), 'help:language'] },
+      },
       exits: ['human', 'menu'],
     });
   }

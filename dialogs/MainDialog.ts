@@ -29,6 +29,12 @@ import { LanguageDialog } from './LanguageDialog.js';
 import { MenuDialog, type MenuOptions } from './MenuDialog.js';
 
 const WATERFALL = 'mainWaterfall';
+/**
+ * Turn state: the conversation's first locale, set by the bot only in the turn of the first
+ * activity that carries one (the start's `conversationUpdate`, or else the first message or event).
+ * Only that locale may choose the language; later ones (Web Chat's `en-US` on every activity) never do.
+ */
+export const FIRST_LOCALE_TURN_KEY = Symbol('lantern.firstLocale');
 /** Words in another language it takes before the bot offers to switch. */
 const LANGUAGE_SWITCH_MIN_WORDS = 4;
 
@@ -109,6 +115,7 @@ export class MainDialog extends InterruptibleDialog {
       await this.services.handoff.raise(context.activity.conversation.id, priority);
       keys = priority === 'danger' ? ['handoff:waitingDanger'] : ['handoff:waitingAck', 'handoff:danger112'];
     }
+    if (screening.categories.includes('fear')) keys.unshift('danger:detected.fear');
     const last = keys.pop()!;
     await context.sendActivities([
       ...keys.map((key) => ({ type: 'message', text: t(key) })),
@@ -158,7 +165,7 @@ export class MainDialog extends InterruptibleDialog {
     if (await this.services.profile.language(step.context)) return step.next();
     const activity = step.context.activity;
     const fromEvent = activity.type === 'event' && activity.name === LANGUAGE_EVENT && isLanguage(activity.value) ? activity.value : undefined;
-    const language = fromEvent ?? languageFromLocale(activity.locale);
+    const language = fromEvent ?? languageFromLocale(step.context.turnState.get(FIRST_LOCALE_TURN_KEY) as string | undefined);
     if (language) {
       await this.services.profile.setLanguage(step.context, language);
       return step.next();
@@ -173,7 +180,9 @@ export class MainDialog extends InterruptibleDialog {
       await this.services.metrics.record({ name: 'conversation_started', lang: profile.language ?? 'en' });
       // Someone who writes about danger first gets the danger question first, not a welcome.
       if (step.options?.menu?.goto === 'danger') return step.next();
-      await this.say(step.context, ['welcome:hello', 'welcome:what', 'welcome:anonymous', 'welcome:emergency']);
+      // At most three messages with the menu's question, so the first buttons (danger first) fit
+      // on the first screen of a phone.
+      await this.say(step.context, ['welcome:hello', 'welcome:anonymous']);
     }
     return step.next();
   }
@@ -224,6 +233,13 @@ export class MainDialog extends InterruptibleDialog {
 
   protected override async onLanguageChosen(innerDc: DialogContext, language: Language): Promise<DialogTurnResult> {
     await innerDc.cancelAllDialogs();
+    // The page's own language (its picker) while the bot's language question of the start is still
+    // open: that is the answer, taken as the start takes it (no "okay, we continue in …"), then the welcome.
+    const activity = innerDc.context.activity;
+    if (activity.type === 'event' && activity.name === LANGUAGE_EVENT && !(await this.services.profile.language(innerDc.context))) {
+      await this.services.profile.setLanguage(innerDc.context, language);
+      return innerDc.beginDialog(WATERFALL, {} satisfies MainOptions);
+    }
     await LanguageDialog.applyLanguage(this.services, innerDc, language);
     return innerDc.beginDialog(WATERFALL, { menu: { again: true } } satisfies MainOptions);
   }

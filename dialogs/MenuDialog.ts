@@ -1,6 +1,7 @@
 /**
- * The main menu and the router of the tree: What is exploitation? · My rights · Will I be punished?
- * · Where can I get help? · Am I in danger? · Talk to a person · Is this chat anonymous?
+ * The main menu and the router of the tree: Am I in danger? (first, so it is on the first screen of
+ * a phone) · What is exploitation? · My rights · Will I be punished? · Where can I get help? · Talk
+ * to a person · Is this chat anonymous?
  * Topic dialogs end with a destination; the menu loops until the young person leaves or a
  * person takes over.
  */
@@ -21,7 +22,7 @@ import { TopicDialog, type Destination } from './TopicDialog.js';
 const WATERFALL = 'menuWaterfall';
 
 /** The menu's buttons, in order. */
-export const MENU_CHOICES = ['exploitation', 'rights', 'non_punishment', 'help', 'danger', 'human', 'privacy'] as const;
+export const MENU_CHOICES = ['danger', 'exploitation', 'rights', 'non_punishment', 'help', 'human', 'privacy'] as const;
 
 /** Options of MenuDialog: go straight to a destination, or show the menu (again). */
 export interface MenuOptions {

@@ -1,4 +1,10 @@
-/** "Is this chat anonymous?": what is stored, for how long, who can read it. */
+/**
+ * "Is this chat anonymous?": what is stored and for how long (CONVERSATION_TTL_SECONDS, through the
+ * Translator's `retentionHours`), when a person reads the chat (when asked for, and when the young
+ * person says they are in danger now: see DangerDialog), then, on request, who exactly can read it
+ * (counsellor, notes, screening answers, an interpreter, the audit trail without words) and what
+ * the quick exit does and does not do. tests/dialogs/privacyTruth.test.ts holds these texts to the code.
+ */
 import type { DialogServices } from './DialogServices.js';
 import { TopicTreeDialog } from './TopicTreeDialog.js';
 
@@ -8,9 +14,12 @@ export class PrivacyDialog extends TopicTreeDialog {
   constructor(services: DialogServices) {
     super(PrivacyDialog.id, services, {
       topic: 'privacy',
-      intro: ['privacy:noName', 'privacy:stored', 'privacy:howLong', 'privacy:whoReads', 'privacy:phone', 'privacy:delete'],
+      intro: ['privacy:stored', 'privacy:whoReads'],
       prompt: 'privacy:prompt',
-      sections: {},
+      sections: {
+        privacy_who: { topic: 'privacy', texts: ['privacy:who.counsellor', 'privacy:who.interpreter'] },
+        privacy_phone: { topic: 'privacy', texts: ['privacy:phone.quickExit', 'privacy:phone.history'] },
+      },
       exits: ['delete_conversation', 'human', 'menu'],
     });
   }

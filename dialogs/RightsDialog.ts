@@ -13,7 +13,7 @@ export class RightsDialog extends TopicTreeDialog {
       sections: {
         rights_children: {
           topic: 'rights_children',
-          texts: ['rights:children.intro', 'rights:children.articles', 'rights:children.care'],
+          texts: ['rights:children.intro', 'rights:children.protection', 'rights:children.more'],
         },
         rights_guardian: {
           topic: 'rights_guardian',
@@ -25,7 +25,7 @@ export class RightsDialog extends TopicTreeDialog {
         },
         rights_residence: {
           topic: 'rights_residence',
-          texts: ['rights:residence.two', 'rights:residence.later', 'rights:residence.check'],
+          texts: ['rights:residence.two', 'rights:residence.police', 'rights:residence.check'],
         },
       },
       exits: ['non_punishment', 'human', 'menu'],

@@ -5,19 +5,26 @@
  */
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TopicCode } from '../contracts/profileCodes.js';
-import type { DialogServices } from './DialogServices.js';
+import type { Language } from '../contracts/languages.js';
+import { languageOf, textsFor, type DialogServices } from './DialogServices.js';
 import { TopicDialog, type Destination } from './TopicDialog.js';
+
+/**
+ * One message of a topic: a text key, or a text made when it is said (what depends on the clock,
+ * such as which help lines are open now).
+ */
+export type TopicText = string | ((services: DialogServices, language: Language) => string);
 
 /** One section of a topic: a button that shows a few short texts. */
 export interface TopicSection {
   topic: TopicCode;
-  texts: string[];
+  texts: TopicText[];
 }
 
 /** A topic's content, as keys into the locale files. */
 export interface TopicTree {
   topic: TopicCode;
-  intro: string[];
+  intro: TopicText[];
   /** Question above the buttons. */
   prompt: string;
   /** Section choice id → section. Choice ids are keys of locales/<lng>/choices.json. */
@@ -50,7 +57,7 @@ export class TopicTreeDialog extends TopicDialog {
     const options = step.options ?? {};
     if (!options.again) {
       await this.visit(step.context, this.tree.topic);
-      await this.say(step.context, options.focus ?? this.tree.intro);
+      await this.sayTexts(step.context, options.focus ?? this.tree.intro);
     }
     const choices = [...Object.keys(this.tree.sections), ...this.tree.exits];
     if (options.focusPrompt) {
@@ -66,9 +73,16 @@ export class TopicTreeDialog extends TopicDialog {
     const section = this.tree.sections[choice];
     if (section) {
       await this.visit(step.context, section.topic);
-      await this.say(step.context, section.texts);
+      await this.sayTexts(step.context, section.texts);
       return step.replaceDialog(WATERFALL, { again: true } satisfies TopicTreeOptions);
     }
     return this.goto(step, choice as Destination);
+  }
+
+  /** Sends the topic's texts as separate short messages. */
+  private async sayTexts(context: WaterfallStepContext['context'], items: TopicText[]): Promise<void> {
+    const t = await textsFor(this.services, context);
+    const language = await languageOf(this.services, context);
+    await context.sendActivities(items.map((item) => ({ type: 'message', text: typeof item === 'function' ? item(this.services, language) : t(item) })));
   }
 }

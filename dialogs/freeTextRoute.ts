@@ -32,7 +32,8 @@ export function dangerPriority(result: ScreeningResult): 'danger' | 'raised' | u
 /** The route for a screening result, or undefined to let the active dialog handle the message. */
 export function freeTextRoute(result: ScreeningResult): FreeTextRoute | undefined {
   if (result.danger) {
-    return { menu: { goto: 'danger', topicOptions: { detected: result.level === 'urgent' ? 'urgent' : 'check' } } };
+    const fear = result.categories.includes('fear');
+    return { menu: { goto: 'danger', topicOptions: { detected: result.level === 'urgent' ? 'urgent' : 'check', ...(fear ? { fear } : {}) } } };
   }
   if (result.words < INTENT_ROUTING_MIN_WORDS || result.confidence < INTENT_ROUTING_CONFIDENCE) return undefined;
   const top = result.intents[result.intents.length - 1] as Intent;

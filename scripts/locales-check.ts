@@ -1,6 +1,11 @@
 /**
- * `npm run locales:check`: fails on missing or extra keys, mismatched placeholders, missing
- * review records or source notes; prints coverage and unreviewed counts per language.
+ * `npm run locales:check`: fails on missing or extra keys, mismatched placeholders or nested texts,
+ * a number placeholder without the plural forms its language needs (Arabic zero/one/two/few/many/
+ * other, the others one/other), a help-line number, "112" or a link typed into a text instead of
+ * coming from config/helplines.json, a sentence too long for a phone, a word against a language's
+ * terms (Dari trafficking vs smuggling, the Tigrinya polite plural, the quick exit's own label),
+ * missing review records or source notes; prints coverage and unreviewed counts per language.
+ * The rules are in texts/localeCheck.ts (tested in tests/texts/localeCheck.test.ts).
  */
 import { checkLocales } from '../texts/localeCheck.js';
 

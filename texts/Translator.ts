@@ -1,12 +1,16 @@
 /**
  * Texts in the young person's language through i18next, from locales/.
  * Help-line numbers and links are interpolation variables from config/helplines.json.
+ * A text with a number placeholder ({{minutes}}, {{position}}, {{retentionHours}}, ...) has one form
+ * per plural category of its language (see plurals.ts): the Translator passes that number to
+ * i18next as `count`, so callers only give the number they already have.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { helplineVariables, loadHelplines, type Helplines } from './helplines.js';
 import { LANGUAGES, type Language } from '../contracts/languages.js';
-import { readAllLanguages, LOCALES_DIR } from './localeFiles.js';
+import { flatten, readAllLanguages, LOCALES_DIR } from './localeFiles.js';
+import { numberPlaceholdersIn, pluralKey } from './plurals.js';
 
 /** Options of the Translator. */
 export interface TranslatorOptions {
@@ -40,10 +44,25 @@ const KEPT_VALUE = /^[a-z0-9_.:-]{1,40}$/i;
 export class Translator {
   private readonly i18n: i18n;
   private readonly recordings = new AsyncLocalStorage<RecordedText[]>();
+  /** The help lines the texts name (numbers, links, opening hours). */
+  readonly helplines: Helplines;
+  /** Every variable a text can use without the caller giving it (help lines, retention, ...). */
+  private readonly variables: Record<string, string | number>;
+  /** `ns:key` of a text with plural forms → the number placeholder that chooses the form. */
+  private readonly countOf = new Map<string, string>();
 
   constructor(options: TranslatorOptions = {}) {
     const resources = readAllLanguages(options.localesDir ?? LOCALES_DIR);
     const namespaces = [...new Set(Object.values(resources).flatMap((r) => Object.keys(r)))];
+    this.helplines = options.helplines ?? loadHelplines();
+    this.variables = { ...helplineVariables(this.helplines), ...options.variables };
+    for (const [ns, tree] of Object.entries(resources.en ?? {})) {
+      for (const [key, value] of Object.entries(flatten(tree))) {
+        const plural = pluralKey(key);
+        const number = plural && typeof value === 'string' ? numberPlaceholdersIn(value)[0] : undefined;
+        if (plural && number) this.countOf.set(`${ns}:${plural.base}`, number);
+      }
+    }
     this.i18n = i18next.createInstance();
     void this.i18n.init({
       resources,
@@ -58,7 +77,7 @@ export class Translator {
       returnEmptyString: false,
       interpolation: {
         escapeValue: false,
-        defaultVariables: { ...helplineVariables(options.helplines ?? loadHelplines()), ...options.variables },
+        defaultVariables: this.variables,
       },
     });
   }
@@ -67,7 +86,8 @@ export class Translator {
   forLanguage(language: Language): Translate {
     const fixed = this.i18n.getFixedT(language);
     const recordings = this.recordings;
-    const translate = (key: unknown, options?: unknown): unknown => {
+    const translate = (key: unknown, given?: unknown): unknown => {
+      const options = this.withCount(key, given);
       const text = (fixed as unknown as (k: unknown, o?: unknown) => unknown)(key, options);
       const log = recordings.getStore();
       if (log && typeof key === 'string' && typeof text === 'string') log.push({ key, params: keptParams(options), language, text });
@@ -91,7 +111,26 @@ export class Translator {
 
   /** The text of a used key in another language (e.g. the Dutch of what the bot said in Tigrinya). */
   render(language: Language, use: TextUse): string {
-    return String(this.i18n.getFixedT(language)(use.key, use.params ?? {}));
+    return String((this.i18n.getFixedT(language) as unknown as (k: string, o: unknown) => unknown)(use.key, this.withCount(use.key, use.params ?? {})));
+  }
+
+  /** A variable every text can use (`emergencyPhone`, `retentionHours`, ...), or undefined. */
+  variable(name: string): string | number | undefined {
+    return this.variables[name];
+  }
+
+  /**
+   * The options with `count` set from the text's number placeholder (given by the caller, or one of
+   * the Translator's variables), so i18next picks the plural form. A value that is not a number
+   * (a test's marker) gets the general form ("other").
+   */
+  private withCount(key: unknown, options: unknown): unknown {
+    const name = typeof key === 'string' ? this.countOf.get(key) : undefined;
+    if (!name) return options;
+    const given = options && typeof options === 'object' ? (options as Record<string, unknown>) : {};
+    if (given.count !== undefined) return options;
+    const value = given[name] ?? this.variables[name];
+    return { ...given, count: typeof value === 'number' ? value : Number.NaN };
   }
 
   /** All texts of one namespace in one language (a nested object), e.g. the counsellors' quick replies. */

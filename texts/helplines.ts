@@ -1,9 +1,27 @@
 /**
- * The help lines the bot and page mention, from config/helplines.json (one place to change them).
+ * The help lines the bot and page mention, from config/helplines.json (one place to change them):
+ * names, numbers, links and opening hours. `helplineOpen` answers "is this line open at this
+ * moment?" in the line's own time zone (Europe/Amsterdam), so a text never says "now" for a line
+ * that is closed, or whose hours nobody verified.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+/** A weekday as the schedules name it. */
+export type Weekday = (typeof DAYS)[number];
+
+/** A weekly schedule: per weekday, intervals ["HH:MM", "HH:MM"] (end exclusive, "24:00" allowed), and closed dates. */
+export interface WeeklyHours {
+  timeZone: string;
+  weekly: Partial<Record<Weekday, Array<[string, string]>>>;
+  /** Dates (YYYY-MM-DD, local) closed all day. */
+  holidays?: string[];
+}
+
+/** When a line answers: always, on a schedule, or not known (null: never claimed open). */
+export type HelplineHours = '24/7' | WeeklyHours | null;
 
 /** One help line or organisation. */
 export interface Helpline {
@@ -11,22 +29,43 @@ export interface Helpline {
   name: string;
   phone?: string;
   url?: string;
-  hours?: string;
+  hours: HelplineHours;
   source: string;
 }
 
+/** The ids of the configured help lines. */
+export const HELPLINE_IDS = ['emergency', 'veiligThuis', 'kindertelefoon', 'fier', 'keerpunt', 'comensha'] as const;
+/** A help line id. */
+export type HelplineId = (typeof HELPLINE_IDS)[number];
+
 /** The configured help lines by id. */
-export type Helplines = Record<'emergency' | 'veiligThuis' | 'fier' | 'keerpunt' | 'comensha', Helpline>;
+export type Helplines = Record<HelplineId, Helpline>;
 
 const HELPLINES_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'config', 'helplines.json');
 
-/** Loads config/helplines.json (or another file with the same shape). */
-export function loadHelplines(file = HELPLINES_FILE): Helplines {
-  const { $comment: _comment, ...lines } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  return lines as unknown as Helplines;
+/** Raised for a help-line file that cannot be used. */
+export class HelplinesError extends Error {
+  override name = 'HelplinesError';
 }
 
-/** The help lines as interpolation variables for texts: `{{veiligThuisPhone}}`, `{{fierUrl}}`, ... */
+/** Loads config/helplines.json (or another file with the same shape) and checks it. */
+export function loadHelplines(file = HELPLINES_FILE): Helplines {
+  const { $comment: _comment, ...lines } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const helplines = lines as unknown as Helplines;
+  for (const id of HELPLINE_IDS) {
+    const line = helplines[id];
+    if (!line || typeof line.name !== 'string') throw new HelplinesError(`${file}: help line "${id}" is missing`);
+    if (line.hours === undefined) throw new HelplinesError(`${file}: "${id}" has no "hours" ("24/7", a schedule, or null when unknown)`);
+    if (!line.source) throw new HelplinesError(`${file}: "${id}" has no source`);
+    if (line.hours && line.hours !== '24/7') for (const intervals of Object.values(line.hours.weekly)) for (const [from, to] of intervals ?? []) {
+      if (minuteOf(from) >= minuteOf(to)) throw new HelplinesError(`${file}: "${id}" ${from}-${to} is empty`);
+      if (minuteOf(from) % 15 !== 0) throw new HelplinesError(`${file}: "${id}" opens at ${from}: opening times are on quarter hours`);
+    }
+  }
+  return helplines;
+}
+
+/** The help lines as interpolation variables for texts: `{{veiligThuisPhone}}`, `{{fierUrl}}`, `{{kindertelefoonName}}`, ... */
 export function helplineVariables(helplines: Helplines): Record<string, string> {
   const variables: Record<string, string> = {};
   for (const [id, line] of Object.entries(helplines)) {
@@ -35,4 +74,50 @@ export function helplineVariables(helplines: Helplines): Record<string, string> 
     variables[`${id}Name`] = line.name;
   }
   return variables;
+}
+
+function minuteOf(hhmm: string): number {
+  const match = /^(\d{2}):(\d{2})$/.exec(hhmm);
+  if (!match) throw new HelplinesError(`"${hhmm}" is not HH:MM`);
+  const value = Number(match[1]) * 60 + Number(match[2]);
+  if (value > 24 * 60) throw new HelplinesError(`"${hhmm}" is after 24:00`);
+  return value;
+}
+
+const QUARTER = 15 * 60_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Date, weekday and minute of the day of a moment in a time zone. */
+function localTime(at: Date, timeZone: string): { date: string; day: Weekday; minute: number } {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' });
+    formatters.set(timeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, x.value]));
+  return { date: `${p.year}-${p.month}-${p.day}`, day: (p.weekday ?? 'Mon').slice(0, 3).toLowerCase() as Weekday, minute: Number(p.hour) * 60 + Number(p.minute) };
+}
+
+/** Whether a line answers at this moment: true, false, or undefined when its hours are not known. */
+export function helplineOpen(line: Pick<Helpline, 'hours'>, at: Date): boolean | undefined {
+  const hours = line.hours;
+  if (hours === null || hours === undefined) return undefined;
+  if (hours === '24/7') return true;
+  const { date, day, minute } = localTime(at, hours.timeZone);
+  if ((hours.holidays ?? []).includes(date)) return false;
+  return (hours.weekly[day] ?? []).some(([from, to]) => minute >= minuteOf(from) && minute < minuteOf(to));
+}
+
+/** The next moment a line with a schedule opens (`at` itself when open), searching 14 days ahead; undefined when unknown or never. */
+export function helplineOpensAt(line: Pick<Helpline, 'hours'>, at: Date): Date | undefined {
+  const open = helplineOpen(line, at);
+  if (open === undefined) return undefined;
+  if (open) return at;
+  // Schedules open on quarter hours (checked when loading), and time zones are offset by quarter hours.
+  const start = Math.ceil(at.getTime() / QUARTER) * QUARTER;
+  for (let t = start; t < start + 14 * 24 * 3600_000; t += QUARTER) {
+    if (helplineOpen(line, new Date(t))) return new Date(t);
+  }
+  return undefined;
 }

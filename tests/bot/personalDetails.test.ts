@@ -19,6 +19,8 @@ describe('findPersonalDetails', () => {
   it.each([
     'call 112 please',
     'Veilig Thuis 0800-2000',
+    'I called De Kindertelefoon on 0800-0432',
+    'CoMensha 033 448 11 86',
     'I am 15 years old',
     'I owe 3000 euro',
     'ما هي حقوقي',

@@ -7,9 +7,22 @@ import type { Activity } from 'botbuilder';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LANGUAGES, type Language } from '../../contracts/languages.js';
 import { SIGNALS } from '../../dialogs/ConversationProfile.js';
+import { helplineLine, helplineLines } from '../../dialogs/helplineTexts.js';
 import { MENU_CHOICES } from '../../dialogs/MenuDialog.js';
-import { BotHarness, choiceIds, texts } from '../helpers/botHarness.js';
+import type { Translator } from '../../texts/Translator.js';
+import { choiceIds, texts } from '../helpers/botHarness.js';
 import { testKeys, testRedis } from '../helpers/redis.js';
+import { ClockedHarness } from './clockedHarness.js';
+
+/** A Wednesday afternoon in Amsterdam: De Kindertelefoon is open. */
+const NOW = new Date('2026-12-09T14:00:00Z');
+
+/** A BotHarness at NOW (help lines' "open now" depends on the clock). */
+class BotHarness extends ClockedHarness {
+  constructor(redis: ReturnType<typeof testRedis>, keys: ReturnType<typeof testKeys>) {
+    super(redis, keys, { now: NOW });
+  }
+}
 
 const redis = testRedis();
 const keys = testKeys('dialogs');
@@ -25,19 +38,30 @@ interface Step {
   command?: string;
   /** Type this text literally. */
   type?: string;
-  /** Text keys expected, in order (interpolated in the conversation's language). */
-  expect: string[];
+  /** Text keys expected, in order (interpolated in the conversation's language), or texts made at NOW. */
+  expect: Expected[];
   /** Button ids expected on the last reply. */
   buttons?: readonly string[];
   /** Event names expected among the replies. */
   events?: string[];
 }
 
+/** A text made when it is said (the help lines open at NOW), in the conversation's language. */
+type Made = (translator: Translator, language: Language) => string;
+type Expected = string | Made;
+
+const LINES_NOW: Made = (translator, language) => helplineLines(translator, language, NOW);
+const REACHABLE_NOW: Made = (translator, language) => helplineLines(translator, language, NOW, { reachableOnly: true });
+const COMENSHA_NOW: Made = (translator, language) => helplineLine(translator, language, 'comensha', NOW);
+
 const YES_NO_SKIP = ['yes', 'no', 'skip'];
-const WELCOME = ['welcome:hello', 'welcome:what', 'welcome:anonymous', 'welcome:emergency', 'menu:prompt'];
+const WELCOME = ['welcome:hello', 'welcome:anonymous', 'menu:prompt'];
 const EXPLOITATION_BUTTONS = ['exploitation_types', 'smuggling_vs_trafficking', 'signs', 'signal_check', 'human', 'menu'];
 const RIGHTS_BUTTONS = ['rights_children', 'rights_guardian', 'rights_protected_reception', 'rights_residence', 'non_punishment', 'human', 'menu'];
-const HANDOFF_UNAVAILABLE = ['handoff:notAvailable', 'handoff:helplines', 'help:language', 'handoff:danger112', 'handoff:whatNext'];
+const NON_PUNISHMENT = ['nonPunishment:principle', 'nonPunishment:stillVictim', 'nonPunishment:notGuaranteed', 'nonPunishment:prompt'];
+const HELP: Expected[] = ['help:emergency', LINES_NOW, 'help:prompt'];
+const HELP_BUTTONS = ['help_people', 'help_more', 'human', 'menu'];
+const HANDOFF_UNAVAILABLE: Expected[] = ['handoff:notAvailable', 'handoff:helplines', REACHABLE_NOW, 'handoff:whatNext'];
 const start: Step = { start: true, expect: WELCOME, buttons: MENU_CHOICES };
 
 const signalQuestions = (answers: string[]): Step[] =>
@@ -52,7 +76,7 @@ const BRANCHES: Record<string, Step[]> = {
   'what is exploitation, with every section': [
     start,
     { press: 'exploitation', expect: ['exploitation:intro.what', 'exploitation:intro.money', 'exploitation:intro.notYourFault', 'exploitation:prompt'], buttons: EXPLOITATION_BUTTONS },
-    { press: 'exploitation_types', expect: ['exploitation:types.criminal', 'exploitation:types.sexual', 'exploitation:types.labour', 'exploitation:types.online', 'exploitation:prompt'], buttons: EXPLOITATION_BUTTONS },
+    { press: 'exploitation_types', expect: ['exploitation:types.criminal', 'exploitation:types.sexual', 'exploitation:types.labour', 'exploitation:prompt'], buttons: EXPLOITATION_BUTTONS },
     { press: 'smuggling_vs_trafficking', expect: ['exploitation:smuggling.smuggling', 'exploitation:smuggling.trafficking', 'exploitation:smuggling.both', 'exploitation:prompt'] },
     { press: 'signs', expect: ['exploitation:signs.intro', 'exploitation:signs.list', 'exploitation:signs.addUp', 'exploitation:prompt'] },
     { press: 'menu', expect: ['menu:promptAgain'], buttons: MENU_CHOICES },
@@ -60,28 +84,33 @@ const BRANCHES: Record<string, Step[]> = {
   'my rights, with every section, on to non-punishment': [
     start,
     { press: 'rights', expect: ['rights:intro.everyChild', 'rights:intro.papers', 'rights:prompt'], buttons: RIGHTS_BUTTONS },
-    { press: 'rights_children', expect: ['rights:children.intro', 'rights:children.articles', 'rights:children.care', 'rights:prompt'] },
+    { press: 'rights_children', expect: ['rights:children.intro', 'rights:children.protection', 'rights:children.more', 'rights:prompt'] },
     { press: 'rights_guardian', expect: ['rights:guardian.guardian', 'rights:guardian.mentor', 'rights:guardian.lawyer', 'rights:prompt'] },
     { press: 'rights_protected_reception', expect: ['rights:protectedReception.what', 'rights:protectedReception.rest', 'rights:protectedReception.open', 'rights:prompt'] },
-    { press: 'rights_residence', expect: ['rights:residence.two', 'rights:residence.later', 'rights:residence.check', 'rights:prompt'] },
-    { press: 'non_punishment', expect: ['nonPunishment:principle', 'nonPunishment:notGuaranteed', 'nonPunishment:talkFirst', 'nonPunishment:stillVictim', 'nonPunishment:prompt'], buttons: ['help', 'human', 'menu'] },
+    { press: 'rights_residence', expect: ['rights:residence.two', 'rights:residence.police', 'rights:residence.check', 'rights:prompt'] },
+    { press: 'non_punishment', expect: NON_PUNISHMENT, buttons: ['np_police', 'help', 'human', 'menu'] },
   ],
-  'will I be punished, on to where to get help, then a person': [
+  'will I be punished, whether to go to the police, on to where to get help, then a person': [
     start,
-    { press: 'non_punishment', expect: ['nonPunishment:principle', 'nonPunishment:notGuaranteed', 'nonPunishment:talkFirst', 'nonPunishment:stillVictim', 'nonPunishment:prompt'] },
-    { press: 'help', expect: ['help:emergency', 'help:veiligThuis', 'help:chats', 'help:comensha', 'help:people', 'help:location', 'help:language', 'help:prompt'], buttons: ['human', 'menu'] },
+    { press: 'non_punishment', expect: NON_PUNISHMENT },
+    { press: 'np_police', expect: ['nonPunishment:police.talkFirst', 'nonPunishment:police.tradeOff', 'nonPunishment:prompt'], buttons: ['np_police', 'help', 'human', 'menu'] },
+    { press: 'help', expect: HELP, buttons: HELP_BUTTONS },
+    { press: 'help_people', expect: ['help:people', 'help:location', 'help:prompt'], buttons: HELP_BUTTONS },
+    { press: 'help_more', expect: [COMENSHA_NOW, 'help:language', 'help:prompt'], buttons: HELP_BUTTONS },
     { press: 'human', expect: HANDOFF_UNAVAILABLE, buttons: ['help', 'menu'], events: ['handoff.initiate'] },
     { press: 'menu', expect: ['menu:promptAgain'], buttons: MENU_CHOICES },
   ],
-  'is this chat anonymous': [
+  'is this chat anonymous, who can read it, quick exit': [
     start,
-    { press: 'privacy', expect: ['privacy:noName', 'privacy:stored', 'privacy:howLong', 'privacy:whoReads', 'privacy:phone', 'privacy:delete', 'privacy:prompt'], buttons: ['delete_conversation', 'human', 'menu'] },
+    { press: 'privacy', expect: ['privacy:stored', 'privacy:whoReads', 'privacy:prompt'], buttons: ['privacy_who', 'privacy_phone', 'delete_conversation', 'human', 'menu'] },
+    { press: 'privacy_who', expect: ['privacy:who.counsellor', 'privacy:who.interpreter', 'privacy:prompt'] },
+    { press: 'privacy_phone', expect: ['privacy:phone.quickExit', 'privacy:phone.history', 'privacy:prompt'] },
     { press: 'menu', expect: ['menu:promptAgain'] },
   ],
-  'in danger now and nobody can come: 112 and the 24/7 line first, honest, four messages': [
+  'in danger now and nobody can come: 112 and the 24/7 line first, honest, three messages': [
     start,
     { press: 'danger', expect: ['danger:question'], buttons: ['yes', 'no', 'not_sure'] },
-    { press: 'yes', expect: ['danger:yes.call112', 'handoff:danger247', 'handoff:notAvailable', 'handoff:whatNext'], events: ['handoff.initiate'] },
+    { press: 'yes', expect: ['danger:yes.call112', 'handoff:dangerUnavailable', 'handoff:whatNext'], events: ['handoff.initiate'] },
   ],
   'not in danger: reassurance and the offer of a check': [
     start,
@@ -117,7 +146,7 @@ const BRANCHES: Record<string, Step[]> = {
   'talk to a person from the menu': [
     start,
     { press: 'human', expect: HANDOFF_UNAVAILABLE, buttons: ['help', 'menu'], events: ['handoff.initiate'] },
-    { press: 'help', expect: ['help:emergency', 'help:veiligThuis', 'help:chats', 'help:comensha', 'help:people', 'help:location', 'help:language', 'help:prompt'] },
+    { press: 'help', expect: HELP },
   ],
   'typed commands interrupt from anywhere': [
     start,
@@ -152,7 +181,7 @@ async function walk(language: Language, steps: Step[]): Promise<BotHarness> {
     else if (step.command) replies = await bot.say(bot.built.translator.list(language, `commands:${step.command}`)[0] ?? '');
     else if (step.type !== undefined) replies = await bot.say(step.type);
     const where = `${language}, step ${index + 1}`;
-    expect(texts(replies), where).toEqual(step.expect.map((key) => t(key, { position: 1 })));
+    expect(texts(replies), where).toEqual(step.expect.map((key) => (typeof key === 'function' ? key(bot.built.translator, language) : t(key, { position: 1 }))));
     if (step.buttons) expect(choiceIds(replies), where).toEqual([...step.buttons]);
     for (const name of step.events ?? []) expect(replies.some((r) => r.type === 'event' && r.name === name), `${where}: event ${name}`).toBe(true);
   }
@@ -196,7 +225,7 @@ describe('choice recognition across scripts', () => {
   ] as const)('%s: the digit %s picks the second menu button', async (language, digit) => {
     const bot = await walk(language, [start]);
     const replies = await bot.say(digit);
-    expect(texts(replies)[0]).toBe(bot.built.translator.forLanguage(language)('rights:intro.everyChild'));
+    expect(texts(replies)[0]).toBe(bot.built.translator.forLanguage(language)('exploitation:intro.what'));
   });
 
   it('a button value wins over its text, so a label in another language still works', async () => {
@@ -210,6 +239,15 @@ describe('choice recognition across scripts', () => {
     const replies = await bot.send({ type: 'message', text: 'x', value: { command: 'emergency' } });
     const t = bot.built.translator.forLanguage('prs');
     expect(texts(replies).slice(0, 2)).toEqual([t('common:emergency.call'), t('common:emergency.safe')]);
+  });
+
+  it('typing the emergency number of config/helplines.json works as the 112 button, in every language', async () => {
+    for (const language of LANGUAGES) {
+      const bot = await walk(language, [start]);
+      const t = bot.built.translator.forLanguage(language);
+      const replies = await bot.say(String(bot.built.translator.variable('emergencyPhone')));
+      expect(texts(replies).slice(0, 2), language).toEqual([t('common:emergency.call'), t('common:emergency.safe')]);
+    }
   });
 
   it('"stop" inside a sentence does not stop the chat', async () => {

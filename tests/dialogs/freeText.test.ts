@@ -48,7 +48,7 @@ describe('danger in free text', () => {
     replies = await bot.press('danger', replies);
     replies = await bot.say('they are outside my door with a knife');
     const t = bot.built.translator.forLanguage('en');
-    expect(texts(replies).slice(0, 2)).toEqual([t('danger:yes.call112'), t('handoff:danger247', { veiligThuisPhone: '0800-2000' })]);
+    expect(texts(replies).slice(0, 2)).toEqual([t('danger:yes.call112'), t('handoff:dangerUnavailable')]);
     expect(handoffEvent(replies)?.value).toMatchObject({ priority: 'danger', reason: 'danger_now' });
   });
 
@@ -64,6 +64,57 @@ describe('danger in free text', () => {
     await bot.start('en');
     const replies = await bot.say('this game is killing me');
     expect(texts(replies)).not.toContain(bot.built.translator.forLanguage('en')('danger:question'));
+  });
+});
+
+describe('fear is acknowledged before anything is asked', () => {
+  const SCARED: Record<Language, string> = {
+    en: "I'm scared",
+    nl: 'ik ben bang',
+    ar: 'أنا خائف',
+    prs: 'من می‌ترسم',
+    ti: 'ፈሪሐ ኣለኹ',
+  };
+
+  it.each(Object.entries(SCARED) as Array<[Language, string]>)('%s: "%s" first gets a sentence about the fear, then the danger question', async (language, text) => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start(language);
+    const replies = await bot.say(text);
+    const t = bot.built.translator.forLanguage(language);
+    expect(texts(replies)).toEqual([t('danger:detected.fear'), t('danger:question')]);
+    expect(choiceIds(replies)).toEqual(['yes', 'no', 'not_sure']);
+  });
+
+  it.each(Object.entries(SCARED) as Array<[Language, string]>)('%s: as the very first message, too, the fear comes first', async (language, text) => {
+    const bot = new BotHarness(redis, keys);
+    const replies = await bot.send({ type: 'message', text, locale: language });
+    const t = bot.built.translator.forLanguage(language);
+    expect(texts(replies)[0]).toBe(t('danger:detected.fear'));
+  });
+
+  it('fear with a threat: the fear, then 112, then the question (four messages)', async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('nl');
+    const replies = await bot.say('ik ben bang dat ze me pakken');
+    const t = bot.built.translator.forLanguage('nl');
+    expect(texts(replies)).toEqual([t('danger:detected.fear'), t('danger:detected.urgent'), t('common:emergency.call'), t('danger:question')]);
+  });
+
+  it('"I\'m scared" as the answer to "Are you in danger right now?": the fear first, then 112 and a person', async () => {
+    const bot = new BotHarness(redis, keys);
+    let replies = await bot.start('en');
+    replies = await bot.press('danger', replies);
+    replies = await bot.say("I'm scared");
+    const t = bot.built.translator.forLanguage('en');
+    expect(texts(replies).slice(0, 2)).toEqual([t('danger:detected.fear'), t('danger:yes.call112')]);
+    expect(handoffEvent(replies)?.value).toMatchObject({ reason: 'danger_now' });
+  });
+
+  it('other worries get the plain check, without a word about fear', async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('en');
+    const replies = await bot.say('please help me');
+    expect(texts(replies)).not.toContain(bot.built.translator.forLanguage('en')('danger:detected.fear'));
   });
 });
 

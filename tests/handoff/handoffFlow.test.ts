@@ -9,6 +9,7 @@ import { WebSocket } from 'ws';
 import { liveConsole } from '../helpers/liveConsole.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
+import { Translator } from '../../texts/Translator.js';
 import { CounsellorClient, YoungPersonClient } from '../helpers/lanternClients.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -204,7 +205,8 @@ describe('handoff timing and opening hours', () => {
       const young = await YoungPersonClient.start(a, 'en');
       await askForPerson(young);
       const offer = await young.waitFor((x) => x.type === 'message' && (x.suggestedActions?.actions ?? []).some((act) => (act.value as { command?: string })?.command === 'keep_waiting'), 15_000);
-      expect(offer.text).toContain('0800-2000');
+      expect(offer.text).toBe(new Translator({ variables: { retentionHours: 48 } }).forLanguage('en')('handoff:keepWaitingQuestion'));
+      expect(young.seen.some((x) => x.type === 'message' && x.text?.includes('0800-2000'))).toBe(true);
       await young.say('Keep waiting', { command: 'keep_waiting' });
       const queue = await a.handoff.queueItems();
       expect(queue.map((q) => q.conversationId)).toContain(young.conversationId);

@@ -268,7 +268,7 @@ describe('capacity, young people who left, honest turns, waiting as a conversati
     await young.waitFor(isStatus('waiting'));
     const turn = young.seen.slice(before).filter((x) => x.type === 'message' && x.from?.role === 'bot');
     expect(turn.length).toBeLessThanOrEqual(4);
-    expect(turn.map((x) => x.text)).toEqual([en('danger:yes.call112'), en('handoff:dangerQueued', { position: 1 }), en('danger:yes.safePlace'), en('handoff:whatNext')]);
+    expect(turn.map((x) => x.text)).toEqual([en('danger:yes.call112'), en('handoff:dangerQueued', { position: 1 }), en('handoff:whatNext')]);
     await a.handoff.forget(young.conversationId);
   });
 
