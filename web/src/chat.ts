@@ -6,8 +6,8 @@
 import { DELETED_EVENT, LANGUAGE_EVENT, type ChatCommand } from '../../contracts/ChatCommand.js';
 import { isLanguage, type Language } from '../../contracts/languages.js';
 import { DirectLine, tooFast, type Activity, type CardAction, type ConnectionState, type OutgoingActivity } from './directline.js';
-import { currentLanguage, t, type StringKey } from './i18n.js';
-import { actionButtons, bubble, el, translated } from './render.js';
+import { currentLanguage, langTag, t, tCount, type StringKey } from './i18n.js';
+import { actionButtons, bubble, choiceOf, commandOf, el, translated } from './render.js';
 import { clearStorage, saveSession, type QueuedActivity, type Session } from './storage.js';
 
 /** The elements the chat draws into. */
@@ -51,11 +51,16 @@ function randomId(): string {
   return Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('');
 }
 
+/** The bot's own "stop waiting" buttons: a choice of its question, or a command button. */
+const STOP_WAITING_ACTIONS = '[data-choice="cancel_waiting"], [data-command="cancel_handoff"]';
+
 /** Where the young person is in the handoff to a person, as the status line shows it. */
 interface HandoffState {
   state: 'waiting' | 'accepted';
   position?: number;
   minutes?: number;
+  /** The young person asked to stop waiting: no "stop waiting" button until the answer. */
+  stopping?: boolean;
 }
 
 /** A number from an event value (place in line, minutes), if it is a sensible one. */
@@ -133,6 +138,7 @@ export class Chat {
           this.session.conversation = conversation;
           this.persist();
         },
+        locale: () => langTag(currentLanguage()),
         started: () => {
           const lang = currentLanguage();
           this.enqueue({ cid: randomId(), state: 'queued', activity: { type: 'event', name: LANGUAGE_EVENT, value: lang } }, true);
@@ -145,7 +151,7 @@ export class Chat {
     );
     view.stopWaiting.onclick = () => {
       // Once: the bot answers with handoff.status "failed", which clears the line.
-      view.stopWaiting.hidden = true;
+      this.stopRequested();
       this.command('cancel_handoff', t('stopWaiting'));
     };
     this.showHandoff();
@@ -409,7 +415,9 @@ export class Chat {
       const state = typeof value === 'string' ? value : data.state;
       // A place in line only counts while a request is open: one that arrives after "failed" or
       // "completed" is stale (sent by the server's wait tick while the young person stopped waiting).
-      if (state === 'waiting' && this.handoff) this.handoff = { state, position: count(data.position), minutes: count(data.estimatedWaitMinutes) };
+      if (state === 'waiting' && this.handoff) {
+        this.handoff = { state, position: count(data.position), minutes: count(data.estimatedWaitMinutes), stopping: this.handoff.stopping };
+      }
       else if (state === 'accepted') this.handoff = { state };
       // completed, failed (also "stopped waiting"): the bot says what happened; the line is cleared.
       else if (state === 'completed' || state === 'failed') this.handoff = undefined;
@@ -440,7 +448,7 @@ export class Chat {
     const handoff = this.handoff;
     const line = this.view.handoff;
     line.hidden = !handoff || this.ended;
-    this.view.stopWaiting.hidden = !handoff || handoff.state !== 'waiting';
+    this.showStopWaiting();
     if (!handoff) {
       this.view.handoffText.textContent = '';
       return;
@@ -449,11 +457,33 @@ export class Chat {
     if (handoff.state === 'accepted') text = t('handoffAccepted');
     else if (handoff.position === undefined) text = t('handoffWaiting');
     else {
-      text = fill(t('handoffPlace'), { position: handoff.position });
+      text = fill(tCount('handoffPlace', handoff.position), { position: handoff.position });
       // "About 0 min." reads oddly: a wait that is nearly over is "about 1 min".
-      if (handoff.minutes !== undefined) text += ` ${fill(t('handoffEstimate'), { minutes: Math.max(1, handoff.minutes) })}`;
+      if (handoff.minutes !== undefined) {
+        const minutes = Math.max(1, handoff.minutes);
+        text += ` ${fill(tCount('handoffEstimate', minutes), { minutes })}`;
+      }
     }
     this.view.handoffText.textContent = text;
+  }
+
+  /**
+   * "Stop waiting" is on screen once: while waiting for a person, in the status line (always in the
+   * same place, above the message box, also after the bot's buttons have gone), and the bot's own
+   * "stop waiting" button is hidden; otherwise the bot's button, if it offers one. After a tap,
+   * neither until the answer.
+   */
+  private showStopWaiting(): void {
+    const handoff = this.handoff;
+    const waiting = !!handoff && handoff.state === 'waiting' && !this.ended;
+    this.view.stopWaiting.hidden = !waiting || !!handoff.stopping;
+    for (const button of this.view.actions.querySelectorAll<HTMLElement>(STOP_WAITING_ACTIONS)) button.hidden = waiting;
+  }
+
+  /** The young person asked to stop waiting (the status line's button or the bot's). */
+  private stopRequested(): void {
+    if (this.handoff) this.handoff.stopping = true;
+    this.showStopWaiting();
   }
 
   private setLine(line: HTMLElement, key: StringKey | undefined): void {
@@ -486,12 +516,14 @@ export class Chat {
     box.textContent = '';
     if (actions && actions.length) box.append(...actionButtons(actions, (action) => this.pick(action)));
     box.hidden = !box.firstChild;
+    this.showStopWaiting();
     if (near && scroll) this.keepInView();
   }
 
   /** A suggested action was tapped. */
   private pick(action: CardAction): void {
     const value = action.value;
+    if (choiceOf(action) === 'cancel_waiting' || commandOf(action) === 'cancel_handoff') this.stopRequested();
     switch (action.type) {
       case 'messageBack':
         this.send(

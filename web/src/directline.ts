@@ -62,6 +62,11 @@ export interface DirectLineEvents {
   state(state: ConnectionState): void;
   /** The conversation changed (token, watermark): store it. */
   save(conversation: Conversation): void;
+  /**
+   * The locale a new conversation starts in (Direct Line's `conversationStartProperties.locale`):
+   * the young person's language, so the bot greets in it instead of asking for the language first.
+   */
+  locale(): string;
   /** A new conversation was created. */
   started(): void;
   /** Activities are flowing again after a (re)connect. */
@@ -240,6 +245,7 @@ export class DirectLine {
           'POST',
           '/conversations',
           gen.token,
+          { locale: this.on.locale() },
         );
         if (this.stopped) return;
         this.conv = {

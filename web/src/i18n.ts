@@ -20,6 +20,25 @@ export function t(key: StringKey): string {
   return __LANTERN_STRINGS__[current][key];
 }
 
+/** Texts with a number in them, by plural form (`<name>_one`, `<name>_other`, … in web.json), or one text for every number. */
+export type CountedKey = 'handoffPlace' | 'handoffEstimate';
+
+/**
+ * The text `name` for `count` in the current language: `<name>_<plural category>` (the categories
+ * of Intl.PluralRules, as in texts/plurals.ts; a browser without it gets "one" for 1, else "other"),
+ * else `<name>_other`, else `<name>`.
+ */
+export function tCount(name: CountedKey, count: number): string {
+  const strings = __LANTERN_STRINGS__[current] as unknown as Record<string, string | undefined>;
+  let category = count === 1 ? 'one' : 'other';
+  try {
+    if (typeof Intl === 'object' && Intl.PluralRules) category = new Intl.PluralRules(LANGUAGE_INFO[current].intlLocale).select(count);
+  } catch {
+    // An unknown locale: the fallback above.
+  }
+  return strings[`${name}_${category}`] || strings[`${name}_other`] || strings[name] || '';
+}
+
 /** The BCP 47 tag for `lang` attributes: Dari is `fa-AF`. */
 export function langTag(language: Language): string {
   return language === 'prs' ? 'fa-AF' : language;

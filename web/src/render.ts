@@ -1,6 +1,15 @@
 /**
  * Turning activities into DOM. Everything from the network is put in as text (never as HTML);
  * only https:// links and the configured help line numbers become links.
+ *
+ * Right-to-left text (Arabic, Dari) often holds left-to-right pieces: names ("Veilig Thuis"), numbers,
+ * formulas ("0 + 0 + 0 = 1"), phone numbers and links. Left to the Unicode bidi algorithm, a number
+ * after a Latin name joins the name ("Veilig Thuis، 24 ساعت" shows "24" away from "ساعت"), a formula
+ * flips ("1 = 0 + 0 + 0") and a link's trailing "/" jumps to its other end. So in a text with
+ * right-to-left letters every such piece is its own left-to-right isolate (`<bdi dir="ltr">`; links
+ * get `dir="ltr"`): inside it reads as written, outside it is one neutral block that stays where the
+ * sentence puts it. `dir="auto"` on the bubble skips isolates, so a bubble that starts with a name
+ * is still right-to-left.
  */
 import type { CardAction } from './directline.js';
 import { t, type StringKey } from './i18n.js';
@@ -37,6 +46,8 @@ const linkPattern = new RegExp(`(https://[^\\s<>"'\`]+)|(^|[^\\d\\-+])(${phonePa
 function link(href: string, text: string, external: boolean): HTMLAnchorElement {
   const a = el('a', undefined, text);
   a.href = href;
+  // Links and phone numbers read left to right in every language (and are isolated, see above).
+  a.dir = 'ltr';
   if (external) {
     a.target = '_blank';
     a.rel = 'noopener noreferrer';
@@ -44,9 +55,65 @@ function link(href: string, text: string, external: boolean): HTMLAnchorElement 
   return a;
 }
 
+/** Letters of right-to-left scripts (Hebrew, Arabic and its supplements, presentation forms). */
+const RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+
+/** Latin letters (with accents), European digits. */
+const LATIN = 'A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff';
+
+/**
+ * One left-to-right word: Latin letters and digits, with tight punctuation inside ("0800-2000",
+ * "B8/3", "24/7", "14:00–22:00", "e-bike"), a leading "+" before a digit and a trailing "%".
+ */
+const ltrWord = new RegExp(`(?:\\+(?=\\d))?[${LATIN}]+(?:[.\\-\u2013/:'\u2019_@&][${LATIN}]+)*%?`, 'g');
+
+/** What joins two words into one run: spaces between names ("Chat met Fier"), operators between numbers ("0 + 0 = 0"). */
+const NAME_GAP = /^[ \u00a0]+$/;
+const FORMULA_GAP = /^ *[-+=\u00d7\u00f7*/<>\u2212\u2248\u2260] *$/;
+const NUMBER = /^\+?\d[\d.,:\-\u2013/%]*$/;
+
+/**
+ * Appends `text` to `parent`; when `rtl`, every run of Latin words, numbers and formulas is wrapped in
+ * `<bdi dir="ltr">`. A name and a number next to it stay two runs ("Veilig Thuis" and "24"): the
+ * number belongs to the right-to-left words around it.
+ */
+export function appendIsolated(parent: Node, text: string, rtl: boolean): void {
+  if (!rtl) {
+    if (text) parent.appendChild(document.createTextNode(text));
+    return;
+  }
+  const runs: Array<{ start: number; end: number; number: boolean }> = [];
+  ltrWord.lastIndex = 0;
+  for (let match = ltrWord.exec(text); match; match = ltrWord.exec(text)) {
+    const word = { start: match.index, end: match.index + match[0].length, number: NUMBER.test(match[0]) };
+    const previous = runs[runs.length - 1];
+    const gap = previous ? text.slice(previous.end, word.start) : '';
+    if (previous && ((!previous.number && !word.number && NAME_GAP.test(gap)) || (previous.number && word.number && FORMULA_GAP.test(gap)))) {
+      previous.end = word.end;
+    } else {
+      runs.push(word);
+    }
+  }
+  let last = 0;
+  for (const run of runs) {
+    if (run.start > last) parent.appendChild(document.createTextNode(text.slice(last, run.start)));
+    const bdi = el('bdi', undefined, text.slice(run.start, run.end));
+    bdi.dir = 'ltr';
+    parent.appendChild(bdi);
+    last = run.end;
+  }
+  if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+}
+
+/** Whether `text` has right-to-left letters (then its left-to-right pieces need isolating). */
+export function hasRtl(text: string): boolean {
+  return RTL_LETTER.test(text);
+}
+
 /** Plain text with https links and help line numbers as links; line breaks are kept by CSS. */
 export function linkify(text: string): DocumentFragment {
   const out = document.createDocumentFragment();
+  const rtl = hasRtl(text);
   let last = 0;
   linkPattern.lastIndex = 0;
   for (let match = linkPattern.exec(text); match; match = linkPattern.exec(text)) {
@@ -67,15 +134,14 @@ export function linkify(text: string): DocumentFragment {
     } else if (phone) {
       start += before.length;
       node = link(`tel:${phone.replace(/[^\d+]/g, '')}`, phone, false);
-      node.dir = 'ltr';
     }
     if (!node) continue;
-    if (start > last) out.append(text.slice(last, start));
+    if (start > last) appendIsolated(out, text.slice(last, start), rtl);
     out.append(node);
     last = end;
     linkPattern.lastIndex = end;
   }
-  if (last < text.length) out.append(text.slice(last));
+  if (last < text.length) appendIsolated(out, text.slice(last), rtl);
   return out;
 }
 
@@ -89,7 +155,7 @@ export function bubble(author: Author, text: string): HTMLElement {
   const who = human ? translated('span', 'who', author) : translated('span', 'sr', author === 'bot' ? 'bot' : 'you');
   const body = el('p', 'text');
   body.dir = 'auto';
-  if (author === 'user') body.textContent = text;
+  if (author === 'user') appendIsolated(body, text, hasRtl(text));
   else body.append(linkify(text));
   item.append(who, body);
   return item;
@@ -100,6 +166,15 @@ export function choiceOf(action: CardAction): string | undefined {
   const value = action.value;
   if (value && typeof value === 'object' && typeof (value as { choice?: unknown }).choice === 'string') {
     return (value as { choice: string }).choice;
+  }
+  return undefined;
+}
+
+/** The command of an action value like `{ command: 'cancel_handoff' }` (the bot's command buttons), if any. */
+export function commandOf(action: CardAction): string | undefined {
+  const value = action.value;
+  if (value && typeof value === 'object' && typeof (value as { command?: unknown }).command === 'string') {
+    return (value as { command: string }).command;
   }
   return undefined;
 }
@@ -116,11 +191,14 @@ export function actionButtons(actions: CardAction[], onPick: (action: CardAction
   for (const action of actions) {
     const label = actionLabel(action);
     if (!label) continue;
-    const button = el('button', 'action', label);
+    const button = el('button', 'action');
+    appendIsolated(button, label, hasRtl(label));
     button.type = 'button';
     button.dir = 'auto';
     const choice = choiceOf(action);
     if (choice) button.dataset.choice = choice;
+    const command = commandOf(action);
+    if (command) button.dataset.command = command;
     button.addEventListener('click', () => onPick(action));
     buttons.push(button);
   }
