@@ -8,6 +8,7 @@
  */
 import { EventFactory, type TurnContext } from 'botbuilder';
 import { commandButtons } from '../dialogs/commandButtons.js';
+import { helplineLines } from '../dialogs/helplineTexts.js';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { ConversationRef, YoungPersonEvent } from '../handoff/HandoffEvents.js';
 import type { BuiltBot } from './createLanternBot.js';
@@ -131,8 +132,11 @@ export class HandoffNotifier {
         await this.sendWaitingButtons(context, 'handoff:dangerTimeout', ['keep_waiting', 'cancel_waiting']);
         return;
       }
-      await this.say(context, ['handoff:timeout']);
-      await this.sendWaitingButtons(context, 'handoff:timeoutOptions', ['keep_waiting', 'cancel_waiting']);
+      // Other ways to talk to a person: Veilig Thuis (day and night), and only the lines open now.
+      const language = (await this.bot.profile.language(context)) ?? 'en';
+      await this.say(context, ['handoff:timeout', 'handoff:helplines']);
+      await context.sendActivity(helplineLines(this.bot.translator, language, this.bot.now(), { reachableOnly: true }));
+      await this.sendWaitingButtons(context, 'handoff:keepWaitingQuestion', ['keep_waiting', 'cancel_waiting']);
     });
   }
 

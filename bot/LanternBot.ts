@@ -1,11 +1,12 @@
 /**
- * The bot: it only routes activities. Messages and the page's language event go to the dialog
+ * The bot: it only routes activities. Messages, the page's language event and the start of a
+ * conversation (`conversationUpdate` with the young person among `membersAdded`) go to the dialog
  * tree; a quick exit (endOfConversation) forgets the conversation's bot state at once.
  * Personal details in a message get a gentle warning that they are not needed.
  */
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
-import type { MainDialog } from '../dialogs/MainDialog.js';
+import { FIRST_LOCALE_TURN_KEY, type MainDialog } from '../dialogs/MainDialog.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import { LANGUAGE_EVENT } from '../contracts/ChatCommand.js';
@@ -31,10 +32,35 @@ export interface LanternBotOptions {
 /** Routes activities to the dialog tree. */
 export class LanternBot extends ActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  /** Whether an activity of this conversation has carried a locale yet. */
+  private readonly localeSeen: StatePropertyAccessor<boolean>;
 
   constructor(private readonly options: LanternBotOptions) {
     super();
     this.dialogState = options.conversationState.createProperty<DialogState>('dialogState');
+    this.localeSeen = options.conversationState.createProperty<boolean>('localeSeen');
+
+    // Only a conversation's first locale (of its start, or else of its first activity) may choose
+    // its language: Web Chat sends its default (`en-US`) with every activity, which must never
+    // decide for the young person later (MainDialog reads FIRST_LOCALE_TURN_KEY, not the activity).
+    this.onTurn(async (context, next) => {
+      const locale = context.activity.locale;
+      if (typeof locale === 'string' && locale !== '' && !(await this.localeSeen.get(context, false))) {
+        await this.localeSeen.set(context, true);
+        context.turnState.set(FIRST_LOCALE_TURN_KEY, locale);
+      }
+      await next();
+    });
+
+    // A client that never sends a first message (Web Chat, a partner's page) gets the same start
+    // as one that does: the language (from the start's locale, or asked), the welcome, the menu.
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if ((context.activity.membersAdded ?? []).some((member) => member.id !== botId)) {
+        await options.mainDialog.run(context, this.dialogState);
+      }
+      await next();
+    });
 
     this.onMessage(async (context, next) => {
       // Once a counsellor has taken over, the bot stays silent (the counsellor reads the stream)

@@ -60,6 +60,11 @@ export class RedisKeys {
     return `${this.prefix}handoff:holders`;
   }
 
+  /** Redis pub/sub channel of the young people's typing activities, echoed on their streams (nothing stored). */
+  directLineTypingChannel(): string {
+    return `${this.prefix}dl:typing`;
+  }
+
   /** Redis pub/sub channel of handoff events between app instances (nothing stored). */
   handoffEventsChannel(): string {
     return `${this.prefix}handoff:events`;

@@ -1,7 +1,7 @@
 /**
  * The Direct Line channel as an area of the app, in two plugins:
  * - `channelPlugin` builds what the other areas use (the conversations' store, the tokens, this
- *   instance's stream hub and the Bot Framework adapter) and shares it as `app.channel`;
+ *   instance's stream hub, the typing relay and the Bot Framework adapter) and shares it as `app.channel`;
  * - `directLineApiPlugin` opens the Direct Line 3.0 routes and hands each activity of a young
  *   person to the bot it is given (registered after the bot, so nothing is bound late).
  */
@@ -15,14 +15,16 @@ import type { ConversationStore } from './ConversationStore.js';
 import { ConversationTurnLock } from './ConversationTurnLock.js';
 import { directLinePlugin, type DirectLinePluginOptions } from './directLinePlugin.js';
 import { RedisConversationStore } from './RedisConversationStore.js';
+import { checkTokenTtl } from './settings.js';
 import { TokenService } from './TokenService.js';
+import { TypingRelay } from './TypingRelay.js';
 import { WebChannelAdapter } from './WebChannelAdapter.js';
 
 /** Options of channelPlugin. */
 export interface ChannelPluginOptions {
   redis: Redis;
   keys: RedisKeys;
-  /** Lifetime of a conversation token (s). */
+  /** Lifetime of a conversation token (s); at least 900, directlinejs' refresh interval. */
   tokenTtlSeconds: number;
   /** How long a conversation is kept after its last activity (s). */
   conversationTtlSeconds: number;
@@ -36,6 +38,8 @@ export interface Channel {
   tokens: TokenService;
   /** Pushes new stream entries to this instance's WebSockets (Direct Line and the consoles). */
   hub: ActivityStreamHub;
+  /** Echoes the young people's typing on their streams, on every instance (never stored). */
+  typing: TypingRelay;
   /** Runs the bot's turns and lets it speak first (proactive messages). */
   adapter: WebChannelAdapter;
 }
@@ -49,20 +53,24 @@ declare module 'fastify' {
 
 const channel: FastifyPluginAsync<ChannelPluginOptions> = async (app, options) => {
   const { redis, keys } = options;
-  const tokens = new TokenService({ redis, keys, ttlSeconds: options.tokenTtlSeconds });
+  const tokens = new TokenService({ redis, keys, ttlSeconds: checkTokenTtl(options.tokenTtlSeconds) });
   // Tombstones of deleted conversations are named by a keyed pseudonym (the token secret), never the id.
   const store = new RedisConversationStore({ redis, keys, ttlSeconds: options.conversationTtlSeconds, pseudonym: (purpose, value) => tokens.pseudonym(purpose, value) });
   const hub = new ActivityStreamHub({ redis, keys, onError: (code) => app.log.warn({ event: 'stream_hub_error', code }, 'stream hub') });
+  const typing = new TypingRelay({ redis, channel: keys.directLineTypingChannel(), onError: (code) => app.log.warn({ event: 'directline.typing_error', code }, 'typing relay') });
   const adapter = new WebChannelAdapter({ store, turnLock: new ConversationTurnLock({ redis, keys }) });
-  app.decorate('channel', { store, tokens, hub, adapter });
-  app.addHook('onClose', () => hub.close());
+  app.decorate('channel', { store, tokens, hub, typing, adapter });
+  app.addHook('onClose', async () => {
+    await hub.close();
+    await typing.close();
+  });
 };
 
 /** The channel's shared parts as `app.channel`. */
 export const channelPlugin = fastifyPlugin(channel, { name: 'lantern-channel', fastify: '5.x' });
 
 /** Options of directLineApiPlugin: the routes' limits, and the bot that answers. */
-export type DirectLineApiPluginOptions = Omit<DirectLinePluginOptions, 'store' | 'tokens' | 'hub' | 'onActivity'> & {
+export type DirectLineApiPluginOptions = Omit<DirectLinePluginOptions, 'store' | 'tokens' | 'hub' | 'typing' | 'onActivity'> & {
   /** The bot's handler: every activity of a young person becomes one of its turns. */
   handler: Pick<ActivityHandlerBase, 'run'>;
 };
@@ -70,12 +78,13 @@ export type DirectLineApiPluginOptions = Omit<DirectLinePluginOptions, 'store' |
 /** The Direct Line 3.0 routes of the channel, wired to the adapter and the given bot. */
 export const directLineApiPlugin: FastifyPluginAsync<DirectLineApiPluginOptions> = async (app, options) => {
   const { handler, ...routeOptions } = options;
-  const { store, tokens, hub, adapter } = app.channel;
+  const { store, tokens, hub, typing, adapter } = app.channel;
   await app.register(directLinePlugin, {
     ...routeOptions,
     store,
     tokens,
     hub,
+    typing,
     onActivity: (activity) => adapter.processActivity(activity, (context: TurnContext) => handler.run(context)),
   });
 };

@@ -21,4 +21,13 @@ export const DIRECT_LINE_LIMITS = {
   streamMessageWindowMs: 10_000,
   /** `markSeen` at most once per this many ms per conversation and instance. */
   seenThrottleMs: 10_000,
+  /** Deepest nesting of objects and arrays a request body may have (a button's value is 2 or 3 deep). */
+  maxJsonDepth: 32,
 } as const;
+
+/**
+ * botframework-directlinejs (and so Web Chat) refreshes its token every 15 minutes, without
+ * looking at `expires_in`: a conversation token that lives shorter breaks every such client.
+ * The shortest `tokenTtlSeconds` the channel (and server/config.ts) accepts.
+ */
+export const MIN_TOKEN_TTL_SECONDS = 900;

@@ -266,11 +266,13 @@ export class HandoffService {
     const clean = typeof text === 'string' ? text.trim() : '';
     if (!clean) throw new HandoffRequestError('The message is empty');
     if ([...clean].length > (this.options.maxMessageLength ?? 4000)) throw new HandoffRequestError('The message is too long');
-    await this.options.sessions.getOwn(conversationId, counsellor.username);
+    const session = await this.options.sessions.getOwn(conversationId, counsellor.username);
+    // A sender of its own, named in the young person's language; plain text (never markdown).
     return this.options.store.append(conversationId, {
       type: 'message',
       text: clean,
-      from: { id: 'counsellor', name: 'Counsellor', role: 'bot' },
+      textFormat: 'plain',
+      from: { id: 'counsellor', name: this.options.translator.forLanguage(session.job.language)('web:person'), role: 'bot' },
       channelData: { lantern: { sender: 'counsellor', ...(texts ? { textLanguage: texts.language, texts: texts.keys.map((key) => ({ key })) } : {}) } },
     });
   }
@@ -408,11 +410,14 @@ export class HandoffService {
     const clean = typeof text === 'string' ? text.trim() : '';
     if (!clean) throw new HandoffRequestError('The message is empty');
     if ([...clean].length > (this.options.maxMessageLength ?? 4000)) throw new HandoffRequestError('The message is too long');
-    if (!(await this.options.sessions.get(state.conversationId))) throw new SessionNotFoundError('The conversation has ended');
+    const session = await this.options.sessions.get(state.conversationId);
+    if (!session) throw new SessionNotFoundError('The conversation has ended');
+    // A sender of its own, named in the young person's language; plain text (never markdown).
     return this.options.store.append(state.conversationId, {
       type: 'message',
       text: clean,
-      from: { id: 'interpreter', name: 'Interpreter', role: 'bot' },
+      textFormat: 'plain',
+      from: { id: 'interpreter', name: this.options.translator.forLanguage(session.job.language)('web:interpreter'), role: 'bot' },
       channelData: { lantern: { sender: 'interpreter' } },
     });
   }

@@ -4,14 +4,17 @@
  * by appending a reply to the store. Several harnesses can share one key prefix (several app
  * instances on one Redis).
  */
+import fastifyWebsocket from '@fastify/websocket';
 import type { Activity } from 'botbuilder';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
 import { ActivityStreamHub } from '../../directline/ActivityStreamHub.js';
 import { directLinePlugin, type DirectLinePluginOptions } from '../../directline/directLinePlugin.js';
+import { frameworkErrorAnswer } from '../../directline/errors.js';
 import { RedisConversationStore } from '../../directline/RedisConversationStore.js';
 import { TokenService } from '../../directline/TokenService.js';
+import { TypingRelay } from '../../directline/TypingRelay.js';
 import type { RedisKeys } from '../../contracts/RedisKeys.js';
 import { testRedis } from '../helpers/redis.js';
 
@@ -43,6 +46,8 @@ export interface Harness {
   store: RedisConversationStore;
   tokens: TokenService;
   hub: ActivityStreamHub;
+  /** Typing echoes between the instances of one key prefix. */
+  typing: TypingRelay;
   /** Every activity given to the bot, in order. */
   botActivities: Activity[];
   close(): Promise<void>;
@@ -68,11 +73,23 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const hub = new ActivityStreamHub({ redis, keys: options.keys, blockMs: 5_000, connectionName: options.hubName, onError: options.onHubError });
   const botActivities: Activity[] = [];
   const bot = options.onActivity ?? echoBot;
-  const app = Fastify({ logger: false, trustProxy: options.trustProxy ?? false });
+  const typing = new TypingRelay({ redis, channel: options.keys.directLineTypingChannel() });
+  const app = Fastify({
+    logger: false,
+    trustProxy: options.trustProxy ?? false,
+    // As server/Lantern.ts: errors met before routing in the one error shape, without the URL.
+    frameworkErrors: (error, _request, reply) => {
+      const answer = frameworkErrorAnswer(error);
+      void (reply as unknown as FastifyReply).code(answer.statusCode).header('cache-control', 'no-store').send(answer.body);
+    },
+  });
+  // Once, at the root (the channel requires it and never registers it itself); clients only ever send empty keep-alives.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4_096 } });
   const pluginOptions: DirectLinePluginOptions = {
     store,
     tokens,
     hub,
+    typing,
     onActivity: async (activity) => {
       botActivities.push(activity);
       await bot(activity, store);
@@ -98,10 +115,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     store,
     tokens,
     hub,
+    typing,
     botActivities,
     close: async () => {
       await app.close();
       await hub.close();
+      await typing.close();
       await redis.quit();
     },
   };

@@ -20,7 +20,12 @@ export class YoungPersonClient {
   static async start(lantern: LanternInstance, language: string): Promise<YoungPersonClient> {
     const generated = (await (await fetch(`${lantern.url}/v3/directline/tokens/generate`, { method: 'POST' })).json()) as { token: string; conversationId: string };
     const client = new YoungPersonClient(lantern, generated.conversationId, generated.token);
-    await fetch(`${lantern.url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${generated.token}` } });
+    // As the page: the language chosen on its picker is the start's locale (the bot greets in it).
+    await fetch(`${lantern.url}/v3/directline/conversations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${generated.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ locale: language }),
+    });
     await client.post({ type: 'event', name: 'lantern.language', value: language });
     await client.read();
     return client;
