@@ -120,7 +120,8 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
   // Logging out or removing an account returns the counsellor's conversations to the list at once
   // (the tick catches the rest: expired sessions, accounts removed on the command line, closed consoles).
   app.onStaffLeave(async (username, reason) => {
-    await service.releaseAll(username, reason);
+    // A disabled account has left like a removed one; sessions ended by an admin like expired ones.
+    await service.releaseAll(username, reason === 'disabled' ? 'removed' : reason === 'revoked' ? 'session_expired' : reason);
   });
   app.jobs.add({ name: 'handoff-tick', everyMs: options.handoffTickMs, run: () => service.tick() });
 

@@ -1,10 +1,11 @@
 /**
  * The pages as an area of the app: the young people's chat page (`/`), the counsellors' console
- * (`/counsellor`), the coordinators' dashboard (`/coordinator`) and the interpreters' page
- * (`/interpreter`), each served from the build in
+ * (`/counsellor`), the coordinators' dashboard (`/coordinator`), the interpreters' page
+ * (`/interpreter`) and the admin page (`/admin`), each served from the build in
  * `distDir` with strict security headers.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { adminPagePlugin } from './adminPagePlugin.js';
 import { chatPagePlugin } from './chatPagePlugin.js';
 import { coordinatorDashboardPlugin } from './coordinatorDashboardPlugin.js';
 import { counsellorConsolePlugin } from './counsellorConsolePlugin.js';
@@ -24,4 +25,5 @@ export const pagesPlugin: FastifyPluginAsync<PagesPluginOptions> = async (app, o
   await app.register(counsellorConsolePlugin, { distDir: options.distDir });
   await app.register(coordinatorDashboardPlugin, { distDir: options.distDir });
   await app.register(interpreterPagePlugin, { distDir: options.distDir });
+  await app.register(adminPagePlugin, { distDir: options.distDir });
 };

@@ -13,7 +13,11 @@
  * - the coordinators' dashboard (web/coordinator/, uPlot bundled in, strings from the "dashboard"
  *   section of locales/staff/{nl,en}.json) into web/dist/coordinator/ with its own manifest.json,
  *   built like the console.
- * Fails when the chat page's JS + CSS are more than 60 KB gzipped (the console and the dashboard: 80 KB each).
+ * - the admin page (web/admin/: accounts, the audit trail, the page of a password link; strings from
+ *   the "admin" and "account" sections) into web/dist/admin/, built like the console, without fonts.
+ * Every staff page also gets the "account" section (My account, web/shared/account.ts).
+ * Fails when the chat page's JS + CSS are more than 60 KB gzipped (the console and the dashboard: 80 KB
+ * each, the interpreters' and the admin page: 30 KB each).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +26,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
 import { helplineVariables, loadHelplines } from '../texts/helplines.js';
+import { pluralKey } from '../texts/plurals.js';
 import { LANGUAGES, type Language } from '../contracts/languages.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,16 +51,22 @@ export const DASHBOARD_SIZE_LIMIT_BYTES = 80 * 1024;
 /** Most gzipped JS + CSS the interpreters' page may have (without fonts). */
 export const INTERPRETER_SIZE_LIMIT_BYTES = 30 * 1024;
 
+/** Most gzipped JS + CSS the admin page may have. */
+export const ADMIN_SIZE_LIMIT_BYTES = 30 * 1024;
+
 /** Browsers of the console (staff laptops and tablets, kept up to date). */
 const CONSOLE_TARGETS = ['chrome100', 'firefox100', 'safari15'];
 
-/** The font files copied to web/dist/fonts. */
+/**
+ * The font files copied to web/dist/fonts. Ethiopic has no bold file: the page's few bold words
+ * (quick exit, a person's name label) are synthesised from the regular one instead of downloading
+ * another ~75 KB. The chat page's language picker uses none of them (system fonts, web/styles.css).
+ */
 const FONTS = [
   { pkg: 'vazirmatn', family: 'Vazirmatn', subset: 'arabic', weight: 400, local: [] as string[] },
   { pkg: 'vazirmatn', family: 'Vazirmatn', subset: 'arabic', weight: 700, local: [] as string[] },
   // Android ships Noto Sans Ethiopic: use it when it is there instead of downloading ~75 KB.
   { pkg: 'noto-sans-ethiopic', family: 'Noto Sans Ethiopic', subset: 'ethiopic', weight: 400, local: ['Noto Sans Ethiopic', 'NotoSansEthiopic-Regular'] },
-  { pkg: 'noto-sans-ethiopic', family: 'Noto Sans Ethiopic', subset: 'ethiopic', weight: 700, local: ['Noto Sans Ethiopic Bold', 'NotoSansEthiopic-Bold'] },
 ];
 
 /** What the server needs to know about a build. */
@@ -74,6 +85,8 @@ export interface WebManifest {
   dashboard?: DashboardManifest;
   /** The interpreters' page (also written to <outDir>/interpreter/manifest.json). */
   interpreter?: ConsoleManifest;
+  /** The admin page (also written to <outDir>/admin/manifest.json). */
+  admin?: ConsoleManifest;
 }
 
 /** The console's build: paths relative to <outDir>/counsellor/. */
@@ -160,10 +173,15 @@ export function readWebStrings(variables: Record<string, string>, root = ROOT): 
     return out;
   };
   const english = read('en');
+  // Texts with a number come in the plural forms of their language (`handoffEstimate_few` in
+  // Arabic only): compared by their name; the locale check makes sure each has its forms.
+  const nameOf = (key: string): string => pluralKey(key)?.base ?? key;
+  const englishNames = new Set(Object.keys(english).map(nameOf));
   for (const language of LANGUAGES) {
     const strings = language === 'en' ? english : read(language);
-    const missing = Object.keys(english).filter((key) => !(key in strings));
-    const extra = Object.keys(strings).filter((key) => !(key in english));
+    const names = new Set(Object.keys(strings).map(nameOf));
+    const missing = [...englishNames].filter((name) => !names.has(name));
+    const extra = [...names].filter((name) => !englishNames.has(name));
     if (missing.length || extra.length) {
       throw new Error(`locales/${language}/web.json: missing [${missing.join(', ')}], unknown [${extra.join(', ')}]`);
     }
@@ -209,11 +227,13 @@ function readStaffSections<S extends string>(sections: readonly S[], optional: r
 }
 
 /** The sections of locales/staff/<nl|en>.json the console is built with. */
-const CONSOLE_SECTIONS = ['console', 'languages', 'priority'] as const;
+const CONSOLE_SECTIONS = ['console', 'account', 'languages', 'priority'] as const;
 
 /** What the console is built with from locales/staff/<nl|en>.json: its own texts and the names of languages and priorities. */
 export interface ConsoleStrings {
   console: Record<string, string>;
+  /** "My account" (web/shared/account.ts). */
+  account: Record<string, string>;
   languages: Record<string, string>;
   priority: Record<string, string>;
 }
@@ -224,7 +244,7 @@ export function readConsoleStrings(root = ROOT): Record<StaffLanguage, ConsoleSt
 }
 
 /** The sections of locales/staff/<nl|en>.json the dashboard is built with (`funnel` only when the file has it). */
-const DASHBOARD_SECTIONS = ['dashboard', 'languages', 'topics', 'funnel', 'outcomes', 'dangerCategories'] as const;
+const DASHBOARD_SECTIONS = ['dashboard', 'account', 'languages', 'topics', 'funnel', 'outcomes', 'dangerCategories'] as const;
 
 /** What the dashboard is built with: its own texts and the staff names of languages, nodes, outcomes and danger categories. */
 export type DashboardStrings = Record<(typeof DASHBOARD_SECTIONS)[number], Record<string, string>>;
@@ -237,9 +257,9 @@ export function readDashboardStrings(root = ROOT): Record<StaffLanguage, Dashboa
 /** What differs between the console's and the dashboard's builds. */
 interface StaffPageBuild {
   /** The folder under web/ with main.ts, index.html and the stylesheet; also the folder under <outDir> and the URL prefix. */
-  folder: 'counsellor' | 'coordinator' | 'interpreter';
+  folder: 'counsellor' | 'coordinator' | 'interpreter' | 'admin';
   /** Base name of the hashed assets, and of the stylesheet (`<name>.css`) in `folder`. */
-  name: 'console' | 'dashboard' | 'interpreter';
+  name: 'console' | 'dashboard' | 'interpreter' | 'admin';
   /** For the error message: "the console", "the dashboard". */
   label: string;
   /** CSS put first, before the shared stylesheets (STAFF_CSS) and the page's own. */
@@ -329,6 +349,23 @@ async function buildInterpreterPage(fontFaces: string[], files: Map<string, Buff
   );
 }
 
+/** The sections of locales/staff/<nl|en>.json the admin page is built with. */
+const ADMIN_SECTIONS = ['admin', 'account', 'languages'] as const;
+
+/** Builds the admin page (accounts and the audit trail; also the page of a password link). */
+async function buildAdminPage(files: Map<string, Buffer>): Promise<ConsoleManifest> {
+  return buildStaffPage(
+    {
+      folder: 'admin',
+      name: 'admin',
+      label: 'the admin page',
+      cssBefore: () => '',
+      define: () => ({ __ADMIN_STRINGS__: JSON.stringify(readStaffSections(ADMIN_SECTIONS, [], ROOT)) }),
+    },
+    files,
+  );
+}
+
 function unicodeRange(pkg: string, subset: string, weight: number): string {
   const css = readFileSync(path.join(ROOT, 'node_modules', '@fontsource', pkg, `${weight}.css`), 'utf8');
   const block = new RegExp(`/\\* ${pkg}-${subset}-${weight}-normal \\*/[^}]*?unicode-range:\\s*([^;]+);`).exec(css);
@@ -400,6 +437,8 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
   manifest.dashboard = dashboardManifest;
   const interpreterManifest = await buildInterpreterPage(fontFaces, files);
   manifest.interpreter = interpreterManifest;
+  const adminManifest = await buildAdminPage(files);
+  manifest.admin = adminManifest;
 
   if (options.log !== false) {
     const fontBytes = fontPaths.reduce((sum, file) => sum + manifestFiles[file]!.bytes, 0);
@@ -419,6 +458,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
         `(limit ${kb(DASHBOARD_SIZE_LIMIT_BYTES)}); index.html ${kb(d['index.html']!.gzipBytes)} gzipped`,
     );
     console.log(`interpreter build: JS + CSS = ${kb(interpreterManifest.gzipBytes)} gzipped (limit ${kb(INTERPRETER_SIZE_LIMIT_BYTES)})`);
+    console.log(`admin build: JS + CSS = ${kb(adminManifest.gzipBytes)} gzipped (limit ${kb(ADMIN_SIZE_LIMIT_BYTES)})`);
   }
   if (gzipBytes > SIZE_LIMIT_BYTES) {
     throw new Error(`web build: JS + CSS are ${kb(gzipBytes)} gzipped, more than the limit of ${kb(SIZE_LIMIT_BYTES)}`);
@@ -428,6 +468,9 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
   }
   if (interpreterManifest.gzipBytes > INTERPRETER_SIZE_LIMIT_BYTES) {
     throw new Error(`interpreter build: JS + CSS are ${kb(interpreterManifest.gzipBytes)} gzipped, more than the limit of ${kb(INTERPRETER_SIZE_LIMIT_BYTES)}`);
+  }
+  if (adminManifest.gzipBytes > ADMIN_SIZE_LIMIT_BYTES) {
+    throw new Error(`admin build: JS + CSS are ${kb(adminManifest.gzipBytes)} gzipped, more than the limit of ${kb(ADMIN_SIZE_LIMIT_BYTES)}`);
   }
   if (dashboardManifest.gzipBytes > DASHBOARD_SIZE_LIMIT_BYTES) {
     throw new Error(`dashboard build: JS + CSS are ${kb(dashboardManifest.gzipBytes)} gzipped, more than the limit of ${kb(DASHBOARD_SIZE_LIMIT_BYTES)}`);
@@ -443,6 +486,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
   writeFileSync(path.join(outDir, 'counsellor', 'manifest.json'), `${JSON.stringify(consoleManifest, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'coordinator', 'manifest.json'), `${JSON.stringify(dashboardManifest, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'interpreter', 'manifest.json'), `${JSON.stringify(interpreterManifest, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'admin', 'manifest.json'), `${JSON.stringify(adminManifest, null, 2)}\n`);
   return manifest;
 }
 

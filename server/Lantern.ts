@@ -8,13 +8,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { auditPlugin } from '../audit/auditPlugin.js';
 import { botPlugin } from '../bot/botPlugin.js';
 import { RedisKeys } from '../contracts/RedisKeys.js';
 import { channelPlugin, directLineApiPlugin } from '../directline/channelPlugin.js';
+import { frameworkErrorAnswer } from '../directline/errors.js';
 import type { ConversationStore } from '../directline/ConversationStore.js';
 import { handoffPlugin } from '../handoff/handoffPlugin.js';
 import { loadInterpretingService } from '../handoff/interpretingService.js';
@@ -86,6 +87,11 @@ export async function startLantern(
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy,
+    // A URL that does not decode, or a path part over Fastify's limit: the one error shape, without the URL (it holds ids).
+    frameworkErrors: (error, _request, reply) => {
+      const answer = frameworkErrorAnswer(error);
+      void (reply as FastifyReply).code(answer.statusCode).header('cache-control', 'no-store').send(answer.body);
+    },
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ event: 'http', method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -94,7 +100,8 @@ export async function startLantern(
   app.addHook('onClose', async () => {
     await redis.quit().catch(() => undefined);
   });
-  // One WebSocket server for the Direct Line streams and the counsellors' live view.
+  // One WebSocket server for the Direct Line streams and the counsellors' live view, registered
+  // here only (the channel requires it and never registers it again).
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 16 * 1024 },
     errorHandler: (error, socket) => {
@@ -115,7 +122,7 @@ export async function startLantern(
     trimEveryMs: config.retentionEveryMs,
     pseudonym: (purpose, value) => app.channel.tokens.pseudonym(purpose, value),
   });
-  await app.register(staffAuthPlugin, { redis, keys, secureCookies: config.secureCookies });
+  await app.register(staffAuthPlugin, { redis, keys, secureCookies: config.secureCookies, totpRequiredForAdmins: config.staffTotpRequiredForAdmins, totpKey: config.staffTotpKey });
   await app.register(metricsPlugin, { redis, keys, retentionDays: config.metricsRetentionDays });
   await app.register(handoffPlugin, {
     redis,
@@ -140,6 +147,10 @@ export async function startLantern(
   await app.register(directLineApiPlugin, {
     handler: app.bot,
     rateLimit: { max: config.tokenRateLimitMax, windowMs: config.tokenRateLimitWindowMs, redis, keyPrefix: keys.rateLimitPrefix() },
+    // Who may embed the chat (CORS), and where streamUrl points (never the Host header alone).
+    allowedOrigins: config.allowedOrigins,
+    publicUrl: config.publicUrl,
+    allowedHosts: config.allowedHosts,
     // "Last seen" is recorded often enough that a page that is there is never taken for gone.
     seenThrottleMs: Math.min(10_000, Math.floor((config.youngPersonAwaySeconds * 1000) / 4)),
     // Fair under floods: per conversation (across instances) and per instance in flight.

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { DIRECT_LINE_LIMITS } from '../directline/limits.js';
+import { checkAllowedHost, checkAllowedOrigin, checkPublicUrl, checkTokenTtl, listFrom } from '../directline/settings.js';
 
 /** Everything the running product can be configured with. */
 export interface LanternConfig {
@@ -41,9 +42,18 @@ export interface LanternConfig {
   logLevel: string;
   /**
    * Behind a reverse proxy: trust X-Forwarded-For from these proxy addresses (comma-separated IPs or
-   * CIDRs, as Fastify's trustProxy), or true for any. Only the token rate limit uses the client address.
+   * CIDRs, as Fastify's trustProxy), or true for any. Only the token rate limit and the staff login's failure counts (as a keyed hash) use the client address.
    */
   trustProxy: boolean | string;
+  /**
+   * Public base URL of the site (e.g. `https://lantern.example`): every Direct Line `streamUrl`
+   * points there, whatever Host header a request has. Undefined: see `allowedHosts`.
+   */
+  publicUrl: string | undefined;
+  /** Without `publicUrl`: the host names a `streamUrl` may name (a request for another host gets 400); empty = loopback only. */
+  allowedHosts: string[];
+  /** Origins (`https://partner.example`) whose pages may call the Direct Line channel (CORS); none by default. */
+  allowedOrigins: string[];
   /** Opening hours of the counsellors (a JSON schedule); undefined = config/opening-hours.json. */
   openingHoursFile: string | undefined;
   /** After this long in line, the young person is offered the 24/7 alternatives and the choice to keep waiting. */
@@ -68,6 +78,10 @@ export interface LanternConfig {
   retentionEveryMs: number;
   /** How long the audit trail keeps an entry (days). */
   auditRetentionDays: number;
+  /** Admins must turn on two-factor login (TOTP) before they can do anything else. */
+  staffTotpRequiredForAdmins: boolean;
+  /** The key that seals two-factor secrets in Redis; undefined = a random key kept in Redis. */
+  staffTotpKey: string | undefined;
   /** Longest life of an interpreter's one-time link (hours); it also ends with the conversation. */
   interpreterLinkHours: number;
   /** The telephone interpreting service's file; undefined = config/interpreting.json. */
@@ -96,6 +110,9 @@ export const defaultConfig: LanternConfig = {
   quickExitUrl: 'https://www.buienradar.nl/',
   logLevel: 'info',
   trustProxy: false,
+  publicUrl: undefined,
+  allowedHosts: [],
+  allowedOrigins: [],
   openingHoursFile: undefined,
   handoffWaitTimeoutSeconds: 600,
   handoffTickMs: 10_000,
@@ -112,6 +129,8 @@ export const defaultConfig: LanternConfig = {
   retentionEveryMs: 10 * 60_000,
   // A year: long enough to answer a complaint or an inspection about who handled a conversation.
   auditRetentionDays: 365,
+  staffTotpRequiredForAdmins: false,
+  staffTotpKey: undefined,
   // An interpreted chat rarely lasts longer; a new link is one click.
   interpreterLinkHours: 3,
   interpretingFile: undefined,
@@ -163,9 +182,29 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     interpreterLinkHours: positiveIntFrom(env.INTERPRETER_LINK_HOURS, defaultConfig.interpreterLinkHours, 'INTERPRETER_LINK_HOURS'),
     interpretingFile: env.INTERPRETING_FILE || undefined,
     auditRetentionDays: positiveIntFrom(env.AUDIT_RETENTION_DAYS, defaultConfig.auditRetentionDays, 'AUDIT_RETENTION_DAYS'),
+    staffTotpRequiredForAdmins: env.STAFF_TOTP_REQUIRED_FOR_ADMINS ? env.STAFF_TOTP_REQUIRED_FOR_ADMINS === 'true' : defaultConfig.staffTotpRequiredForAdmins,
+    staffTotpKey: env.STAFF_TOTP_KEY || defaultConfig.staffTotpKey,
     retentionEveryMs: intFrom(env.RETENTION_EVERY_MS, defaultConfig.retentionEveryMs, 'RETENTION_EVERY_MS'),
     secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES !== 'false' : defaultConfig.secureCookies,
     trustProxy: !env.TRUST_PROXY || env.TRUST_PROXY === 'false' ? defaultConfig.trustProxy : env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY,
+    publicUrl: env.PUBLIC_URL || defaultConfig.publicUrl,
+    allowedHosts: env.ALLOWED_HOSTS ? listFrom(env.ALLOWED_HOSTS) : defaultConfig.allowedHosts,
+    allowedOrigins: env.ALLOWED_ORIGINS ? listFrom(env.ALLOWED_ORIGINS) : defaultConfig.allowedOrigins,
   };
-  return { ...fromEnv, ...overrides };
+  return checkChannelSettings({ ...fromEnv, ...overrides });
+}
+
+/** The Direct Line settings, checked at start: a mistake stops the server with a clear message. */
+function checkChannelSettings(config: LanternConfig): LanternConfig {
+  try {
+    return {
+      ...config,
+      tokenTtlSeconds: checkTokenTtl(config.tokenTtlSeconds),
+      publicUrl: config.publicUrl === undefined ? undefined : checkPublicUrl(config.publicUrl),
+      allowedHosts: config.allowedHosts.map(checkAllowedHost),
+      allowedOrigins: config.allowedOrigins.map(checkAllowedOrigin),
+    };
+  } catch (error) {
+    throw new Error(`Configuration: ${(error as Error).message}`);
+  }
 }
