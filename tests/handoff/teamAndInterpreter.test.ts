@@ -209,4 +209,34 @@ describe('an interpreter who joins by link, and a team lead who steers', () => {
     for (const secret of ['ክሕግዙኒ', 'Hoe gaat het', 'ከመይ', first.conversationId, second.conversationId]) expect(text).not.toContain(secret);
     carlaConsole.socket.close();
   });
+  it('every conversation action of a counsellor is one audit entry; messages and phrases are in the transcript, not the audit', async () => {
+    const young = await waiting('nl');
+    const eva = await CounsellorClient.login(a, 'eva-a', ['nl']);
+    const finn = await CounsellorClient.login(b, 'finn-a', ['nl']);
+    await finn.api('GET', '/api/staff/queue'); // on duty
+    expect((await eva.api('POST', `/api/staff/conversations/${young.conversationId}/claim`)).status).toBe(200);
+    expect((await eva.api('GET', `/api/staff/conversations/${young.conversationId}`)).status).toBe(200);
+    expect((await eva.api('POST', `/api/staff/conversations/${young.conversationId}/messages`, { text: 'Hoi, ik ben Eva.' })).status).toBe(200);
+    expect((await eva.api('POST', `/api/staff/conversations/${young.conversationId}/phrases`, { key: 'safety.safeNow' })).status).toBe(200);
+    expect((await eva.api('POST', `/api/staff/conversations/${young.conversationId}/notes`, { text: 'Geheime notitie' })).status).toBe(201);
+    expect((await eva.api('POST', `/api/staff/conversations/${young.conversationId}/transfer`, { to: 'finn-a', note: 'Overdracht' })).status).toBe(200);
+    expect((await finn.api('POST', `/api/staff/conversations/${young.conversationId}/transfer`, { to: 'queue' })).status).toBe(200);
+    expect((await finn.api('POST', `/api/staff/conversations/${young.conversationId}/claim`)).status).toBe(200);
+    expect((await finn.api('POST', `/api/staff/conversations/${young.conversationId}/end`, { outcome: 'information_given', note: 'Slotnotitie' })).status).toBe(200);
+    // Refused actions write nothing.
+    expect((await eva.api('POST', `/api/staff/conversations/${young.conversationId}/notes`, { text: 'te laat' })).status).toBe(404);
+
+    const entries = (await auditOf(young.conversationId)).map((e) => [e.by, e.action, e.target, e.detail]).reverse();
+    expect(entries).toEqual([
+      ['eva-a', 'conversation.claimed', undefined, undefined],
+      ['eva-a', 'conversation.viewed', undefined, undefined],
+      ['eva-a', 'note.added', undefined, undefined],
+      ['eva-a', 'conversation.transferred', 'finn-a', undefined],
+      ['finn-a', 'conversation.returned', undefined, undefined],
+      ['finn-a', 'conversation.claimed', undefined, undefined],
+      ['finn-a', 'conversation.ended', undefined, 'information_given'],
+    ]);
+    const raw = JSON.stringify(await a.redis.xrange(a.keys.auditTrail(), '-', '+'));
+    for (const secret of ['Hoi, ik ben Eva', 'Geheime notitie', 'Overdracht', 'Slotnotitie', young.conversationId]) expect(raw).not.toContain(secret);
+  });
 });
