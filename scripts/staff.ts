@@ -1,7 +1,7 @@
 /**
  * `npm run --silent staff -- <command>`: manage staff accounts from the server's shell.
  *
- *   add --username U --role counsellor|coordinator|admin [--languages ar,nl]   → {"username":"U","password":"…"}
+ *   add --username U --role counsellor|teamlead|coordinator|admin [--languages ar,nl]   → {"username":"U","password":"…"}
  *   list                                                                       → one JSON line per account (no hashes)
  *   remove --username U                                                        → {"username":"U","removed":true}
  *   passwd --username U                                                        → {"username":"U","password":"…"}
@@ -24,7 +24,7 @@ import { StaffSessionStore } from '../staff/StaffSessionStore.js';
 import { StaffError, StaffStore, StaffUserNotFoundError, normaliseUsername, parseLanguages, parseRole } from '../staff/StaffStore.js';
 
 const USAGE =
-  'usage: npm run --silent staff -- add --username U --role counsellor|coordinator|admin [--languages ar,nl] | list | remove --username U | passwd --username U | capacity --username U --max N|default';
+  'usage: npm run --silent staff -- add --username U --role counsellor|teamlead|coordinator|admin [--languages ar,nl] | list | remove --username U | passwd --username U | capacity --username U --max N|default';
 
 /** An error that ends the command with its one-line message. */
 class CliError extends Error {
