@@ -461,7 +461,8 @@ describe('the kit in Chromium, from file://', () => {
       await expect.poll(() => page.locator('#progress-count').textContent()).toBe('5 / 9');
 
       // Closing and opening the file loses nothing.
-      await page.waitForTimeout(300);
+      // The page saves a moment after the last keystroke: wait until the last edit is stored.
+      await expect.poll(() => page.evaluate("localStorage.getItem('lantern-review:ti') || ''"), { timeout: 5_000 }).toContain('ewe');
       await page.reload();
       await expect.poll(() => page.locator('#progress-count').textContent()).toBe('5 / 9');
       expect(await page.inputValue('#reviewer')).toBe('Tigrinya interpreter (browser)');
