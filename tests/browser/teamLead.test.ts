@@ -6,21 +6,17 @@
  * (whose console is told who took it), and puts another back in the list. Nothing leaves
  * 127.0.0.1 and the pages log no errors. Screenshots go to tests/artifacts/ (gitignored).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SessionItem, TeamView } from '../../contracts/counsellorApi.js';
-import { OpeningHours } from '../../handoff/OpeningHours.js';
-import { buildWeb } from '../../scripts/build-web.js';
-import { startLantern, type LanternInstance } from '../../server/Lantern.js';
+import type { LanternInstance } from '../../server/Lantern.js';
 import { externalRequests, launchBrowser, type Browser } from '../helpers/browser.js';
 import { CounsellorClient, YoungPersonClient } from '../helpers/lanternClients.js';
 import { uniquePrefix } from '../helpers/redis.js';
+import { ARTIFACTS, startBuiltLantern, stopBuiltLantern } from '../helpers/builtLantern.js';
 
-const ARTIFACTS = path.resolve('tests/artifacts');
 const PASSWORD = 'a long enough test password';
 const tempDirs: string[] = [];
 let lantern: LanternInstance;
@@ -28,20 +24,10 @@ let lantern: LanternInstance;
 const isStatus = (state: string) => (a: Activity) => a.type === 'event' && a.name === 'handoff.status' && (a.value as { state?: string } | undefined)?.state === state;
 
 beforeAll(async () => {
-  const distDir = mkdtempSync(path.join(os.tmpdir(), 'lantern-web-'));
-  tempDirs.push(distDir);
-  await buildWeb({ outDir: distDir, log: false });
-  mkdirSync(ARTIFACTS, { recursive: true });
-  lantern = await startLantern(
-    { redisUrl: inject('redisUrl'), keyPrefix: uniquePrefix('teamlead'), port: 0, host: '127.0.0.1', logLevel: 'silent', secureCookies: false },
-    { webDistDir: distDir, openingHours: OpeningHours.always() },
-  );
+  lantern = await startBuiltLantern(inject('redisUrl'), uniquePrefix('teamlead'), tempDirs);
 }, 60_000);
 
-afterAll(async () => {
-  await lantern?.stop();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopBuiltLantern(lantern, tempDirs));
 
 async function signIn(browser: Browser, username: string): Promise<Page> {
   const { page } = browser;
