@@ -268,12 +268,7 @@ loginForm.addEventListener('submit', (event) => {
       await api('POST', '/api/staff/logout').catch(() => undefined);
       showLogin('notCoordinator');
     })
-    .catch((error: unknown) => {
-      if (account.loginNeedsCode(error)) return;
-      if (error instanceof ApiError && error.status === 401) {
-        say(loginStatus, error.retryAfter ? t('loginLocked', { minutes: Math.ceil(error.retryAfter / 60) }) : t('loginFailed'), 'error');
-      } else say(loginStatus, errorText(error), 'error');
-    })
+    .catch((error: unknown) => account.loginFailed(error, { locked: (minutes) => t('loginLocked', { minutes }), failed: t('loginFailed'), other: errorText }))
     .finally(() => {
       if (submit) submit.disabled = false;
     });

@@ -128,9 +128,7 @@ loginForm.addEventListener('submit', async (event) => {
     account.resetLogin();
     await signedIn(answer);
   } catch (error) {
-    if (account.loginNeedsCode(error)) return;
-    const locked = error instanceof ApiError && error.retryAfter;
-    say(loginStatus, locked ? t('loginLocked', { minutes: Math.ceil(locked / 60) }) : error instanceof ApiError && error.status === 401 ? t('loginFailed') : reason(error), 'error');
+    account.loginFailed(error, { locked: (minutes) => t('loginLocked', { minutes }), failed: t('loginFailed'), other: reason });
   } finally {
     submit.disabled = false;
   }

@@ -6,7 +6,7 @@
  * answers `TotpRequired`. Texts: the "account" section of locales/staff/{nl,en}.json. The CSRF
  * token comes fresh from GET /api/staff/me each time the dialog opens (kept in memory only).
  */
-import { apiError, ApiError, sendRequest } from './api.js';
+import { ApiError, readJson, sendRequest } from './api.js';
 import { byId, el, say } from './dom.js';
 import { fill, type UiLanguage } from './i18n.js';
 
@@ -27,12 +27,24 @@ export interface AccountUi {
   loginBody(username: string, password: string): { username: string; password: string; code?: string };
   /** For a failed login: true when the account needs its code (the field is shown and asks for it). */
   loginNeedsCode(error: unknown): boolean;
+  /**
+   * Says why a login failed in the login form's status: asks for the code when the account needs
+   * it, else "locked for N minutes", "wrong username or password", or the page's text for anything else.
+   */
+  loginFailed(error: unknown, texts: LoginFailureTexts): void;
   /** Hides and empties the code field (after a login or a logout). */
   resetLogin(): void;
   /** Opens the dialog. */
   open(): void;
   /** The top bar's button. */
   button: HTMLButtonElement;
+}
+
+/** The page's own words for a failed login. */
+export interface LoginFailureTexts {
+  locked(minutes: number): string;
+  failed: string;
+  other(error: unknown): string;
 }
 
 interface MeAnswer {
@@ -43,16 +55,7 @@ interface MeAnswer {
 
 /** Calls a JSON route; resolves with the answer (undefined for 204). */
 async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, csrf: string | undefined): Promise<T> {
-  const response = await sendRequest(method, path, body, csrf);
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) throw apiError(response, (parsed as { error?: { code?: string; message?: string } } | undefined)?.error);
-  return parsed as T;
+  return readJson<T>(await sendRequest(method, path, body, csrf));
 }
 
 /** Sets up "My account" on this page (see the module comment). */
@@ -270,6 +273,12 @@ export function setupAccount(options: AccountOptions): AccountUi {
       loginStatus.dataset.account = 'code';
       codeInput.focus();
       return true;
+    },
+    loginFailed(error, texts) {
+      if (this.loginNeedsCode(error)) return;
+      const locked = error instanceof ApiError ? error.retryAfter : undefined;
+      const failed = error instanceof ApiError && error.status === 401;
+      say(loginStatus, locked ? texts.locked(Math.ceil(locked / 60)) : failed ? texts.failed : texts.other(error), 'error');
     },
     resetLogin: () => {
       codeBox.hidden = true;
