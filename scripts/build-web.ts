@@ -227,7 +227,7 @@ function readStaffSections<S extends string>(sections: readonly S[], optional: r
 }
 
 /** The sections of locales/staff/<nl|en>.json the console is built with. */
-const CONSOLE_SECTIONS = ['console', 'account', 'languages', 'priority'] as const;
+const CONSOLE_SECTIONS = ['console', 'account', 'languages', 'priority', 'reason', 'answers', 'signals', 'dangerCategories', 'intents'] as const;
 
 /** What the console is built with from locales/staff/<nl|en>.json: its own texts and the names of languages and priorities. */
 export interface ConsoleStrings {
@@ -236,6 +236,12 @@ export interface ConsoleStrings {
   account: Record<string, string>;
   languages: Record<string, string>;
   priority: Record<string, string>;
+  /** The staff names of triage and screening codes (the waiting list's "why", the flags). */
+  reason: Record<string, string>;
+  answers: Record<string, string>;
+  signals: Record<string, string>;
+  dangerCategories: Record<string, string>;
+  intents: Record<string, string>;
 }
 
 /** Reads the console's strings from locales/staff/{nl,en}.json; both must have the same keys. */

@@ -11,5 +11,11 @@ declare const __CONSOLE_STRINGS__: Record<
     account: Record<string, string>;
     languages: Record<string, string>;
     priority: Record<string, string>;
+    /** The staff names of triage and screening codes. */
+    reason: Record<string, string>;
+    answers: Record<string, string>;
+    signals: Record<string, string>;
+    dangerCategories: Record<string, string>;
+    intents: Record<string, string>;
   }
 >;

@@ -6,8 +6,6 @@
  */
 import { createStaffI18n, duration, type UiLanguage } from '../shared/i18n.js';
 // The labels of the triage and screening codes, shared with the server's summary (esbuild keeps only these sections).
-import { answers as answersNl, dangerCategories as categoriesNl, intents as intentsNl, reason as reasonNl, signals as signalsNl } from '../../locales/staff/nl.json';
-import { answers as answersEn, dangerCategories as categoriesEn, intents as intentsEn, reason as reasonEn, signals as signalsEn } from '../../locales/staff/en.json';
 
 /** The languages staff read. */
 export type { UiLanguage };
@@ -37,14 +35,9 @@ export function priorityName(priority: string): string {
 /** The sections of locales/staff/{nl,en}.json with the names of triage codes. */
 export type CodeSection = 'reason' | 'answers' | 'signals' | 'dangerCategories' | 'intents';
 
-const CODES: Record<UiLanguage, Record<CodeSection, Record<string, string>>> = {
-  nl: { reason: reasonNl, answers: answersNl, signals: signalsNl, dangerCategories: categoriesNl, intents: intentsNl },
-  en: { reason: reasonEn, answers: answersEn, signals: signalsEn, dangerCategories: categoriesEn, intents: intentsEn },
-};
-
 /** The staff name of a code ("confinement" → "opgesloten / mag niet weg"), or the code itself when it has none. */
 export function codeName(section: CodeSection, code: string): string {
-  return CODES[i18n.uiLanguage()][section][code] ?? code;
+  return __CONSOLE_STRINGS__[i18n.uiLanguage()][section][code] ?? code;
 }
 
 /** The young people's languages written right to left. */
