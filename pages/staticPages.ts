@@ -27,6 +27,13 @@ export interface PageHeaders {
   csp: (request: FastifyRequest) => string;
   /** Adds `x-robots-tag: noindex, nofollow` (the staff pages). */
   noindex: boolean;
+  /**
+   * The page may be framed by the origins its CSP's `frame-ancestors` names (the chat page at
+   * `/embed`): no `X-Frame-Options: DENY` then. Default: never framed.
+   */
+  frameable?: boolean;
+  /** Any site may load this file (`Cross-Origin-Resource-Policy: cross-origin`: the partners' launcher). Default: same origin only. */
+  crossOrigin?: boolean;
 }
 
 const TYPES: Record<string, string> = {
@@ -53,10 +60,10 @@ export function securityHeaders(reply: FastifyReply, request: FastifyRequest, he
     'content-security-policy': headers.csp(request),
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
+    ...(headers.frameable ? {} : { 'x-frame-options': 'DENY' }),
     'permissions-policy': 'camera=(), microphone=(), geolocation=()',
     'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-resource-policy': 'same-origin',
+    'cross-origin-resource-policy': headers.crossOrigin ? 'cross-origin' : 'same-origin',
     ...(headers.noindex ? { 'x-robots-tag': 'noindex, nofollow' } : {}),
   });
 }

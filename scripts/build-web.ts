@@ -6,6 +6,8 @@
  *   Arabic-script and Ethiopic fonts, each limited by unicode-range so a font is only downloaded when
  *   its script is shown;
  * - content-hashed file names (served with immutable caching), web/dist/index.html and manifest.json;
+ * - the partners' launcher web/embed/embed.ts into web/dist/embed.js (a fixed name partners link to,
+ *   with the `embed*` strings of web.json and placeholders the server fills in, EMBED_PLACEHOLDERS);
  * - the counsellors' console (web/counsellor/, strings from the "console" section of
  *   locales/staff/{nl,en}.json) into web/dist/counsellor/ with its own manifest.json, sharing the fonts;
  *   its stylesheet is web/shared/base.css, web/shared/staff.css (what both staff pages share) and
@@ -27,6 +29,7 @@ import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
 import { helplineVariables, loadHelplines } from '../texts/helplines.js';
 import { pluralKey } from '../texts/plurals.js';
+import { EMBED_FILE, EMBED_PLACEHOLDERS } from '../contracts/embed.js';
 import { LANGUAGES, type Language } from '../contracts/languages.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -157,6 +160,18 @@ async function bundleJs(entry: string, target: string[], define: Record<string, 
   const js = bundle.outputFiles[0];
   if (!js) throw new Error(label ? `esbuild produced no output for ${label}` : 'esbuild produced no output');
   return Buffer.from(js.contents);
+}
+
+/** The page's strings without the launcher's (`embed*`), and the launcher's alone. */
+function splitEmbedStrings(strings: Record<Language, Record<string, string>>): { page: Record<Language, Record<string, string>>; embed: Record<Language, Record<string, string>> } {
+  const page = {} as Record<Language, Record<string, string>>;
+  const embed = {} as Record<Language, Record<string, string>>;
+  for (const language of LANGUAGES) {
+    page[language] = {};
+    embed[language] = {};
+    for (const [key, value] of Object.entries(strings[language])) (key.startsWith('embed') ? embed : page)[language]![key] = value;
+  }
+  return { page, embed };
 }
 
 /** Reads and checks locales/<language>/web.json of all five languages. */
@@ -416,13 +431,25 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<WebManife
   const cssFile = `assets/app.${hash(css)}.css`;
   files.set(cssFile, Buffer.from(css));
 
-  // JS.
+  // JS. The launcher's strings (embed*) go to embed.js only.
+  const { page: pageStrings, embed: embedStrings } = splitEmbedStrings(strings);
   const jsCode = await bundleJs('src/main.ts', TARGETS, {
-    __LANTERN_STRINGS__: JSON.stringify(strings),
+    __LANTERN_STRINGS__: JSON.stringify(pageStrings),
     __LANTERN_PHONES__: JSON.stringify({ emergency: helplines.emergency.phone ?? '112', all: phones }),
   });
   const jsFile = `assets/app.${hash(jsCode)}.js`;
   files.set(jsFile, jsCode);
+
+  // The partners' launcher: a fixed name (partners link to it), with placeholders the server fills in.
+  const embedCode = await bundleJs('embed/embed.ts', TARGETS, {
+    __LANTERN_EMBED_STRINGS__: JSON.stringify(embedStrings),
+    __LANTERN_FRAME_ORIGINS__: JSON.stringify(EMBED_PLACEHOLDERS.frameOrigins),
+    __LANTERN_QUICK_EXIT__: JSON.stringify(EMBED_PLACEHOLDERS.quickExit),
+  }, 'embed.js');
+  for (const placeholder of Object.values(EMBED_PLACEHOLDERS)) {
+    if (embedCode.toString('utf8').split(JSON.stringify(placeholder)).length !== 2) throw new Error(`embed.js: the placeholder ${placeholder} must appear exactly once`);
+  }
+  files.set(EMBED_FILE, embedCode);
 
   // HTML.
   files.set('index.html', Buffer.from(renderHtml('index.html', { ...variables, css: `/${cssFile}`, js: `/${jsFile}` })));

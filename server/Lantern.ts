@@ -157,7 +157,8 @@ export async function startLantern(
     activityRateLimit: { burstMax: config.activityBurstMax, burstWindowMs: config.activityBurstWindowMs, max: config.activityRateLimitMax, windowMs: config.activityRateLimitWindowMs },
     maxActivitiesInFlight: config.activityMaxInFlight,
   });
-  await app.register(pagesPlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist'), quickExitUrl: config.quickExitUrl });
+  // Partner sites in ALLOWED_ORIGINS may also frame the chat (the launcher /embed.js).
+  await app.register(pagesPlugin, { distDir: runtime.webDistDir ?? path.join(ROOT, 'web', 'dist'), quickExitUrl: config.quickExitUrl, frameOrigins: config.allowedOrigins });
   app.get('/healthz', async () => ({ ok: (await redis.ping()) === 'PONG' }));
 
   await app.ready();

@@ -8,19 +8,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { buildWeb } from '../../scripts/build-web.js';
+import type { LanternConfig } from '../../server/config.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
 
 /** Where browser tests put their screenshots (gitignored). */
 export const ARTIFACTS = path.resolve('tests/artifacts');
 
-/** Builds the pages and starts Lantern on `redisUrl` under the key prefix `prefix`. */
-export async function startBuiltLantern(redisUrl: string, prefix: string, tempDirs: string[]): Promise<LanternInstance> {
+/** Builds the pages and starts Lantern on `redisUrl` under the key prefix `prefix`, with `config` over the test defaults. */
+export async function startBuiltLantern(redisUrl: string, prefix: string, tempDirs: string[], config: Partial<LanternConfig> = {}): Promise<LanternInstance> {
   const distDir = mkdtempSync(path.join(os.tmpdir(), 'lantern-web-'));
   tempDirs.push(distDir);
   await buildWeb({ outDir: distDir, log: false });
   mkdirSync(ARTIFACTS, { recursive: true });
   return startLantern(
-    { redisUrl, keyPrefix: prefix, port: 0, host: '127.0.0.1', logLevel: 'silent', secureCookies: false },
+    { redisUrl, keyPrefix: prefix, port: 0, host: '127.0.0.1', logLevel: 'silent', secureCookies: false, ...config },
     { webDistDir: distDir, openingHours: OpeningHours.always() },
   );
 }

@@ -2,7 +2,7 @@
  * Lantern's chat page: language picker first, then the conversation. Wires the always-visible
  * bar (talk to a person, 112, language, quick exit) and the message box.
  */
-import type { Language } from '../../contracts/languages.js';
+import { languageFromLocale, type Language } from '../../contracts/languages.js';
 import { Chat, showComposer, type ChatView } from './chat.js';
 import { applyLanguage, browserLanguage, currentLanguage, t } from './i18n.js';
 import { renderPicker } from './picker.js';
@@ -128,9 +128,25 @@ input.addEventListener('keydown', (event) => {
   }
 });
 
+/**
+ * The language a link chose (`?lang=ti`, e.g. from a partner's launcher, web/embed/embed.ts): the
+ * chat starts in it without the picker. Any code of the five, or a locale such as `fa-AF`.
+ */
+function linkedLanguage(): Language | undefined {
+  try {
+    return languageFromLocale(new URLSearchParams(location.search).get('lang') || undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+const linked = session ? undefined : linkedLanguage();
 if (session) {
   applyLanguage(session.lang);
   openChat(session);
+} else if (linked) {
+  applyLanguage(linked);
+  openChat({ lang: linked });
 } else {
   applyLanguage(browserLanguage());
   picker.hidden = false;

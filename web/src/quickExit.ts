@@ -2,6 +2,11 @@
  * Quick exit: leave at once and leave little behind. Wipes this origin's storage, empties the page,
  * ends the conversation on the server (fire and forget) and replaces the history entry with a
  * neutral site, so the back button does not lead to the chat.
+ *
+ * Framed on a partner's site (the launcher of web/embed/embed.ts, `/embed`), leaving the frame is
+ * not enough: the partner's page (a help organisation) must go too. The frame asks the launcher to
+ * replace the partner's page (a `lantern:quick-exit` message) and replaces the top page itself as
+ * well (allowed to a frame after a tap or a key press), whichever comes first.
  */
 import { wipeStorage } from './storage.js';
 
@@ -23,5 +28,21 @@ export function quickExit(endConversation?: () => void): void {
   wipeStorage();
   document.title = '';
   if (document.body) document.body.textContent = '';
+  if (window.top !== window.self) leavePartnerPage(url);
   location.replace(url);
+}
+
+/** Replaces the page that frames the chat with `url` (see the top of this file). */
+function leavePartnerPage(url: string): void {
+  try {
+    // The exit URL is public (it is in the page); the launcher checks the message's origin and source.
+    window.parent.postMessage({ type: 'lantern:quick-exit', url }, '*');
+  } catch {
+    // The other way below.
+  }
+  try {
+    if (window.top) window.top.location.replace(url);
+  } catch {
+    // Refused without a user gesture: the launcher's message does it.
+  }
 }
