@@ -342,14 +342,26 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     const queueJson = JSON.stringify(items);
     await Promise.all([...clients].map((client) => refreshClient(client, items, queueJson).catch(() => undefined)));
   };
+  // A change is shown at once (no fixed delay); changes that come while a refresh runs are
+  // gathered into one more refresh right after it, so a burst costs two refreshes, not one each.
   let refreshing = false;
+  let changedMeanwhile = false;
   const scheduleRefresh = () => {
-    if (refreshing) return;
+    if (refreshing) {
+      changedMeanwhile = true;
+      return;
+    }
     refreshing = true;
-    setTimeout(() => {
-      refreshing = false;
-      void refresh();
-    }, 50);
+    void (async () => {
+      try {
+        do {
+          changedMeanwhile = false;
+          await refresh();
+        } while (changedMeanwhile);
+      } finally {
+        refreshing = false;
+      }
+    })();
   };
   const timer = setInterval(scheduleRefresh, options.refreshMs ?? 2_000);
   options.onChange(scheduleRefresh);
