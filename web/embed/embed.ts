@@ -15,7 +15,8 @@
  *
  * Attributes of the script element: `data-lang` (ar, ti, prs, en or nl; a locale such as `fa-AF`
  * works too; default the page's own `<html lang>`, else Dutch; the chat starts in it),
- * `data-position` (`left` or `right`, default the end side of the language).
+ * `data-position` (`left` or `right`, default the end side of the language), `data-look="calm"`
+ * (the chat opens in its calm look, `?look=calm`: see web/src/look.ts).
  *
  * The launcher lives in a shadow root and is styled only through the CSS object model, so the
  * partner's stylesheets do not reach it and a strict Content-Security-Policy without
@@ -62,7 +63,8 @@ function start(script: HTMLScriptElement): Launcher {
   const position = script.getAttribute('data-position');
   const left = position === 'left' || (position !== 'right' && dir === 'rtl');
   const framed = __LANTERN_FRAME_ORIGINS__.indexOf(location.origin) >= 0;
-  const query = chosen ? `?lang=${chosen}` : '';
+  const params = [chosen ? `lang=${chosen}` : '', script.getAttribute('data-look') === 'calm' ? 'look=calm' : ''].filter(Boolean);
+  const query = params.length ? `?${params.join('&')}` : '';
   const exitUrl = webUrlOr(__LANTERN_QUICK_EXIT__, 'about:blank');
 
   const host = document.createElement('div');

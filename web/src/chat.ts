@@ -6,7 +6,7 @@
 import { DELETED_EVENT, LANGUAGE_EVENT, type ChatCommand } from '../../contracts/ChatCommand.js';
 import { isLanguage, type Language } from '../../contracts/languages.js';
 import { DirectLine, tooFast, type Activity, type CardAction, type ConnectionState, type OutgoingActivity } from './directline.js';
-import { currentLanguage, langTag, t, tCount, type StringKey } from './i18n.js';
+import { currentLanguage, fill, langTag, t, tCount, type StringKey } from './i18n.js';
 import { actionButtons, bubble, choiceOf, commandOf, el, translated } from './render.js';
 import { clearStorage, saveSession, type QueuedActivity, type Session } from './storage.js';
 
@@ -25,6 +25,21 @@ export interface ChatView {
   handoffText: HTMLElement;
   stopWaiting: HTMLButtonElement;
   composer: HTMLElement;
+}
+
+/** How the chat starts. */
+export interface ChatOptions {
+  /**
+   * After a reload, keep the messages the page had already shown out of view until the young person
+   * taps "Show earlier messages" (web/src/look.ts); new ones show as usual.
+   */
+  hideEarlier?: boolean;
+}
+
+/** The stream position of an activity id or watermark (`…|<ms>-<seq>`, `<ms>-<seq>`), if it has one. */
+function position(id: string | undefined): [number, number] | undefined {
+  const match = /(\d+)-(\d+)$/.exec(id || '');
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
 /** What the chat tells the page. */
@@ -66,11 +81,6 @@ interface HandoffState {
 /** A number from an event value (place in line, minutes), if it is a sensible one. */
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && isFinite(value) && value >= 0 ? Math.round(value) : undefined;
-}
-
-/** A string with `{{name}}` filled in. */
-function fill(text: string, values: Record<string, number>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 /** Shows the message box, or hides and disables it. */
@@ -120,13 +130,18 @@ export class Chat {
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
   /** "You are sending very fast" is shown (until a message goes through). */
   private slow = false;
+  /** Messages up to this watermark were shown before the reload: they wait, hidden, in `earlier`. */
+  private readonly earlierMark: string | undefined;
+  private earlier: HTMLElement | undefined;
 
   constructor(
     private readonly view: ChatView,
     private readonly session: Session,
     private readonly hooks: ChatHooks,
+    options: ChatOptions = {},
   ) {
     this.replaying = !!session.conversation;
+    this.earlierMark = options.hideEarlier && session.conversation ? session.conversation.watermark : undefined;
     for (const queued of session.outbox || []) this.enqueue({ ...queued, state: 'queued' });
     // After a reload the whole conversation is replayed (dedupe by id), so the page shows it again.
     const resume = session.conversation ? { ...session.conversation, watermark: undefined } : undefined;
@@ -357,11 +372,12 @@ export class Chat {
         }
         continue;
       }
+      const earlier = this.isEarlier(activity);
       if (this.isOwn(activity)) {
         if (activity.type !== 'message') continue;
         const data = activity.channelData || {};
         const display = data.postBack ? '' : (data.messageBack && data.messageBack.displayText) || activity.text;
-        if (display) this.addBeforePending(bubble('user', display));
+        if (display) this.addBeforePending(bubble('user', display), earlier);
         actions = undefined;
         actionsChanged = true;
         continue;
@@ -371,9 +387,9 @@ export class Chat {
           this.hideTyping();
           if (activity.text) {
             const node = bubble(authorOf(activity), activity.text);
-            this.addBeforePending(node);
+            this.addBeforePending(node, earlier);
             this.last = node;
-            if (!this.anchor) this.anchor = node;
+            if (!this.anchor && !earlier) this.anchor = node;
           }
           actions = activity.suggestedActions && activity.suggestedActions.actions;
           actionsChanged = true;
@@ -607,8 +623,40 @@ export class Chat {
     this.autoTop = scroll.scrollTop;
   }
 
-  /** Adds a message before the young person's messages that have not reached the server yet. */
-  private addBeforePending(node: HTMLElement): void {
+  /** Whether `activity` was shown before the reload and is to wait out of view (ChatOptions.hideEarlier). */
+  private isEarlier(activity: Activity): boolean {
+    const mark = this.earlierMark;
+    if (mark === undefined) return false;
+    const at = position(activity.id);
+    const end = position(mark);
+    // An id without a stream position: the first batch after the reload is the replay.
+    if (!at || !end) return this.replaying;
+    return at[0] < end[0] || (at[0] === end[0] && at[1] <= end[1]);
+  }
+
+  /** The hidden box of earlier messages, with its "Show earlier messages" button above it, at the top of the log. */
+  private earlierBox(): HTMLElement {
+    if (this.earlier) return this.earlier;
+    const box = el('div', 'earlier');
+    box.hidden = true;
+    const show = translated('button', 'again more', 'showEarlier');
+    show.type = 'button';
+    show.addEventListener('click', () => {
+      box.hidden = false;
+      show.remove();
+      this.view.scroll.focus({ preventScroll: true });
+    });
+    this.view.log.prepend(show, box);
+    this.earlier = box;
+    return box;
+  }
+
+  /** Adds a message before the young person's messages that have not reached the server yet (or, `earlier`, out of view). */
+  private addBeforePending(node: HTMLElement, earlier = false): void {
+    if (earlier) {
+      this.earlierBox().append(node);
+      return;
+    }
     const firstPending = this.outbox.find((item) => item.el && item.state !== 'sent');
     const anchor = firstPending && firstPending.el && firstPending.el.parentNode === this.view.log ? firstPending.el : null;
     this.view.log.insertBefore(node, anchor);

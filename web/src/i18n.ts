@@ -21,7 +21,7 @@ export function t(key: StringKey): string {
 }
 
 /** Texts with a number in them, by plural form (`<name>_one`, `<name>_other`, … in web.json), or one text for every number. */
-export type CountedKey = 'handoffPlace' | 'handoffEstimate';
+export type CountedKey = 'handoffPlace' | 'handoffEstimate' | 'hideAfter';
 
 /**
  * The text `name` for `count` in the current language: `<name>_<plural category>` (the categories
@@ -37,6 +37,11 @@ export function tCount(name: CountedKey, count: number): string {
     // An unknown locale: the fallback above.
   }
   return strings[`${name}_${category}`] || strings[`${name}_other`] || strings[name] || '';
+}
+
+/** A string with `{{name}}` filled in. */
+export function fill(text: string, values: Record<string, number>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 /** The BCP 47 tag for `lang` attributes: Dari is `fa-AF`. */

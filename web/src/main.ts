@@ -1,10 +1,11 @@
 /**
  * Lantern's chat page: language picker first, then the conversation. Wires the always-visible
- * bar (talk to a person, 112, language, quick exit) and the message box.
+ * bar (talk to a person, 112, language, the look, quick exit) and the message box.
  */
 import { languageFromLocale, type Language } from '../../contracts/languages.js';
 import { Chat, showComposer, type ChatView } from './chat.js';
 import { applyLanguage, browserLanguage, currentLanguage, t } from './i18n.js';
+import { hideMinutes, initLook, refreshLook } from './look.js';
 import { renderPicker } from './picker.js';
 import { quickExit } from './quickExit.js';
 import { loadSession, saveSession, type Session } from './storage.js';
@@ -36,6 +37,7 @@ let chat: Chat | undefined;
 
 const leave = (): void => quickExit(() => chat && chat.leave());
 byId('exit').addEventListener('click', leave);
+byId('coverExit').addEventListener('click', leave);
 document.addEventListener('keydown', (event) => {
   if ((event.key === 'Escape' || event.key === 'Esc') && !event.isComposing) {
     event.preventDefault();
@@ -43,8 +45,14 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
-function setLanguage(language: Language): void {
+/** Shows the page in `language`, in the look the young person chose. */
+function showLanguage(language: Language): void {
   applyLanguage(language);
+  refreshLook();
+}
+
+function setLanguage(language: Language): void {
+  showLanguage(language);
   if (session) {
     session.lang = language;
     saveSession(session);
@@ -62,15 +70,20 @@ function openChat(next: Session): Chat {
   view.actions.textContent = '';
   view.actions.hidden = true;
   showComposer(view.composer, true);
-  const current = new Chat(view, next, {
-    language: setLanguage,
-    restart: () => {
-      // Messages that could not be sent any more go to the new conversation.
-      openChat({ lang: currentLanguage(), outbox: next.outbox });
-      view.scroll.focus();
+  const current = new Chat(
+    view,
+    next,
+    {
+      language: setLanguage,
+      restart: () => {
+        // Messages that could not be sent any more go to the new conversation.
+        openChat({ lang: currentLanguage(), outbox: next.outbox });
+        view.scroll.focus();
+      },
+      newChat: showPicker,
     },
-    newChat: showPicker,
-  });
+    { hideEarlier: hideMinutes() > 0 },
+  );
   chat = current;
   current.start();
   return current;
@@ -88,7 +101,7 @@ function showPicker(): void {
 }
 
 renderPicker(byId('langs'), (language) => {
-  applyLanguage(language);
+  showLanguage(language);
   openChat({ lang: language });
   // Focus the conversation, not the text box: on a phone that would open the keyboard over the greeting.
   view.scroll.focus();
@@ -140,14 +153,15 @@ function linkedLanguage(): Language | undefined {
   }
 }
 
+initLook();
 const linked = session ? undefined : linkedLanguage();
 if (session) {
-  applyLanguage(session.lang);
+  showLanguage(session.lang);
   openChat(session);
 } else if (linked) {
-  applyLanguage(linked);
+  showLanguage(linked);
   openChat({ lang: linked });
 } else {
-  applyLanguage(browserLanguage());
+  showLanguage(browserLanguage());
   picker.hidden = false;
 }

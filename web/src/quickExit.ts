@@ -6,7 +6,8 @@
  * Framed on a partner's site (the launcher of web/embed/embed.ts, `/embed`), leaving the frame is
  * not enough: the partner's page (a help organisation) must go too. The frame asks the launcher to
  * replace the partner's page (a `lantern:quick-exit` message) and replaces the top page itself as
- * well (allowed to a frame after a tap or a key press), whichever comes first.
+ * well (allowed to a frame after a tap or a key press), whichever comes first; the frame itself is
+ * emptied (about:blank).
  */
 import { wipeStorage } from './storage.js';
 
@@ -28,7 +29,13 @@ export function quickExit(endConversation?: () => void): void {
   wipeStorage();
   document.title = '';
   if (document.body) document.body.textContent = '';
-  if (window.top !== window.self) leavePartnerPage(url);
+  if (window.top !== window.self) {
+    leavePartnerPage(url);
+    // The frame itself becomes empty, not the neutral site: a partner's Content-Security-Policy
+    // (frame-src) would refuse that site in a frame, racing the launcher that removes the frame.
+    location.replace('about:blank');
+    return;
+  }
   location.replace(url);
 }
 

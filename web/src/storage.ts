@@ -1,6 +1,6 @@
 /**
- * What survives a reload: the chosen language, the Direct Line conversation (token, id, watermark)
- * and messages not sent yet. sessionStorage only: it is gone when the tab is closed, and the quick
+ * What survives a reload: the chosen language, the Direct Line conversation (token, id, watermark),
+ * messages not sent yet and the look the young person chose (web/src/look.ts). sessionStorage only: it is gone when the tab is closed, and the quick
  * exit wipes it, and so does deleting the conversation. Never localStorage, never cookies.
  */
 import { isLanguage, type Language } from '../../contracts/languages.js';
@@ -51,10 +51,42 @@ export function saveSession(session: Session): void {
   }
 }
 
-/** Removes everything this origin stored in the tab and the browser (a new chat may store again). */
+/** Where the young person's choices of web/src/look.ts are kept (only once they chose something). */
+const LOOK_KEY = 'lantern-look';
+
+/** The look as last stored: not part of the conversation, so deleting the conversation keeps it. */
+let look: string | null = null;
+
+/** The stored look (web/src/look.ts checks it), if any. */
+export function loadLook(): unknown {
+  try {
+    look = sessionStorage.getItem(LOOK_KEY);
+    return look ? JSON.parse(look) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores the look, in this tab only (quietly nothing when storage is blocked). */
+export function saveLook(value: unknown): void {
+  if (wiped) return;
+  look = JSON.stringify(value);
+  try {
+    sessionStorage.setItem(LOOK_KEY, look);
+  } catch {
+    // Kept in memory only.
+  }
+}
+
+/**
+ * Removes everything this origin stored in the tab and the browser (a new chat may store again),
+ * except a look the young person chose: a page on a watched phone must not turn back to its red
+ * face after "delete my conversation". The quick exit removes that too (wipeStorage).
+ */
 export function clearStorage(): void {
   try {
     sessionStorage.clear();
+    if (look && !wiped) sessionStorage.setItem(LOOK_KEY, look);
   } catch {
     // nothing stored
   }
