@@ -1,4 +1,4 @@
-# Lantern: Node 20; Redis runs beside it (compose.yaml) and is reached with REDIS_URL.
+# Lantern: Node 20; Redis runs beside it (compose.yaml: a Redis Cluster, REDIS_CLUSTER_NODES; or one Redis, REDIS_URL).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./

@@ -9,7 +9,7 @@
  * trail leads back to it. Stored as one Redis Stream, trimmed by age at every write and by the
  * `audit.trim` job.
  */
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** Every action the trail records (docs/api.md, "Audit trail"). */
@@ -93,7 +93,7 @@ export interface AuditQuery {
 
 /** Options of AuditTrail. */
 export interface AuditTrailOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** How long an entry is kept (days). */
   retentionDays: number;

@@ -6,14 +6,14 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type {} from '../jobs/jobsPlugin.js';
 import { AuditTrail } from './AuditTrail.js';
 
 /** Options of auditPlugin. */
 export interface AuditPluginOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** How long an entry is kept (days). */
   retentionDays: number;

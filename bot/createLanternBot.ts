@@ -9,6 +9,7 @@ import { Screener } from '../screening/Screener.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import { CommandRecognizer } from '../dialogs/CommandRecognizer.js';
 import { ConversationProfile } from '../dialogs/ConversationProfile.js';
+import { LocalizedChoices } from '../dialogs/localizedChoices.js';
 import { LanternBot } from './LanternBot.js';
 import { ChatScreening } from './chatScreening.js';
 import { createTurnErrorHandler, type ErrorLog } from './turnErrorHandler.js';
@@ -50,7 +51,7 @@ export function createLanternBot(parts: LanternBotParts): BuiltBot {
   const conversationState = new ConversationState(parts.storage);
   const profile = new ConversationProfile(conversationState);
   const now = parts.now ?? (() => new Date());
-  const services = { translator, now, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics, eraser: parts.eraser };
+  const services = { translator, choices: new LocalizedChoices(translator), now, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics, eraser: parts.eraser };
   const commands = new CommandRecognizer(translator);
   const mainDialog = new MainDialog(services, commands);
   const chatScreening = new ChatScreening({ screener: services.screener, handoff: parts.handoff, profile, metrics: parts.metrics });

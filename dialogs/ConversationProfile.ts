@@ -29,16 +29,25 @@ function emptyProfile(): ConversationProfileData {
   return { greeted: false, topics: [], screening: { signals: {} }, priority: 'normal' };
 }
 
+/** The profile's property in conversation state. */
+const PROPERTY = 'lanternProfile';
+
 /** Typed access to a conversation's profile in conversation state. */
 export class ConversationProfile {
   private readonly accessor: StatePropertyAccessor<ConversationProfileData>;
 
-  constructor(conversationState: ConversationState) {
-    this.accessor = conversationState.createProperty<ConversationProfileData>('lanternProfile');
+  constructor(private readonly conversationState: ConversationState) {
+    this.accessor = conversationState.createProperty<ConversationProfileData>(PROPERTY);
   }
 
-  /** The profile of this turn's conversation (created on first use). */
+  /**
+   * The profile of this turn's conversation (created on first use). Asked for many times a turn:
+   * once the state is loaded and holds a profile, it is taken from there directly (what the
+   * accessor would return, without its promises and without making a default profile to drop).
+   */
   get(context: TurnContext): Promise<ConversationProfileData> {
+    const loaded = (this.conversationState.get(context) as Record<string, ConversationProfileData | undefined> | undefined)?.[PROPERTY];
+    if (loaded) return Promise.resolve(loaded);
     return this.accessor.get(context, emptyProfile()) as Promise<ConversationProfileData>;
   }
 

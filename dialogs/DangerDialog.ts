@@ -33,7 +33,7 @@ export class DangerDialog extends TopicDialog {
     super(DangerDialog.id, services);
     // To "Are you in danger right now?", an answer that is not a button but holds danger words counts as yes.
     this.addDialog(
-      new LanternChoicePrompt(DANGER_PROMPT, async (prompt) => {
+      new LanternChoicePrompt(DANGER_PROMPT, services, async (prompt) => {
         if (prompt.recognized.succeeded) return true;
         const screening = prompt.context.turnState.get(SCREENING_TURN_KEY) as { danger?: boolean } | undefined;
         if (!screening?.danger) return false;
@@ -54,7 +54,7 @@ export class DangerDialog extends TopicDialog {
     if (detected === 'urgent') await this.say(step.context, [...fear, 'danger:detected.urgent', 'common:emergency.call']);
     // Fear is acknowledged on its own; "I want to make sure you are safe" is for other worries.
     else if (detected === 'check') await this.say(step.context, fear.length ? fear : ['danger:detected.check']);
-    return this.ask(step, 'danger:question', ['yes', 'no', 'not_sure'], {}, DANGER_PROMPT);
+    return this.ask(step, 'danger:question', ['yes', 'no', 'not_sure'], undefined, DANGER_PROMPT);
   }
 
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -4,6 +4,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { ConversationProfile } from './ConversationProfile.js';
+import type { LocalizedChoices } from './localizedChoices.js';
 import type { Language } from '../contracts/languages.js';
 import type { Translate, Translator } from '../texts/Translator.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
@@ -14,6 +15,8 @@ import type { Screener } from '../screening/Screener.js';
 /** Services shared by all dialogs. */
 export interface DialogServices {
   translator: Translator;
+  /** Every language's buttons, made once. */
+  choices: LocalizedChoices;
   /** The clock (tests fix it): what is open "now" depends on it. */
   now: () => Date;
   profile: ConversationProfile;

@@ -23,6 +23,7 @@ import { DangerDialog, SCREENING_TURN_KEY } from './DangerDialog.js';
 import { commandButton, commandButtons } from './commandButtons.js';
 import { textsFor, type DialogServices } from './DialogServices.js';
 import { deleteConversation } from './deleteConversation.js';
+import { DialogStateConfiguration } from './DialogStateConfiguration.js';
 import { dangerPriority, freeTextRoute } from './freeTextRoute.js';
 import { InterruptibleDialog } from './InterruptibleDialog.js';
 import { LanguageDialog } from './LanguageDialog.js';
@@ -50,6 +51,8 @@ export interface MainOptions {
 
 export class MainDialog extends InterruptibleDialog {
   static readonly id = 'mainDialog';
+  /** The SDK's memory scopes, built in the first turn and lent to the others. */
+  private readonly stateConfiguration = new DialogStateConfiguration();
 
   constructor(services: DialogServices, commands: CommandRecognizer) {
     super(MainDialog.id, services, commands);
@@ -70,7 +73,9 @@ export class MainDialog extends InterruptibleDialog {
     });
     const dialogSet = new DialogSet(accessor);
     dialogSet.add(this);
+    this.stateConfiguration.lend(context);
     const dc = await dialogSet.createContext(context);
+    this.stateConfiguration.keep(dc);
 
     const screening = await this.screenTypedText(context);
     const command = this.commands.recognize(context.activity);

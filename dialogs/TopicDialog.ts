@@ -6,8 +6,8 @@ import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TopicCode } from '../contracts/profileCodes.js';
 import { enterNode, languageOf, textsFor, type DialogServices } from './DialogServices.js';
-import { LanternChoicePrompt } from './LanternChoicePrompt.js';
-import { localizedChoices } from './localizedChoices.js';
+import { LanternChoicePrompt, type ChoicePromptOptions } from './LanternChoicePrompt.js';
+import type { ChoiceAliases } from './localizedChoices.js';
 
 /** Where the young person wants to go after a dialog ends. */
 export type Destination =
@@ -35,7 +35,7 @@ export const CHOICE_PROMPT = 'choicePrompt';
 export abstract class TopicDialog extends ComponentDialog {
   constructor(dialogId: string, protected readonly services: DialogServices) {
     super(dialogId);
-    this.addDialog(new LanternChoicePrompt(CHOICE_PROMPT));
+    this.addDialog(new LanternChoicePrompt(CHOICE_PROMPT, services));
   }
 
   /** Sends texts (keys like `topics:rights.intro`) as separate short messages. */
@@ -47,21 +47,18 @@ export abstract class TopicDialog extends ComponentDialog {
   /**
    * Asks a question with buttons (choice ids from locales/<lng>/choices.json). For a yes/no question
    * whose buttons are not "Yes"/"No", `aliases` maps a button to the answers it stands for.
+   * The dialog state keeps only the language, the key and the ids (see LanternChoicePrompt).
    */
   protected async ask(
     step: WaterfallStepContext,
     promptKey: string,
     choiceIds: readonly string[],
-    aliases: Readonly<Record<string, readonly string[]>> = {},
+    aliases?: ChoiceAliases,
     promptId = CHOICE_PROMPT,
   ): Promise<DialogTurnResult> {
-    const t = await textsFor(this.services, step.context);
-    const language = await languageOf(this.services, step.context);
-    return step.prompt(promptId, {
-      prompt: t(promptKey),
-      retryPrompt: t('common:notUnderstood'),
-      choices: localizedChoices(this.services.translator, language, choiceIds, aliases),
-    });
+    const options: ChoicePromptOptions = { language: await languageOf(this.services, step.context), promptKey, choiceIds: [...choiceIds] };
+    if (aliases) options.aliases = aliases;
+    return step.prompt(promptId, options);
   }
 
   /** Records a visited topic (a code, for the handoff summary and metrics). */

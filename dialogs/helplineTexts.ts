@@ -18,16 +18,24 @@ export interface HelplineLinesOptions {
   reachableOnly?: boolean;
 }
 
+/** One date format per language (making an Intl.DateTimeFormat costs far more than using one). */
+const whenFormats = new Map<Language, Intl.DateTimeFormat>();
+
 /** "Monday 09:00" in the young person's language, in Europe/Amsterdam; "—" when unknown. */
 export function formatWhen(language: Language, at: Date | string | undefined): string {
   if (!at) return '—';
-  return new Intl.DateTimeFormat(LANGUAGE_INFO[language].intlLocale, {
-    numberingSystem: 'latn',
-    weekday: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'Europe/Amsterdam',
-  }).format(typeof at === 'string' ? new Date(at) : at);
+  let format = whenFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LANGUAGE_INFO[language].intlLocale, {
+      numberingSystem: 'latn',
+      weekday: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Europe/Amsterdam',
+    });
+    whenFormats.set(language, format);
+  }
+  return format.format(typeof at === 'string' ? new Date(at) : at);
 }
 
 /** One line's description followed by its state at `at`. */

@@ -11,14 +11,14 @@
  */
 import type { Activity } from 'botbuilder';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import { ActivityRateLimiter } from './ActivityRateLimiter.js';
 import { RateLimitedError } from './errors.js';
 import { DIRECT_LINE_LIMITS } from './limits.js';
 
 /** Options of ActivityFloodGuard (each defaults to DIRECT_LINE_LIMITS). */
 export interface ActivityFloodGuardOptions {
-  redis: Redis;
+  redis: RedisHandle;
   /** Redis key prefix of the rate counters. */
   keyPrefix: string;
   /** The keyed pseudonym a conversation's counters are named by (never its id). */

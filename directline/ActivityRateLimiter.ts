@@ -10,14 +10,14 @@
  * (refusals are not counted, windows only expire), so the answer is the same, and a flood costs
  * Redis nothing.
  */
-import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
+import { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** Options of ActivityRateLimiter. */
 export interface ActivityRateLimiterOptions {
   /** A normal connection for the counters. */
-  redis: Redis;
-  /** Key prefix of the counters, e.g. `lantern:dl:ratelimit:`; keys are `<prefix>activities:<subject>:b|w`. */
+  redis: RedisHandle;
+  /** Key prefix of the counters, e.g. `lantern:dl:ratelimit:`; keys are `<prefix>activities:{<subject>}:b|w` (one hash tag). */
   keyPrefix: string;
   /** At most `burstMax` per `burstWindowMs`… */
   burstMax: number;
@@ -36,7 +36,9 @@ export type RateDecision =
 // KEYS: burst counter, window counter. ARGV: burst max, burst ms, max, window ms, cost.
 // Returns 0 when the request is allowed (and counted in both windows), else the ms until it would be.
 // A request costing more than a window holds is allowed when that window is empty (it never could be otherwise).
-const TAKE_SCRIPT = `
+const TAKE = redisScript(
+  'lanternActivityRateTake',
+  `
 local cost = tonumber(ARGV[5])
 local function wait(key, max, ms)
   local n = tonumber(redis.call('GET', key) or '0')
@@ -53,8 +55,8 @@ local window = wait(KEYS[2], ARGV[3], ARGV[4])
 if burst > 0 or window > 0 then return math.max(burst, window) end
 if redis.call('INCRBY', KEYS[1], cost) == cost then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 if redis.call('INCRBY', KEYS[2], cost) == cost then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
-return 0`;
-const TAKE_SHA = createHash('sha1').update(TAKE_SCRIPT).digest('hex');
+return 0`,
+);
 
 /** Two-window rate limit per subject, shared by every instance through Redis. */
 export class ActivityRateLimiter {
@@ -93,16 +95,9 @@ export class ActivityRateLimiter {
     const known = this.blockedFor(subject);
     if (known > 0) return { allowed: false, retryAfterMs: known, fresh: false };
     const { redis, keyPrefix, burstMax, burstWindowMs, max, windowMs } = this.options;
-    const keys = [`${keyPrefix}activities:${subject}:b`, `${keyPrefix}activities:${subject}:w`];
+    const { burst, window } = RedisKeys.activityRateLimit(keyPrefix, subject);
     const args = [burstMax, burstWindowMs, max, windowMs, Math.max(1, Math.trunc(cost))];
-    let wait: unknown;
-    try {
-      wait = await redis.evalsha(TAKE_SHA, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      wait = await redis.eval(TAKE_SCRIPT, keys.length, ...keys, ...args);
-    }
-    const retryAfterMs = Number(wait);
+    const retryAfterMs = Number(await runScript(redis, TAKE, [burst, window], args));
     if (!(retryAfterMs > 0)) return { allowed: true };
     this.blockedUntil.set(subject, Date.now() + retryAfterMs);
     return { allowed: false, retryAfterMs, fresh: true };

@@ -3,7 +3,9 @@
  * field `a`), a small hash holds its metadata (createdAt, endedAt). Both keys expire together
  * `ttlSeconds` after the last write. Stream entry ids are the watermarks and the second half of
  * activity ids (`<conversationId>|<entry id>`); they come from the Redis clock, so every app
- * instance sees one order.
+ * instance sees one order. Every append (and the end marker) is announced, in the same script, on
+ * the pub/sub channel `keys.directLineAppendedChannel()` with the conversation id only (never
+ * text): the instances' ActivityStreamHubs read just the streams that changed.
  */
 import { createHash } from 'node:crypto';
 import type { Activity } from 'botbuilder';
@@ -66,23 +68,26 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
 return created`;
 
-// KEYS: meta, stream. ARGV: activity JSON, ttl seconds, max entries.
+// KEYS: meta, stream. ARGV: activity JSON, ttl seconds, max entries, notification channel, conversation id.
 // Returns the new entry id, or nil when the conversation does not exist (never re-creates it).
+// Announces the append (the conversation id only) in the same script, so no append goes unannounced.
 const APPEND_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', '${ACTIVITY_FIELD}', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
 return id`;
 
-// KEYS: meta, stream. ARGV: ttl seconds, now ms, max entries.
-// Marks the conversation ended once and appends the control entry that tells live streams to close.
+// KEYS: meta, stream. ARGV: ttl seconds, now ms, max entries, notification channel, conversation id.
+// Marks the conversation ended once and appends (and announces) the control entry that tells live streams to close.
 const END_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('HSETNX', KEYS[1], 'endedAt', ARGV[2]) == 0 then return 0 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', '${ENDED_FIELD}', '1')
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
 
 // KEYS: meta. Sets seenAt to the Redis server's time (ms) when the conversation exists; never
@@ -216,7 +221,7 @@ export class RedisConversationStore implements ConversationStore {
     };
     const json = JSON.stringify(stored);
     if (Buffer.byteLength(json, 'utf8') > this.maxActivityBytes) throw new ActivityTooLargeError();
-    const entryId = await this.eval(SCRIPTS.append, conversationId, [json, this.options.ttlSeconds, this.maxEntries]);
+    const entryId = await this.eval(SCRIPTS.append, conversationId, [json, this.options.ttlSeconds, this.maxEntries, this.options.keys.directLineAppendedChannel(), conversationId]);
     if (typeof entryId !== 'string') throw new ConversationNotFoundError();
     const decoded = RedisConversationStore.decodeEntry(conversationId, entryId, [ACTIVITY_FIELD, json]);
     if (!decoded.activity) throw new TypeError('RedisConversationStore: stored activity could not be decoded');
@@ -261,7 +266,7 @@ export class RedisConversationStore implements ConversationStore {
 
   /** Marks the conversation ended (once) and appends the end marker live streams close on. No-op when missing. */
   async end(conversationId: string): Promise<void> {
-    await this.eval(SCRIPTS.end, conversationId, [this.options.ttlSeconds, Date.now(), this.maxEntries]);
+    await this.eval(SCRIPTS.end, conversationId, [this.options.ttlSeconds, Date.now(), this.maxEntries, this.options.keys.directLineAppendedChannel(), conversationId]);
   }
 
   /**
@@ -286,11 +291,11 @@ export class RedisConversationStore implements ConversationStore {
   async delete(conversationId: string): Promise<void> {
     const { keys, redis } = this.options;
     const tombstone = await this.tombstoneKey(conversationId);
-    await redis
-      .multi()
-      .del(keys.conversationMeta(conversationId), keys.conversationActivities(conversationId))
-      .set(tombstone, '1', 'EX', this.options.ttlSeconds)
-      .exec();
+    // The tombstone names no conversation, so it has no hash tag and cannot share a transaction
+    // with the conversation's keys on a cluster. It goes first: an old token can no longer start
+    // the conversation; if the process dies between the two, the data expires by its TTL.
+    await redis.set(tombstone, '1', 'EX', this.options.ttlSeconds);
+    await redis.del(keys.conversationMeta(conversationId), keys.conversationActivities(conversationId));
   }
 
   /** The tombstone key of a conversation: named by a keyed pseudonym of its id, never the id. */

@@ -2,15 +2,22 @@
  * Bot Framework `Storage` on Redis: conversation and user state shared by every app instance.
  * Optimistic concurrency with eTags, checked and written in one Lua script (compare-and-set),
  * and every item expires after a TTL, so no state outlives the conversation's retention.
+ *
+ * A conversation's state key carries the conversation's hash tag (RedisKeys.botState): in a turn,
+ * ConversationTurnLock has read it with the lock already (turnPrefetch.ts), so the turn's read costs
+ * no round trip. A write of several items is one compare-and-set (all or nothing); on a cluster,
+ * where a script may only touch one slot, it is one per hash tag (all or nothing per conversation;
+ * Lantern's turns write their own conversation's state only, so one).
  */
 import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
-import type { Redis } from 'ioredis';
+import { hashTagOf, redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
+import { dropPrefetched, takePrefetched, type PrefetchedItem } from './turnPrefetch.js';
 
 /** Options of RedisStorage. */
 export interface RedisStorageOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Seconds an item lives after its last write. */
   ttlSeconds: number;
@@ -24,9 +31,11 @@ export class StorageEtagConflictError extends Error {
   }
 }
 
-// KEYS: the items' Redis keys. ARGV: ttl, then per key: expected eTag ('' = unconditional), new eTag, JSON.
+// KEYS: the items' Redis keys (one hash tag). ARGV: ttl, then per key: expected eTag ('' = unconditional), new eTag, JSON.
 // Checks every key first and writes nothing on a conflict; returns 0 on success or the 1-based index of the conflict.
-const COMPARE_AND_SET = `
+const COMPARE_AND_SET = redisScript(
+  'lanternStorageWrite',
+  `
 local ttl = tonumber(ARGV[1])
 for i = 1, #KEYS do
   local expected = ARGV[(i - 1) * 3 + 2]
@@ -40,7 +49,8 @@ for i = 1, #KEYS do
   redis.call('EXPIRE', KEYS[i], ttl)
 end
 return 0
-`;
+`,
+);
 
 /** `Storage` implementation on Redis hashes `{etag, data}`. */
 export class RedisStorage implements Storage {
@@ -50,27 +60,40 @@ export class RedisStorage implements Storage {
   async read(keys: string[]): Promise<StoreItems> {
     if (!keys) throw new ReferenceError('Keys are required when reading.');
     if (keys.length === 0) return {};
-    const pipeline = this.options.redis.pipeline();
-    for (const key of keys) pipeline.hmget(this.options.keys.botState(key), 'etag', 'data');
-    const replies = (await pipeline.exec()) ?? [];
+    const { redis } = this.options;
+    // Read ahead with the turn lock, or asked now (all at once: one round trip on one Redis, one per node on a cluster).
+    const replies = await Promise.all(
+      keys.map((key) => {
+        const redisKey = this.options.keys.botState(key);
+        return takePrefetched(redisKey) ?? (redis.hmget(redisKey, 'etag', 'data') as Promise<PrefetchedItem>);
+      }),
+    );
     const items: StoreItems = {};
     keys.forEach((key, index) => {
-      const [error, value] = replies[index] ?? [];
-      if (error) throw error;
-      const [etag, data] = (value as [string | null, string | null]) ?? [null, null];
+      const [etag, data] = replies[index] ?? [null, null];
       if (data !== null) items[key] = { ...(JSON.parse(data) as object), eTag: etag ?? undefined };
     });
     return items;
   }
 
   /**
-   * Writes items atomically. An item whose eTag is set (and not '*') is only written when it
-   * matches the stored one; otherwise nothing is written and StorageEtagConflictError is thrown.
+   * Writes items atomically (on a cluster: per hash tag). An item whose eTag is set (and not '*') is
+   * only written when it matches the stored one; otherwise nothing (of its tag, on a cluster) is
+   * written and StorageEtagConflictError is thrown.
    */
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
     const keys = Object.keys(changes);
     if (keys.length === 0) return;
+    const groups = new Map<string, string[]>();
+    for (const key of keys) {
+      const tag = this.options.redis.isCluster ? hashTagOf(this.options.keys.botState(key)) : '';
+      groups.set(tag, [...(groups.get(tag) ?? []), key]);
+    }
+    for (const group of groups.values()) await this.writeGroup(group, changes);
+  }
+
+  private async writeGroup(keys: string[], changes: StoreItems): Promise<void> {
     const args: string[] = [String(this.options.ttlSeconds)];
     for (const key of keys) {
       const { eTag, ...data } = (changes[key] ?? {}) as { eTag?: string; [k: string]: unknown };
@@ -78,13 +101,16 @@ export class RedisStorage implements Storage {
       args.push(expected, randomBytes(9).toString('base64url'), JSON.stringify(data));
     }
     const redisKeys = keys.map((key) => this.options.keys.botState(key));
-    const conflict = (await this.options.redis.eval(COMPARE_AND_SET, redisKeys.length, ...redisKeys, ...args)) as number;
+    dropPrefetched(redisKeys);
+    const conflict = Number(await runScript(this.options.redis, COMPARE_AND_SET, redisKeys, args));
     if (conflict !== 0) throw new StorageEtagConflictError(keys[conflict - 1] ?? '?');
   }
 
-  /** Deletes items at once. */
+  /** Deletes items at once (one DEL per item: items of different conversations live in different slots). */
   async delete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.options.redis.del(...keys.map((key) => this.options.keys.botState(key)));
+    const redisKeys = keys.map((key) => this.options.keys.botState(key));
+    dropPrefetched(redisKeys);
+    await Promise.all(redisKeys.map((key) => this.options.redis.del(key)));
   }
 }

@@ -1,30 +1,36 @@
 /**
  * One WebSocket of a Direct Line stream (`streamUrl`), from the upgrade to the close:
  *
- * 1. replays everything after the watermark, oldest first;
- * 2. closes at once (1000) when the conversation has ended or is gone meanwhile, after what is left;
- * 3. pushes every new entry of the conversation's Redis Stream (ActivityStreamHub, from exactly where
- *    the replay stopped), and the young person's typing echoes (TypingRelay, never stored);
- * 4. keeps alive: every `keepAliveMs` an empty message and a ping; a client that did not answer
- *    the previous ping is dropped; one that answered is "seen" (SeenMarker).
+ * 1. subscribes to the conversation's stream (ActivityStreamHub) from the watermark: the hub's
+ *    first read replays everything after it, oldest first, and every new entry follows from
+ *    exactly there; the young person's typing echoes come from TypingRelay (never stored);
+ * 2. closes (1000) when the conversation ends, after what is left; a conversation that had
+ *    already ended before the upgrade gets what is left and the close at once;
+ * 3. keeps alive on the route's shared KeepAliveWheel (no timer of its own): every `keepAliveMs` an
+ *    empty message and a ping; a client that did not answer the previous ping is dropped; one that
+ *    answered is "seen" (SeenMarker); the round also notices a deleted conversation (quick exit).
  *
  * Close codes: 1000 the conversation ended or was deleted; 1008 the client broke the rules (more
  * than `messageLimit.max` messages within `messageLimit.windowMs`, or a watermark Redis refuses);
  * 1011 the service cannot read the conversation's stream (its key is broken) or failed.
+ *
+ * An idle session holds little: the socket, a hub subscription, a typing listener and its place on
+ * the wheel; the flood window's list exists only once the client has sent something.
  */
 import type { Activity } from 'botbuilder';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import { errorCode } from '../contracts/errorCode.js';
-import type { ActivityStreamHub, StreamSubscription } from './ActivityStreamHub.js';
+import type { ActivityStreamHub, StreamDelivery, StreamDropReason, StreamSubscription } from './ActivityStreamHub.js';
 import type { ConversationStore } from './ConversationStore.js';
+import type { KeepAliveMember, KeepAliveWheel } from './KeepAliveWheel.js';
 import type { SeenMarker } from './SeenMarker.js';
 import type { TypingRelay } from './TypingRelay.js';
 
 /** A client that does not read what it is sent is dropped past this many buffered bytes. */
 const MAX_BUFFERED_BYTES = 1 << 20;
-/** Activities per read while replaying. */
-const REPLAY_PAGE = 100;
+/** Activities per read while draining an ended conversation. */
+const DRAIN_PAGE = 100;
 
 /** What a stream session is built from. */
 export interface StreamSessionOptions {
@@ -33,22 +39,38 @@ export interface StreamSessionOptions {
   typing: TypingRelay;
   seen: SeenMarker;
   log: FastifyBaseLogger;
-  keepAliveMs: number;
+  /** The route's shared keep-alive timer (its period is `keepAliveMs`). */
+  keepAlive: KeepAliveWheel;
   /** A client that sends more than `max` messages within `windowMs` (sliding) is closed with 1008. */
   messageLimit: { max: number; windowMs: number };
 }
 
+/** The session of a socket, for the listeners every socket shares (no closures per socket). */
+const SESSION = Symbol('lantern.streamSession');
+type SessionSocket = WebSocket & { [SESSION]?: StreamSession };
+
+function onSocketClose(this: SessionSocket): void {
+  this[SESSION]?.cleanup();
+}
+
+function onSocketPong(this: SessionSocket): void {
+  this[SESSION]?.answered();
+}
+
+function onSocketMessage(this: SessionSocket): void {
+  this[SESSION]?.onClientMessage();
+}
+
 /** One WebSocket of one conversation. */
-export class StreamSession {
+export class StreamSession implements KeepAliveMember {
   private subscription: StreamSubscription | undefined;
   private stopTyping: (() => void) | undefined;
-  private keepAlive: NodeJS.Timeout | undefined;
   private alive = true;
   private pinged = false;
   private finished = false;
   private watermark: string | undefined;
-  /** When the client's recent messages came (ms), for the flood limit. */
-  private readonly received: number[] = [];
+  /** When the client's recent messages came (ms), for the flood limit; made on its first message. */
+  private received: number[] | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -59,67 +81,53 @@ export class StreamSession {
     this.watermark = startWatermark;
   }
 
-  /** Runs the session; resolves once it is live (or closed). Never throws. */
-  async start(): Promise<void> {
-    const { socket } = this;
-    socket.on('close', () => this.cleanup());
-    socket.on('pong', () => {
-      this.alive = true;
-    });
-    socket.on('message', () => this.onClientMessage());
-    // Typing echoes are not in the stream: they need no position, only an open socket.
-    this.stopTyping = this.options.typing.listen(this.conversationId, (activity) => this.sendEphemeral(activity));
+  /**
+   * Runs the session. `ended`: the conversation had already ended when the upgrade was checked
+   * (what is left is sent, then the socket closes). Never throws.
+   */
+  start(ended: boolean): void {
+    const socket = this.socket as SessionSocket;
+    socket[SESSION] = this;
+    socket.on('close', onSocketClose);
+    socket.on('pong', onSocketPong);
+    socket.on('message', onSocketMessage);
+    if (ended) {
+      void this.finish('conversation ended');
+      return;
+    }
     try {
-      // 1. Everything after the watermark, oldest first.
-      await this.replay();
-      if (!this.open) return;
-
-      // 2. Ended or gone meanwhile? Deliver the rest and close.
-      const status = await this.options.store.status(this.conversationId);
-      if (status === 'missing') return this.close(1000, 'conversation not found');
-      if (status === 'ended') return await this.finish('conversation ended');
-      if (!this.open) return;
-
-      // 3. Live, from exactly where the replay stopped.
-      this.subscription = this.options.hub.subscribe(
-        this.conversationId,
-        this.watermark ?? '0-0',
-        (delivery) => {
-          this.send(delivery.activities);
-          this.watermark = delivery.watermark;
-          if (delivery.ended) void this.finish('conversation ended');
-        },
-        {
-          onDropped: (reason) => {
-            this.options.log.warn({ event: 'directline.stream.dropped', code: reason });
-            // An id Redis refuses came from the client's watermark; a broken key is the service's problem.
-            if (reason === 'invalid_id') this.close(1008, 'watermark not valid');
-            else this.close(1011, 'stream unavailable');
-          },
-        },
-      );
+      // Typing echoes are not in the stream: they need no position, only an open socket.
+      this.stopTyping = this.options.typing.listen(this.conversationId, (activity) => this.sendEphemeral(activity));
+      // Everything after the watermark (the hub reads it at once), then every new entry from exactly there.
+      this.subscription = this.options.hub.subscribe(this.conversationId, this.watermark ?? '0-0', (delivery) => this.deliver(delivery), {
+        onDropped: (reason) => this.dropped(reason),
+      });
       this.options.log.info({ event: 'directline.stream.opened' });
       this.options.seen.mark(this.conversationId);
-
-      // 4. Keep-alive; also notices deleted conversations (quick exit).
-      this.keepAlive = setInterval(() => this.keepAliveRound(), this.options.keepAliveMs);
+      // Keep-alive; also notices deleted conversations (quick exit).
+      this.options.keepAlive.add(this);
     } catch (error) {
       this.options.log.error({ event: 'directline.stream.failed', code: errorCode(error) });
       this.close(1011, 'server error');
     }
   }
 
-  private get open(): boolean {
-    return !this.finished && this.socket.readyState === this.socket.OPEN;
+  private deliver(delivery: StreamDelivery): void {
+    if (this.finished) return;
+    this.send(delivery.activities);
+    this.watermark = delivery.watermark;
+    if (delivery.ended) void this.finish('conversation ended');
   }
 
-  private async replay(): Promise<void> {
-    for (;;) {
-      const page = await this.options.store.read(this.conversationId, this.watermark, REPLAY_PAGE);
-      if (page.watermark === undefined || page.watermark === this.watermark) return;
-      this.send(page.activities);
-      this.watermark = page.watermark;
-    }
+  private dropped(reason: StreamDropReason): void {
+    this.options.log.warn({ event: 'directline.stream.dropped', code: reason });
+    // An id Redis refuses came from the client's watermark; a broken key is the service's problem.
+    if (reason === 'invalid_id') this.close(1008, 'watermark not valid');
+    else this.close(1011, 'stream unavailable');
+  }
+
+  private get open(): boolean {
+    return !this.finished && this.socket.readyState === this.socket.OPEN;
   }
 
   /**
@@ -150,25 +158,32 @@ export class StreamSession {
     return true;
   }
 
+  /** The client answered a ping. */
+  answered(): void {
+    this.alive = true;
+  }
+
   /**
    * Clients send empty messages to check the connection; they are ignored. A client that sends
    * more than the limit within the window is closed with 1008 (policy violation): nothing a client
    * says here is ever needed.
    */
-  private onClientMessage(): void {
+  onClientMessage(): void {
     if (this.finished) return;
     const now = Date.now();
     const { max, windowMs } = this.options.messageLimit;
-    this.received.push(now);
-    while (this.received.length > 0 && now - (this.received[0] ?? now) >= windowMs) this.received.shift();
-    if (this.received.length <= max) return;
+    const received = (this.received ??= []);
+    received.push(now);
+    while (received.length > 0 && now - (received[0] ?? now) >= windowMs) received.shift();
+    if (received.length <= max) return;
     this.options.log.warn({ event: 'directline.stream.flood_closed' });
     this.close(1008, 'too many messages');
     // A client that keeps sending instead of closing is cut off.
     setTimeout(() => this.socket.terminate(), 2_000).unref();
   }
 
-  private keepAliveRound(): void {
+  /** One keep-alive round (called by the wheel once per `keepAliveMs`). */
+  keepAliveRound(): void {
     if (!this.open) return;
     if (!this.alive) {
       this.socket.terminate();
@@ -196,7 +211,7 @@ export class StreamSession {
     this.cleanup();
     try {
       for (;;) {
-        const page = await this.options.store.read(this.conversationId, position, REPLAY_PAGE);
+        const page = await this.options.store.read(this.conversationId, position, DRAIN_PAGE);
         if (page.watermark === undefined || page.watermark === position) break;
         this.send(page.activities);
         position = page.watermark;
@@ -213,13 +228,13 @@ export class StreamSession {
     if (this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);
   }
 
-  private cleanup(): void {
+  /** Stops deliveries, typing echoes and keep-alives (the socket closed, or is closing). */
+  cleanup(): void {
     this.finished = true;
     this.subscription?.unsubscribe();
     this.subscription = undefined;
     this.stopTyping?.();
     this.stopTyping = undefined;
-    if (this.keepAlive) clearInterval(this.keepAlive);
-    this.keepAlive = undefined;
+    this.options.keepAlive.remove(this);
   }
 }

@@ -4,7 +4,7 @@
  * and one anonymous user id; nothing about the young person is in it.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { ForbiddenError, InvalidTokenError, MalformedTokenError, TokenExpiredError } from './errors.js';
 
@@ -35,8 +35,8 @@ export interface IssuedToken {
 
 /** Options of TokenService. */
 export interface TokenServiceOptions {
-  /** Connection used to create and read the shared signing secret. */
-  redis: Redis;
+  /** Connection used to create and read the shared signing secret (one Redis or a cluster). */
+  redis: RedisHandle;
   /** Key builder; the secret lives at `keys.tokenSecret()`. */
   keys: RedisKeys;
   /** Lifetime of conversation tokens in seconds (config `tokenTtlSeconds`). */

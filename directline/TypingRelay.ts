@@ -8,13 +8,13 @@
  * subscriber connection per instance); without one it only reaches this instance's sockets.
  */
 import type { Activity } from 'botbuilder';
-import type { Redis } from 'ioredis';
+import { duplicateConnection, type RedisHandle } from '../contracts/RedisHandle.js';
 import { errorCode } from '../contracts/errorCode.js';
 
 /** Options of TypingRelay. */
 export interface TypingRelayOptions {
   /** A normal connection: used to publish, and duplicated for subscribing. Without it: this instance only. */
-  redis?: Redis;
+  redis?: RedisHandle;
   /** The pub/sub channel (RedisKeys.directLineTypingChannel()). */
   channel?: string;
   /** Reports failures by code. */
@@ -26,7 +26,7 @@ type TypingListener = (activity: Activity) => void;
 /** Typing activities to the streams of their conversation, on every instance. */
 export class TypingRelay {
   private readonly listeners = new Map<string, Set<TypingListener>>();
-  private subscriber: Redis | undefined;
+  private subscriber: RedisHandle | undefined;
   private closed = false;
 
   constructor(private readonly options: TypingRelayOptions = {}) {
@@ -72,7 +72,7 @@ export class TypingRelay {
   private startSubscriber(): void {
     const { redis, channel } = this.options;
     if (!redis || !channel || this.subscriber || this.closed) return;
-    const subscriber = redis.duplicate({ connectionName: 'lantern-directline-typing' });
+    const subscriber = duplicateConnection(redis, { connectionName: 'lantern-directline-typing' });
     this.subscriber = subscriber;
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, raw: string) => {

@@ -9,6 +9,7 @@ import type { ActivityHandlerBase, TurnContext } from 'botbuilder';
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { ActivityStreamHub } from './ActivityStreamHub.js';
 import type { ConversationStore } from './ConversationStore.js';
@@ -22,7 +23,7 @@ import { WebChannelAdapter } from './WebChannelAdapter.js';
 
 /** Options of channelPlugin. */
 export interface ChannelPluginOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Lifetime of a conversation token (s); at least 900, directlinejs' refresh interval. */
   tokenTtlSeconds: number;
@@ -55,7 +56,8 @@ const channel: FastifyPluginAsync<ChannelPluginOptions> = async (app, options) =
   const { redis, keys } = options;
   const tokens = new TokenService({ redis, keys, ttlSeconds: checkTokenTtl(options.tokenTtlSeconds) });
   // Tombstones of deleted conversations are named by a keyed pseudonym (the token secret), never the id.
-  const store = new RedisConversationStore({ redis, keys, ttlSeconds: options.conversationTtlSeconds, pseudonym: (purpose, value) => tokens.pseudonym(purpose, value) });
+  // (RedisConversationStore is still typed for one Redis; the handle has the same commands.)
+  const store = new RedisConversationStore({ redis: redis as Redis, keys, ttlSeconds: options.conversationTtlSeconds, pseudonym: (purpose, value) => tokens.pseudonym(purpose, value) });
   const hub = new ActivityStreamHub({ redis, keys, onError: (code) => app.log.warn({ event: 'stream_hub_error', code }, 'stream hub') });
   const typing = new TypingRelay({ redis, channel: keys.directLineTypingChannel(), onError: (code) => app.log.warn({ event: 'directline.typing_error', code }, 'typing relay') });
   const adapter = new WebChannelAdapter({ store, turnLock: new ConversationTurnLock({ redis, keys }) });

@@ -27,7 +27,7 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Activity, ChannelAccount } from 'botbuilder';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import { errorCode } from '../contracts/errorCode.js';
 import { ActivityFloodGuard, positiveInt } from './ActivityFloodGuard.js';
 import type { ActivityStreamHub } from './ActivityStreamHub.js';
@@ -68,7 +68,7 @@ export interface DirectLinePluginOptions {
     max: number;
     windowMs: number;
     /** Connection for the shared counters (the rate-limit plugin defines a Lua command on it). */
-    redis: Redis;
+    redis: RedisHandle;
     /** Redis key prefix of the counters, e.g. `${keys.prefix}dl:ratelimit:`. */
     keyPrefix: string;
   };

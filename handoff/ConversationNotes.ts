@@ -4,13 +4,13 @@
  * person's messages during a chat (codes per message, never text). Written only while the
  * conversation exists and has not ended, so nothing is left behind for a deleted one.
  */
-import type { Redis } from 'ioredis';
+import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { MessageScreening, NoteItem } from '../contracts/counsellorApi.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** Options of ConversationNotes. */
 export interface ConversationNotesOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Seconds notes and flags are kept (the conversation's retention). */
   ttlSeconds: number;
@@ -20,13 +20,20 @@ export interface ConversationNotesOptions {
 /** Longest internal note (characters). */
 export const NOTE_MAX = 2000;
 
-/** RPUSH or HSET + EXPIRE, only when the conversation exists and has not ended. */
-const WRITE_IF_ALIVE = `
+/**
+ * RPUSH or HSET + EXPIRE, only when the conversation exists and has not ended.
+ * KEYS: notes or flags, the conversation's metadata (both in the conversation's hash tag).
+ * ARGV: 'list' or 'hash', field, value, ttl.
+ */
+const WRITE_IF_ALIVE = redisScript(
+  'lanternHandoffWriteIfAlive',
+  `
 if redis.call('HGET', KEYS[2], 'createdAt') == false or redis.call('HEXISTS', KEYS[2], 'endedAt') == 1 then return 0 end
 if ARGV[1] == 'list' then redis.call('RPUSH', KEYS[1], ARGV[3]) else redis.call('HSET', KEYS[1], ARGV[2], ARGV[3]) end
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1
-`;
+`,
+);
 
 const LEVELS = new Set<MessageScreening['level']>(['urgent', 'check', 'exploitation']);
 
@@ -40,7 +47,7 @@ export class ConversationNotes {
 
   private async write(kind: 'list' | 'hash', key: string, conversationId: string, field: string, value: string): Promise<boolean> {
     const { redis, keys, ttlSeconds } = this.options;
-    return (await redis.eval(WRITE_IF_ALIVE, 2, key, keys.conversationMeta(conversationId), kind, field, value, String(ttlSeconds))) === 1;
+    return (await runScript(redis, WRITE_IF_ALIVE, [key, keys.conversationMeta(conversationId)], [kind, field, value, String(ttlSeconds)])) === 1;
   }
 
   /** Adds a note (text already checked); false when the conversation is gone. */

@@ -3,13 +3,13 @@
  * console (every few seconds) in a Redis sorted set. Used to route by language and to mark a
  * conversation "interpreter needed" when nobody on duty speaks its language.
  */
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { Language } from '../contracts/languages.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** Options of CounsellorPresence. */
 export interface CounsellorPresenceOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** A counsellor counts as on duty this long after their last heartbeat (ms). */
   windowMs?: number;

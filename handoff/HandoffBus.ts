@@ -7,14 +7,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import { duplicateConnection, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { HandoffEvent } from './HandoffEvents.js';
 
 /** Options of HandoffBus. */
 export interface HandoffBusOptions {
   /** A normal connection: used to publish, and duplicated for subscribing. */
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Called with a short code when a message cannot be read. */
   onError?: (code: string) => void;
@@ -23,7 +23,7 @@ export interface HandoffBusOptions {
 /** Publishes and receives HandoffEvents across instances. */
 export class HandoffBus {
   private readonly emitter = new EventEmitter();
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisHandle;
   private readonly instance = randomBytes(8).toString('hex');
   private readonly channel: string;
   private readonly ready: Promise<unknown>;
@@ -31,7 +31,7 @@ export class HandoffBus {
   constructor(private readonly options: HandoffBusOptions) {
     this.channel = options.keys.handoffEventsChannel();
     this.emitter.setMaxListeners(0);
-    this.subscriber = options.redis.duplicate({ connectionName: 'lantern-handoff-bus' });
+    this.subscriber = duplicateConnection(options.redis, { connectionName: 'lantern-handoff-bus' });
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, raw: string) => {
       try {

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { duplicateConnection, redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { HandoffContext } from './HandoffGateway.js';
 import type { Priority } from '../contracts/profileCodes.js';
@@ -40,24 +40,26 @@ export interface WaitingEntry {
 
 /** Options of HandoffQueue. */
 export interface HandoffQueueOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Queue name (default "handoff"). */
   name?: string;
 }
 
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+// KEYS: the claim lock. ARGV: token. Deletes it only while it is still this holder's.
+const RELEASE = redisScript('lanternClaimLockRelease', `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`);
 
 /** The queue of conversations waiting for a counsellor. */
 export class HandoffQueue {
   readonly queue: Queue<HandoffJobData>;
   private readonly worker: Worker<HandoffJobData>;
-  private readonly connections: Redis[];
+  private readonly connections: RedisHandle[];
 
   constructor(private readonly options: HandoffQueueOptions) {
     const name = options.name ?? 'handoff';
-    const connection = options.redis.duplicate({ maxRetriesPerRequest: null });
-    const workerConnection = connection.duplicate();
+    // BullMQ's own connections (on a cluster too: its prefix carries the {bull} hash tag).
+    const connection = duplicateConnection(options.redis, { maxRetriesPerRequest: null, connectionName: 'lantern-handoff-queue' });
+    const workerConnection = duplicateConnection(connection, { maxRetriesPerRequest: null, connectionName: 'lantern-handoff-worker' });
     this.connections = [connection, workerConnection];
     // Its events stream names job ids (= conversation ids): keep it short (BullMQ trims it to about
     // this many entries); the eraser and the retention job remove what names a gone conversation.
@@ -180,7 +182,7 @@ export class HandoffQueue {
     try {
       return await work();
     } finally {
-      await this.options.redis.eval(RELEASE, 1, key, token);
+      await runScript(this.options.redis, RELEASE, [key], [token]);
     }
   }
 

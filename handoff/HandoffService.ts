@@ -14,7 +14,7 @@
  * consoles through `HandoffEvent`s on the bus; it never calls into the bot.
  */
 import type { Activity } from 'botbuilder';
-import type { Redis } from 'ioredis';
+import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { Colleague, MessageScreening, NoteItem, QueueItem, TranscriptLine, Triage } from '../contracts/counsellorApi.js';
 import type { Language } from '../contracts/languages.js';
 import type { Translator } from '../texts/Translator.js';
@@ -61,7 +61,7 @@ export interface CounsellorAccount {
 
 /** What the service is built from. */
 export interface HandoffServiceOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   queue: HandoffQueue;
   sessions: HandoffSessions;
@@ -94,13 +94,19 @@ export interface HandoffServiceOptions {
 
 const HANDOVER_NOTE_MAX = 500;
 
-/** HSET + EXPIRE of the wait state, only when the conversation exists and has not ended. */
-const WRITE_WAIT_STATE = `
+/**
+ * HSET + EXPIRE of the wait state, only when the conversation exists and has not ended.
+ * KEYS: wait state, the conversation's metadata (both in the conversation's hash tag). ARGV: field, value, ttl.
+ */
+const WRITE_WAIT_STATE = redisScript(
+  'lanternHandoffWaitState',
+  `
 if redis.call('HGET', KEYS[2], 'createdAt') == false or redis.call('HEXISTS', KEYS[2], 'endedAt') == 1 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1
-`;
+`,
+);
 
 /** The counsellors' side of the handoff. */
 export class HandoffService {
@@ -570,7 +576,7 @@ export class HandoffService {
    */
   private async rememberWaitState(conversationId: string, field: string, value: string): Promise<void> {
     const { redis, keys } = this.options;
-    await redis.eval(WRITE_WAIT_STATE, 2, keys.handoffWaitState(conversationId), keys.conversationMeta(conversationId), field, value, this.options.notesTtlSeconds);
+    await runScript(redis, WRITE_WAIT_STATE, [keys.handoffWaitState(conversationId), keys.conversationMeta(conversationId)], [field, value, this.options.notesTtlSeconds]);
   }
 
   /**

@@ -5,8 +5,12 @@
  *
  * Closing is atomic and checks the owner, so of "end", "transfer", "logout" and the sweep that
  * returns orphaned conversations, exactly one wins for a conversation.
+ *
+ * The session hash, the counsellor's set of conversations and the holders' index share the
+ * `{handoff}` hash tag (not the conversation's): opening and closing change all of them in one
+ * MULTI or script, also on a cluster, so no index can lose a conversation that is held.
  */
-import type { Redis } from 'ioredis';
+import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { HandoffJobData } from './HandoffQueue.js';
 import { PRIORITY_RANK, type Priority } from '../contracts/profileCodes.js';
@@ -34,15 +38,20 @@ export interface HandoffSession {
 
 /** Options of HandoffSessions. */
 export interface HandoffSessionsOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Seconds a session lives after its last change (the conversation's retention). */
   ttlSeconds: number;
 }
 
 
-/** Deletes the session when it still belongs to ARGV[1]; returns its job JSON and raised priority, or false. */
-const TAKE = `
+/**
+ * KEYS: session, the counsellor's set (both `{handoff}`). ARGV: counsellor, conversation id.
+ * Deletes the session when it still belongs to ARGV[1]; returns its job JSON and raised priority, or false.
+ */
+const TAKE = redisScript(
+  'lanternHandoffSessionTake',
+  `
 local owner = redis.call('HGET', KEYS[1], 'counsellor')
 if owner ~= ARGV[1] then
   redis.call('SREM', KEYS[2], ARGV[2])
@@ -52,14 +61,18 @@ local fields = redis.call('HMGET', KEYS[1], 'job', 'priority')
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[2])
 return {fields[1], fields[2] or ''}
-`;
+`,
+);
 
-/** Sets the raised priority of a session that exists (never creates one). */
-const RAISE = `
+/** KEYS: session. ARGV: priority. Sets the raised priority of a session that exists (never creates one). */
+const RAISE = redisScript(
+  'lanternHandoffSessionRaise',
+  `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'priority', ARGV[1])
 return 1
-`;
+`,
+);
 
 /** The job with a priority raised during the chat applied (never lowered). */
 function withPriority(job: HandoffJobData, raised: string | undefined): HandoffJobData {
@@ -146,7 +159,7 @@ export class HandoffSessions {
    */
   async take(conversationId: string, counsellor: string): Promise<HandoffJobData | undefined> {
     const { redis, keys } = this.options;
-    const taken = (await redis.eval(TAKE, 2, keys.handoffSession(conversationId), keys.counsellorSessions(counsellor), counsellor, conversationId)) as [string, string] | null;
+    const taken = (await runScript(redis, TAKE, [keys.handoffSession(conversationId), keys.counsellorSessions(counsellor)], [counsellor, conversationId])) as [string, string] | null;
     return taken?.[0] ? withPriority(JSON.parse(taken[0]) as HandoffJobData, taken[1]) : undefined;
   }
 
@@ -157,7 +170,7 @@ export class HandoffSessions {
   async raisePriority(conversationId: string, priority: Exclude<Priority, 'normal'>): Promise<boolean> {
     const session = await this.get(conversationId);
     if (!session || PRIORITY_RANK[priority] <= PRIORITY_RANK[session.job.priority]) return false;
-    return (await this.options.redis.eval(RAISE, 1, this.options.keys.handoffSession(conversationId), priority)) === 1;
+    return (await runScript(this.options.redis, RAISE, [this.options.keys.handoffSession(conversationId)], [priority])) === 1;
   }
 
   /** Closes a session whoever holds it (the young person deleted the conversation). */

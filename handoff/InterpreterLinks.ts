@@ -4,9 +4,12 @@
  * for this conversation only) and until the conversation ends, is returned to the list, or the link
  * expires (at most `maxTtlMs`), whichever is first. Tokens and session ids are random and stored only
  * as their SHA-256; the token travels in the link's fragment, so it never reaches a server log.
+ *
+ * The link's hash, its token and its session share the `{handoff}` hash tag (the token must not name
+ * the conversation, so it cannot carry the conversation's tag): redeeming is one script over one slot.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** The link's state for one conversation. */
@@ -25,7 +28,7 @@ export interface IssuedInterpreterLink extends InterpreterLinkState {
 
 /** Options of InterpreterLinks. */
 export interface InterpreterLinksOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Longest life of a link (ms). */
   maxTtlMs: number;
@@ -34,19 +37,24 @@ export interface InterpreterLinksOptions {
 
 const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
-/** Joins once: the token's conversation, if the link is still there and nobody has joined with it. */
-const REDEEM = `
-local conversation = redis.call('GET', KEYS[1])
-if not conversation then return false end
-local link = KEYS[2] .. conversation
-if redis.call('HGET', link, 'token') ~= ARGV[1] or redis.call('HEXISTS', link, 'joinedAt') == 1 then return false end
-local ttl = redis.call('PTTL', link)
+/**
+ * Joins once: the token's conversation, if the token still names it (ARGV[4], read just before), the
+ * link is still there and nobody has joined with it. KEYS: token, the conversation's link, the new
+ * session (every key it touches; one hash tag). ARGV: token hash, now, session hash, conversation.
+ */
+const REDEEM = redisScript(
+  'lanternInterpreterRedeem',
+  `
+if redis.call('GET', KEYS[1]) ~= ARGV[4] then return false end
+if redis.call('HGET', KEYS[2], 'token') ~= ARGV[1] or redis.call('HEXISTS', KEYS[2], 'joinedAt') == 1 then return false end
+local ttl = redis.call('PTTL', KEYS[2])
 if ttl <= 0 then return false end
-redis.call('HSET', link, 'joinedAt', ARGV[2], 'session', ARGV[3])
+redis.call('HSET', KEYS[2], 'joinedAt', ARGV[2], 'session', ARGV[3])
 redis.call('DEL', KEYS[1])
-redis.call('SET', KEYS[3], conversation, 'PX', ttl)
-return conversation
-`;
+redis.call('SET', KEYS[3], ARGV[4], 'PX', ttl)
+return ARGV[4]
+`,
+);
 
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
@@ -94,15 +102,16 @@ export class InterpreterLinks {
     const { redis, keys } = this.options;
     const sessionId = randomBytes(24).toString('base64url');
     const tokenHash = sha256(token);
-    const conversationId = (await redis.eval(
+    // Which conversation first (the script must be given every key it touches), then the checks and
+    // the redemption at once: a token redeemed or revoked in between no longer names it.
+    const named = await redis.get(keys.interpreterToken(tokenHash));
+    if (!named) return undefined;
+    const sessionHash = sha256(sessionId);
+    const conversationId = (await runScript(
+      redis,
       REDEEM,
-      3,
-      keys.interpreterToken(tokenHash),
-      keys.handoffInterpreter(''),
-      keys.interpreterSession(sha256(sessionId)),
-      tokenHash,
-      String(this.now()),
-      sha256(sessionId),
+      [keys.interpreterToken(tokenHash), keys.handoffInterpreter(named), keys.interpreterSession(sessionHash)],
+      [tokenHash, String(this.now()), sessionHash, named],
     )) as string | null;
     if (!conversationId) return undefined;
     const state = await this.state(conversationId);

@@ -3,7 +3,7 @@
  * claims' waiting times, times the place in line. With too few recent claims, or nobody on duty,
  * there is no estimate, and the bot says it cannot tell.
  */
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** How many recent waits are kept. */
@@ -13,7 +13,7 @@ const MIN_SAMPLES = 5;
 
 /** Options of WaitEstimator. */
 export interface WaitEstimatorOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
 }
 

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { QueueEvents } from 'bullmq';
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import type { Redis } from 'ioredis';
+import { duplicateConnection, type RedisHandle } from '../contracts/RedisHandle.js';
 import { isLanguage } from '../contracts/languages.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type {} from '../audit/auditPlugin.js';
@@ -34,7 +34,7 @@ import { WaitEstimator } from './WaitEstimator.js';
 
 /** Options of handoffPlugin (the times in seconds, as configured). */
 export interface HandoffPluginOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   translator: Translator;
   /** When counsellors are on duty. */
@@ -128,7 +128,7 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
   // Changes of the queue, from this instance and every other one (BullMQ's own event stream and
   // the bus), refresh the counsellors' consoles.
   const consoleChanges = new EventEmitter();
-  const eventsConnection = redis.duplicate({ maxRetriesPerRequest: null });
+  const eventsConnection = duplicateConnection(redis, { maxRetriesPerRequest: null, connectionName: 'lantern-handoff-events' });
   const queueEvents = new QueueEvents('handoff', { connection: eventsConnection, prefix: keys.bullPrefix() });
   for (const event of ['waiting', 'removed', 'completed', 'added'] as const) queueEvents.on(event, () => consoleChanges.emit('change'));
   await bus.listening();

@@ -3,7 +3,7 @@
  * waiting young people informed, data retention). Each area adds its own tasks before the start.
  */
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { duplicateConnection, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** A repeatable task. */
@@ -15,7 +15,7 @@ export interface MaintenanceTask {
 
 /** Options of MaintenanceJobs. */
 export interface MaintenanceJobsOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Tasks known from the start (more can be added before `start`). */
   tasks?: MaintenanceTask[];
@@ -26,13 +26,14 @@ export interface MaintenanceJobsOptions {
 /** Schedules and runs the maintenance tasks. */
 export class MaintenanceJobs {
   private readonly tasks = new Map<string, MaintenanceTask>();
-  private readonly connection: Redis;
+  private readonly connection: RedisHandle;
   private readonly queue: Queue;
   private worker: Worker | undefined;
-  private workerConnection: Redis | undefined;
+  private workerConnection: RedisHandle | undefined;
 
   constructor(private readonly options: MaintenanceJobsOptions) {
-    this.connection = options.redis.duplicate({ maxRetriesPerRequest: null });
+    // BullMQ's own connections (on a cluster too: its prefix carries the {bull} hash tag).
+    this.connection = duplicateConnection(options.redis, { maxRetriesPerRequest: null, connectionName: 'lantern-maintenance-queue' });
     this.queue = new Queue('maintenance', { connection: this.connection, prefix: options.keys.bullPrefix() });
     for (const task of options.tasks ?? []) this.add(task);
   }
@@ -48,7 +49,7 @@ export class MaintenanceJobs {
   async start(): Promise<void> {
     if (this.worker) return;
     const { onError, keys } = this.options;
-    this.workerConnection = this.connection.duplicate();
+    this.workerConnection = duplicateConnection(this.connection, { maxRetriesPerRequest: null, connectionName: 'lantern-maintenance-worker' });
     this.worker = new Worker(
       'maintenance',
       async (job) => {

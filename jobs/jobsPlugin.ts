@@ -5,13 +5,13 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { MaintenanceJobs, type MaintenanceTask } from './MaintenanceJobs.js';
 
 /** Options of jobsPlugin. */
 export interface JobsPluginOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
 }
 

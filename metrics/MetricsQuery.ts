@@ -2,7 +2,7 @@
  * Reads the anonymous counters for a date range (and language) and returns the figures the
  * coordinators' dashboard and API show, suppressed. Day counters plus the hours not rolled up yet.
  */
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisHandle } from '../contracts/RedisHandle.js';
 import { LANGUAGES, type Language } from '../contracts/languages.js';
 import { checkLocales } from '../texts/localeCheck.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
@@ -69,12 +69,12 @@ export class MetricsQuery {
   /** Translation coverage comes from the locale files, which do not change while the server runs: read once. */
   private coverage: ReturnType<typeof checkLocales>['coverage'] | undefined;
 
-  constructor(private readonly options: { redis: Redis; keys: RedisKeys }) {}
+  constructor(private readonly options: { redis: RedisHandle; keys: RedisKeys }) {}
 
   /** Raw counts per day (each a map of field → count), filtered by language. */
   private async countsByDay(days: string[], language: Language | null): Promise<Map<string, Counts>> {
     const { redis, keys } = this.options;
-    const hourKeys = await scanAll(redis, keys.metricsHourPattern());
+    const hourKeys = await scanKeys(redis, keys.metricsHourPattern());
     const byDay = new Map<string, Counts>(days.map((day) => [day, new Map()]));
     const add = (day: string, hash: Record<string, string>) => {
       const counts = byDay.get(day);
@@ -84,6 +84,7 @@ export class MetricsQuery {
         counts.set(stored, (counts.get(stored) ?? 0) + Number(value));
       }
     };
+    // One pipeline: every metrics key has the {metrics} hash tag (one slot, one node of a cluster).
     const pipeline = redis.pipeline();
     for (const day of days) pipeline.hgetall(keys.metricsDay(day));
     const hourPrefix = keys.metricsHour('');
@@ -204,16 +205,4 @@ export class MetricsQuery {
 /** A ratio of two shown counts, or null when either is suppressed or zero. */
 function shownRatio(part: ShownCount, whole: ShownCount): number | null {
   return typeof part === 'number' && typeof whole === 'number' ? safeRatio(part, whole) : null;
-}
-
-/** Every key matching a pattern (SCAN, never KEYS). */
-export async function scanAll(redis: Redis, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys;
 }

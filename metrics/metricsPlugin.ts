@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { metricsApiPlugin } from './metricsApiPlugin.js';
 import { MetricsQuery } from './MetricsQuery.js';
@@ -14,7 +14,7 @@ import { MetricsRollup } from './MetricsRollup.js';
 
 /** Options of metricsPlugin. */
 export interface MetricsPluginOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** How long daily counters are kept (days). */
   retentionDays: number;

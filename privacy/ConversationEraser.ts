@@ -5,7 +5,7 @@
  * old token from starting it again (named by a keyed pseudonym of the id, so no key names the
  * conversation any more). Anonymous counts (metrics) are not about a conversation and stay.
  */
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { ConversationStore } from '../directline/ConversationStore.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { deleteEntriesNaming } from './streamEntries.js';
@@ -23,7 +23,7 @@ export interface ConversationEraser {
 
 /** Options of RedisConversationEraser. */
 export interface RedisConversationEraserOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   store: ConversationStore;
   /** Takes the conversation out of the handoff queue and closes a live session (optional: no handoff wired). */
@@ -48,6 +48,7 @@ export class RedisConversationEraser implements ConversationEraser {
     const { redis, keys, store } = this.options;
     await this.options.handoff?.forget(conversationId);
     await store.end(conversationId).catch(() => undefined);
+    // One DEL: these keys all carry the conversation's hash tag (one slot on a cluster).
     await redis.del(
       keys.botState(`webchat/conversations/${conversationId}/`),
       keys.handoffNotes(conversationId),

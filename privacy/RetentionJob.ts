@@ -12,10 +12,9 @@
  * - tombstones from before they were pseudonymous (`dl:conv:<id>:deleted`) are renamed.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisHandle } from '../contracts/RedisHandle.js';
 import { TokenService } from '../directline/TokenService.js';
 import type { MetricsRollup } from '../metrics/MetricsRollup.js';
-import { scanAll } from '../metrics/MetricsQuery.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { deleteEntries, jobIdsOf, readStream } from './streamEntries.js';
 
@@ -31,7 +30,7 @@ export interface RetentionReport {
 
 /** Options of RetentionJob. */
 export interface RetentionJobOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   rollup: MetricsRollup;
   /** The conversation retention (seconds): every conversation key lives at most this long after its last change. */
@@ -50,17 +49,18 @@ export interface RetentionJobOptions {
 
 /**
  * Keys (after the prefix) that belong to conversations and must expire; `id` reads the conversation
- * a key is named after (when it is not the conversation's metadata itself).
+ * a key is named after (when it is not the conversation's metadata itself), from its hash tag.
+ * (Braces are plain characters in SCAN's glob patterns.)
  */
 const CONVERSATION_KEYS: Array<{ pattern: string; id?: RegExp }> = [
-  { pattern: 'dl:conv:*', id: /^dl:conv:([^:]+):(?!meta$|deleted$)[^:]+$/ },
+  { pattern: 'dl:conv:*', id: /^dl:conv:\{([^}]+)\}:(?!meta$|deleted$)[^:]+$/ },
   { pattern: 'dl:deleted:*' },
-  { pattern: 'state:*', id: /^state:webchat\/conversations\/([^/]+)\/$/ },
-  { pattern: 'handoff:session:*', id: /^handoff:session:(.+)$/ },
-  { pattern: 'handoff:notes:*', id: /^handoff:notes:(.+)$/ },
-  { pattern: 'handoff:flags:*', id: /^handoff:flags:(.+)$/ },
-  { pattern: 'handoff:wait:*', id: /^handoff:wait:(.+)$/ },
-  { pattern: 'handoff:counsellor:*' },
+  { pattern: 'state:*', id: /^state:webchat\/conversations\/\{([^}]+)\}\/$/ },
+  { pattern: '{handoff}:session:*', id: /^\{handoff\}:session:(.+)$/ },
+  { pattern: 'handoff:notes:*', id: /^handoff:notes:\{(.+)\}$/ },
+  { pattern: 'handoff:flags:*', id: /^handoff:flags:\{(.+)\}$/ },
+  { pattern: 'handoff:wait:*', id: /^handoff:wait:\{(.+)\}$/ },
+  { pattern: '{handoff}:counsellor:*' },
 ];
 /** A tombstone from before they were pseudonymous: it named the conversation. */
 const LEGACY_TOMBSTONE = /^dl:conv:([^:]+):deleted$/;
@@ -78,7 +78,7 @@ export class RetentionJob {
     let ttlRestored = 0;
     let removed = 0;
     for (const { pattern, id } of CONVERSATION_KEYS) {
-      for (const key of await scanAll(redis, `${keys.prefix}${pattern}`)) {
+      for (const key of await scanKeys(redis, `${keys.prefix}${pattern}`)) {
         const name = key.slice(keys.prefix.length);
         const legacy = LEGACY_TOMBSTONE.exec(name)?.[1];
         const owner = id?.exec(name)?.[1];
@@ -95,7 +95,7 @@ export class RetentionJob {
     const now = (this.options.now ?? Date.now)();
     removed += await redis.zremrangebyscore(keys.counsellorPresence(), '-inf', now - (this.options.presenceWindowMs ?? 60_000));
     // Counsellors' session sets: drop ids whose session is gone.
-    for (const setKey of await scanAll(redis, `${keys.prefix}handoff:counsellor:*:sessions`)) {
+    for (const setKey of await scanKeys(redis, keys.counsellorSessions('*'))) {
       for (const id of await redis.smembers(setKey)) {
         if ((await redis.exists(keys.handoffSession(id))) === 0) removed += await redis.srem(setKey, id);
       }
@@ -153,7 +153,7 @@ export class RetentionJob {
   private async trimEvents(): Promise<number> {
     const { redis, keys, conversationTtlSeconds } = this.options;
     const conversationStreams = new Set(this.options.queues.map((queue) => queue.toKey('events')));
-    const streams = new Set([...conversationStreams, ...(await scanAll(redis, `${keys.bullPrefix()}:*:events`))]);
+    const streams = new Set([...conversationStreams, ...(await scanKeys(redis, `${keys.bullPrefix()}:*:events`))]);
     const [seconds, micros] = await redis.time();
     const minId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - conversationTtlSeconds * 1000}-0`;
     let trimmed = 0;

@@ -7,7 +7,7 @@
 import type { Queue } from 'bullmq';
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type {} from '../directline/channelPlugin.js';
 import type {} from '../jobs/jobsPlugin.js';
@@ -17,7 +17,7 @@ import { RetentionJob } from './RetentionJob.js';
 
 /** Options of privacyPlugin. */
 export interface PrivacyPluginOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Every conversation key lives at most this long after its last change (s). */
   conversationTtlSeconds: number;

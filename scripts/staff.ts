@@ -10,14 +10,17 @@
  * Passwords are generated, printed once, and never stored in clear. `remove` and `passwd` end the
  * account's sessions. Output is JSON lines on stdout; errors are one line on stderr with exit code 1.
  *
- * Redis: REDIS_URL when set (and KEY_PREFIX, as the server), otherwise the private redis-server of a
- * running `npm start`, whose port Lantern writes to `<DATA_DIR>/redis.port` (server/Lantern.ts).
+ * Redis: REDIS_CLUSTER_NODES or REDIS_URL when set (and KEY_PREFIX, as the server), otherwise the
+ * private redis-server of a running `npm start`, whose port Lantern writes to `<DATA_DIR>/redis.port`
+ * (server/Lantern.ts).
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import { configFromEnv } from '../server/config.js';
+import { createRedisClient, redisReady, redisTargetOf, type RedisTarget } from '../server/redisClient.js';
 import { RedisKeys } from '../contracts/RedisKeys.js';
 import { generatePassword } from '../staff/passwordHash.js';
 import { StaffSessionStore } from '../staff/StaffSessionStore.js';
@@ -61,9 +64,11 @@ function parseCommand(argv: string[]): Command {
   return { name, username, role, languages, max };
 }
 
-/** Where Redis is: REDIS_URL, or the port file of the running embedded redis-server. */
-function redisTarget(): { url: string; description: string; embeddedDir?: string } {
+/** Where Redis is: REDIS_CLUSTER_NODES, REDIS_URL, or the port file of the running embedded redis-server. */
+function redisTarget(): { url: string; description: string; embeddedDir?: string; cluster?: RedisTarget } {
   const config = configFromEnv(process.env);
+  const configured = redisTargetOf(config);
+  if (configured?.kind === 'cluster') return { url: '', description: 'REDIS_CLUSTER_NODES', cluster: configured };
   if (config.redisUrl) return { url: config.redisUrl, description: 'REDIS_URL' };
   const portFile = path.join(config.dataDir, 'redis.port');
   let text: string;
@@ -77,7 +82,18 @@ function redisTarget(): { url: string; description: string; embeddedDir?: string
   return { url: `redis://127.0.0.1:${port}`, description: `Lantern's redis-server on port ${port} (from ${portFile})`, embeddedDir: config.dataDir };
 }
 
-async function connect(target: { url: string; description: string; embeddedDir?: string }): Promise<Redis> {
+async function connect(target: { url: string; description: string; embeddedDir?: string; cluster?: RedisTarget }): Promise<RedisHandle> {
+  if (target.cluster) {
+    const cluster = createRedisClient(target.cluster, 'lantern-staff-cli');
+    cluster.on('error', () => undefined); // Reported below, once.
+    try {
+      await redisReady(cluster, 5_000);
+    } catch {
+      cluster.disconnect();
+      throw new CliError(`cannot reach the Redis cluster (${target.description}).`);
+    }
+    return cluster;
+  }
   const redis = new Redis(target.url, {
     lazyConnect: true,
     connectTimeout: 3_000,
@@ -114,7 +130,7 @@ function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
-async function run(command: Command, redis: Redis): Promise<void> {
+async function run(command: Command, redis: RedisHandle): Promise<void> {
   const keys = new RedisKeys(configFromEnv(process.env).keyPrefix);
   const store = new StaffStore({ redis, keys });
   const sessions = new StaffSessionStore({ redis, keys });
@@ -158,7 +174,7 @@ async function run(command: Command, redis: Redis): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  let redis: Redis | undefined;
+  let redis: RedisHandle | undefined;
   try {
     const command = parseCommand(process.argv.slice(2));
     redis = await connect(redisTarget());

@@ -10,9 +10,10 @@ import type { Writable } from 'node:stream';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino } from 'pino';
-import { Redis } from 'ioredis';
 import { auditPlugin } from '../audit/auditPlugin.js';
 import { botPlugin } from '../bot/botPlugin.js';
+import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import { RedisKeys } from '../contracts/RedisKeys.js';
 import { channelPlugin, directLineApiPlugin } from '../directline/channelPlugin.js';
 import { frameworkErrorAnswer } from '../directline/errors.js';
@@ -29,6 +30,8 @@ import type { IssuedSetupLink } from '../staff/SetupLink.js';
 import { staffAuthPlugin } from '../staff/staffAuthPlugin.js';
 import { Translator } from '../texts/Translator.js';
 import { configFromEnv, type LanternConfig } from './config.js';
+import { migrateKeyLayout } from './keyLayout.js';
+import { createRedisClient, redisReady, redisTargetOf } from './redisClient.js';
 import { RedisServerProcess } from './RedisServerProcess.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,7 +54,8 @@ export interface LanternInstance {
   url: string;
   config: LanternConfig;
   app: FastifyInstance;
-  redis: Redis;
+  /** The app's Redis handle: one Redis, or a Redis Cluster (REDIS_CLUSTER_NODES). */
+  redis: RedisHandle;
   keys: RedisKeys;
   store: ConversationStore;
   /** Whether this instance started its own redis-server. */
@@ -71,13 +75,17 @@ export async function startLantern(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<LanternInstance> {
   const config = configFromEnv(env, overrides);
-  const redisProcess = config.redisUrl ? undefined : await RedisServerProcess.start({ dir: config.dataDir, appendOnly: true });
-  const redisUrl = config.redisUrl ?? redisProcess!.url;
+  const configured = redisTargetOf(config);
+  const redisProcess = configured ? undefined : await RedisServerProcess.start({ dir: config.dataDir, appendOnly: true });
   // The embedded redis-server's port (a free one, chosen at start) in `<dataDir>/redis.port`, so
   // `npm run staff` (scripts/staff.ts) can reach it; removed again at stop.
   const redisPortFile = redisProcess ? path.join(config.dataDir, 'redis.port') : undefined;
   if (redisPortFile) writeFileSync(redisPortFile, `${redisProcess!.port}\n`, { mode: 0o600 });
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 20, connectionName: 'lantern-app' });
+  const redis = createRedisClient(configured ?? { kind: 'single', url: redisProcess!.url }, 'lantern-app');
+  await redisReady(redis).catch(async (error: Error) => {
+    redis.disconnect();
+    throw error;
+  });
   const keys = new RedisKeys(config.keyPrefix);
 
   // Never the request itself in the log: URLs carry tokens, requests carry IP addresses.
@@ -93,6 +101,11 @@ export async function startLantern(
       void (reply as FastifyReply).code(answer.statusCode).header('cache-control', 'no-store').send(answer.body);
     },
   });
+  // Data of a Lantern from before the hash-tagged key layout gets today's names (one Redis only; see keyLayout.ts).
+  if (!redis.isCluster) {
+    const layout = await migrateKeyLayout(redis as Redis, keys);
+    if (layout.renamed > 0 || layout.kept > 0) app.log.warn({ event: 'key_layout_migrated', ...layout }, 'Redis keys renamed to the hash-tagged layout');
+  }
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ event: 'http', method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
@@ -101,9 +114,10 @@ export async function startLantern(
     await redis.quit().catch(() => undefined);
   });
   // One WebSocket server for the Direct Line streams and the counsellors' live view, registered
-  // here only (the channel requires it and never registers it again).
+  // here only (the channel requires it and never registers it again). No compression (ws' default,
+  // said here): per-socket zlib state costs tens of KiB on every idle socket, for small JSON.
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: 16 * 1024 },
+    options: { maxPayload: 16 * 1024, perMessageDeflate: false },
     errorHandler: (error, socket) => {
       app.log.warn({ event: 'websocket_error', error: error.name }, 'websocket error');
       socket.terminate();
@@ -143,7 +157,8 @@ export async function startLantern(
     now: runtime.now,
   });
   await app.register(privacyPlugin, { redis, keys, conversationTtlSeconds: ttl, retentionEveryMs: config.retentionEveryMs, handoff: app.handoff, queues: [app.handoffQueue.queue] });
-  await app.register(botPlugin, { redis, keys, translator, conversationTtlSeconds: ttl });
+  // botPlugin's options still say `Redis` (bot/ is typed for one Redis); RedisStorage takes either handle.
+  await app.register(botPlugin, { redis: redis as Redis, keys, translator, conversationTtlSeconds: ttl });
   await app.register(directLineApiPlugin, {
     handler: app.bot,
     rateLimit: { max: config.tokenRateLimitMax, windowMs: config.tokenRateLimitWindowMs, redis, keyPrefix: keys.rateLimitPrefix() },
@@ -164,7 +179,7 @@ export async function startLantern(
   await app.ready();
   const setupLink = await app.staffSetup.issueIfNoStaff();
 
-  await app.listen({ port: config.port, host: config.host, listenTextResolver: () => 'server listening' });
+  await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog, listenTextResolver: () => 'server listening' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 

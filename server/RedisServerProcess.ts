@@ -16,6 +16,8 @@ export interface RedisServerOptions {
   appendOnly?: boolean;
   /** Path of the redis-server binary. */
   binary?: string;
+  /** More arguments (e.g. `--cluster-enabled yes` for a node of a test cluster). */
+  extraArgs?: string[];
 }
 
 /** Raised when redis-server cannot be started. */
@@ -68,6 +70,7 @@ export class RedisServerProcess {
       '--save', '',
       '--daemonize', 'no',
       '--loglevel', 'warning',
+      ...(this.options.extraArgs ?? []),
     ];
     const child = spawn(this.options.binary ?? 'redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;

@@ -12,8 +12,19 @@ export interface LanternConfig {
   port: number;
   /** Interface to listen on. */
   host: string;
-  /** Redis connection URL. Unset means: start a private redis-server (the embedded default). */
+  /**
+   * Length of the kernel's queue of connections not yet accepted (`listen(backlog)`): a surge of
+   * young people arriving at once waits there instead of being dropped. The kernel caps it at
+   * net.core.somaxconn (4096 on current Linux).
+   */
+  listenBacklog: number;
+  /** Redis connection URL. Unset (and no cluster) means: start a private redis-server (the embedded default). */
   redisUrl: string | undefined;
+  /**
+   * A Redis Cluster instead of one Redis: some of its nodes, `host:port` or `redis://[user:pass@]host:port`
+   * (`rediss://` for TLS), as REDIS_CLUSTER_NODES gives them; empty = no cluster. Checked at start.
+   */
+  redisClusterNodes: string[];
   /** Directory for the embedded redis-server's data (AOF). */
   dataDir: string;
   /** Prefix for every Redis key this product writes. */
@@ -92,7 +103,10 @@ export interface LanternConfig {
 export const defaultConfig: LanternConfig = {
   port: 3000,
   host: '0.0.0.0',
+  // Node's default is 511: a thousand phones connecting within seconds overflowed it.
+  listenBacklog: 4096,
   redisUrl: undefined,
+  redisClusterNodes: [],
   dataDir: path.resolve('data'),
   keyPrefix: 'lantern:',
   // 48 hours: long enough for a young person to come back to a conversation the same or the next
@@ -156,7 +170,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
   const fromEnv: LanternConfig = {
     port: intFrom(env.PORT, defaultConfig.port, 'PORT'),
     host: env.HOST || defaultConfig.host,
+    listenBacklog: positiveIntFrom(env.LISTEN_BACKLOG, defaultConfig.listenBacklog, 'LISTEN_BACKLOG'),
     redisUrl: env.REDIS_URL || undefined,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES ? listFrom(env.REDIS_CLUSTER_NODES) : defaultConfig.redisClusterNodes,
     dataDir: env.DATA_DIR ? path.resolve(env.DATA_DIR) : defaultConfig.dataDir,
     keyPrefix: env.KEY_PREFIX || defaultConfig.keyPrefix,
     conversationTtlSeconds: intFrom(env.CONVERSATION_TTL_SECONDS, defaultConfig.conversationTtlSeconds, 'CONVERSATION_TTL_SECONDS'),
@@ -191,7 +207,59 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     allowedHosts: env.ALLOWED_HOSTS ? listFrom(env.ALLOWED_HOSTS) : defaultConfig.allowedHosts,
     allowedOrigins: env.ALLOWED_ORIGINS ? listFrom(env.ALLOWED_ORIGINS) : defaultConfig.allowedOrigins,
   };
-  return checkChannelSettings({ ...fromEnv, ...overrides });
+  return checkRedisSettings(checkChannelSettings({ ...fromEnv, ...overrides }));
+}
+
+/** One node of REDIS_CLUSTER_NODES, read. */
+export interface ClusterNodeAddress {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
+/**
+ * Reads one entry of REDIS_CLUSTER_NODES: `host:port`, `[ipv6]:port`, or a `redis://` / `rediss://`
+ * URL with a port (and optionally `user:password@`).
+ */
+export function parseClusterNode(entry: string): ClusterNodeAddress {
+  const text = entry.trim();
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `redis://${text}`);
+  } catch {
+    throw new Error(`REDIS_CLUSTER_NODES: "${text}" is not host:port or a redis:// URL`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`REDIS_CLUSTER_NODES: "${text}" must be host:port, redis:// or rediss://`);
+  const port = Number(url.port);
+  if (!url.hostname || !url.port || !Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`REDIS_CLUSTER_NODES: "${text}" needs a host and a port (1–65535)`);
+  if ((url.pathname && url.pathname !== '/') || url.search || url.hash) throw new Error(`REDIS_CLUSTER_NODES: "${text}" may not name a database, query or fragment (a cluster has database 0 only)`);
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port,
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    tls: url.protocol === 'rediss:',
+  };
+}
+
+/** Redis settings, checked at start: one Redis or a cluster, never both; nodes readable; a prefix without braces. */
+function checkRedisSettings(config: LanternConfig): LanternConfig {
+  if (config.redisUrl && config.redisClusterNodes.length > 0) {
+    throw new Error('Configuration: set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
+  }
+  if (/[{}]/.test(config.keyPrefix)) {
+    throw new Error(`Configuration: KEY_PREFIX may not contain { or } (Redis Cluster reads them as a hash tag), got "${config.keyPrefix}"`);
+  }
+  try {
+    const nodes = config.redisClusterNodes.map(parseClusterNode);
+    const credentials = new Set(nodes.map((n) => `${n.tls}|${n.username ?? ''}|${n.password ?? ''}`));
+    if (credentials.size > 1) throw new Error('REDIS_CLUSTER_NODES: every node must use the same scheme and credentials');
+  } catch (error) {
+    throw new Error(`Configuration: ${(error as Error).message}`);
+  }
+  return config;
 }
 
 /** The Direct Line settings, checked at start: a mistake stops the server with a clear message. */

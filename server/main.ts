@@ -8,7 +8,11 @@ async function main(): Promise<void> {
   const lantern = await startLantern();
   // Since the process started (module loading included), not since this function ran.
   const ms = Math.round(performance.now());
-  const redisNote = lantern.embeddedRedis ? `private redis-server (data in ${lantern.config.dataDir})` : 'REDIS_URL';
+  const redisNote = lantern.embeddedRedis
+    ? `private redis-server (data in ${lantern.config.dataDir})`
+    : lantern.config.redisClusterNodes.length > 0
+      ? `Redis Cluster (REDIS_CLUSTER_NODES)`
+      : 'REDIS_URL';
   console.log(`\nLantern is ready in ${ms} ms.`);
   console.log(`  Chat page:    ${lantern.url}/`);
   console.log(`  Direct Line:  ${lantern.url}/v3/directline`);

@@ -9,7 +9,7 @@
  * token in one step; the caller ends the account's sessions.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { PasswordLinkInvalidError, StaffUserNotFoundError } from './errors.js';
 import { ISSUE_LINK_SCRIPT, REDEEM_LINK_SCRIPT } from './staffScripts.js';
@@ -33,7 +33,7 @@ export interface IssuedPasswordLink {
 
 /** Options of PasswordLinks. */
 export interface PasswordLinksOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   store: StaffStore;
   /** Lifetime of a link. Default 24 hours. */
@@ -59,17 +59,19 @@ export class PasswordLinks {
     const name = normaliseUsername(username);
     const token = randomBytes(32).toString('base64url');
     const tokenHash = sha256Hex(token);
-    const issued = await redis.eval(
-      ISSUE_LINK_SCRIPT,
-      3,
-      keys.staffUser(name),
-      keys.staffUserReset(name),
-      keys.staffResetToken(tokenHash),
-      tokenHash,
-      name,
-      String(this.ttlSeconds),
-      keys.staffResetToken(''),
-    );
+    let issued: unknown;
+    // The earlier link first (the script must be given every key it touches); if another issue
+    // replaced it in between, read again.
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const earlier = (await redis.get(keys.staffUserReset(name))) ?? '';
+      issued = await runScript(
+        redis,
+        ISSUE_LINK_SCRIPT,
+        [keys.staffUser(name), keys.staffUserReset(name), keys.staffResetToken(tokenHash), earlier ? keys.staffResetToken(earlier) : keys.staffUserReset(name)],
+        [tokenHash, name, String(this.ttlSeconds), earlier],
+      );
+      if (issued !== -1) break;
+    }
     if (issued !== 1) throw new StaffUserNotFoundError();
     return { link: passwordLinkPath(token), expiresInSeconds: this.ttlSeconds };
   }
@@ -84,7 +86,11 @@ export class PasswordLinks {
     if (typeof token !== 'string' || !TOKEN.test(token)) throw new PasswordLinkInvalidError();
     const chosen = checkPassword(password);
     const tokenHash = sha256Hex(token);
-    const username = await redis.eval(REDEEM_LINK_SCRIPT, 1, keys.staffResetToken(tokenHash), tokenHash, keys.staffUserReset(''));
+    // Whose link first (the script must be given every key it touches), then used up at once: a link
+    // redeemed in between no longer names them.
+    const named = await redis.get(keys.staffResetToken(tokenHash));
+    if (!named) throw new PasswordLinkInvalidError();
+    const username = await runScript(redis, REDEEM_LINK_SCRIPT, [keys.staffResetToken(tokenHash), keys.staffUserReset(named)], [tokenHash, named]);
     if (typeof username !== 'string') throw new PasswordLinkInvalidError();
     try {
       await store.setPassword(username, chosen);

@@ -9,7 +9,7 @@
  * step that also checks that there is still no staff at all.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { sha256Hex } from './StaffSessionStore.js';
 import { SetupClosedError, SetupTokenInvalidError } from './errors.js';
@@ -28,7 +28,7 @@ export function setupLinkPath(token: string): string {
 
 /** Options of SetupLink. */
 export interface SetupLinkOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   store: StaffStore;
   /** Lifetime of a setup token. Default 24 hours. */
@@ -48,7 +48,7 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /** Issues and redeems the one-time setup token. */
 export class SetupLink {
-  private readonly redis: Redis;
+  private readonly redis: RedisHandle;
   private readonly keys: RedisKeys;
   private readonly store: StaffStore;
   private readonly ttlSeconds: number;

@@ -5,13 +5,13 @@
  * at the latest `absoluteSeconds` after login.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { STAFF_LANGUAGES, STAFF_ROLES, type StaffLanguage, type StaffPrincipal, type StaffRole } from './StaffStore.js';
 
 /** Options of StaffSessionStore. */
 export interface StaffSessionStoreOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** A session ends after this long without a request. Default 8 hours. */
   idleSeconds?: number;
@@ -43,11 +43,15 @@ export const DEFAULT_SESSION_ABSOLUTE_SECONDS = 24 * 3600;
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 // Sets a field of a session only while it exists (HSET would make a revoked session again, without a TTL).
-const SET_IF_EXISTS = `
+// KEYS: session. ARGV: field, value.
+const SET_IF_EXISTS = redisScript(
+  'lanternStaffSessionSet',
+  `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
-`;
+`,
+);
 
 /** SHA-256 (hex) of a secret, the form in which session ids and setup tokens are stored. */
 export function sha256Hex(secret: string): string {
@@ -63,7 +67,7 @@ export function safeEqual(a: string, b: string): boolean {
 
 /** Staff sessions in Redis. */
 export class StaffSessionStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisHandle;
   private readonly keys: RedisKeys;
   private readonly now: () => number;
   /** Idle timeout, ms. */
@@ -183,12 +187,12 @@ export class StaffSessionStore {
   /** Records in a live session that two-factor login was turned on in it. */
   async markMfa(id: string): Promise<void> {
     if (!SESSION_ID.test(id)) return;
-    await this.redis.eval(SET_IF_EXISTS, 1, this.keys.staffSession(sha256Hex(id)), 'mfa', '1');
+    await runScript(this.redis, SET_IF_EXISTS, [this.keys.staffSession(sha256Hex(id))], ['mfa', '1']);
   }
 
   /** Gives every live session of a staff member new languages (an admin changed them). */
   async updateLanguages(username: string, languages: readonly StaffLanguage[]): Promise<void> {
     const hashes = await this.redis.smembers(this.keys.staffUserSessions(username));
-    for (const idHash of hashes) await this.redis.eval(SET_IF_EXISTS, 1, this.keys.staffSession(idHash), 'languages', languages.join(','));
+    for (const idHash of hashes) await runScript(this.redis, SET_IF_EXISTS, [this.keys.staffSession(idHash)], ['languages', languages.join(',')]);
   }
 }

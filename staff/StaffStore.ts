@@ -11,7 +11,7 @@
  * account exists; they expire by themselves. A client is a keyed hash of the address (clientHash.ts).
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { InvalidStaffInputError, StaffUserExistsError, StaffUserNotFoundError, TotpStateError } from './errors.js';
 import { hashPassword, needsRehash, verifyPassword } from './passwordHash.js';
@@ -52,7 +52,7 @@ export * from './validation.js';
 
 /** Options of StaffStore. */
 export interface StaffStoreOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Failed logins that lock a username for the client they came from. Default 5. */
   maxFailedLogins?: number;
@@ -83,7 +83,7 @@ export type GuardedCreateResult = 'created' | 'exists' | 'not-empty' | 'guard-mi
 
 /** Staff accounts in Redis. */
 export class StaffStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisHandle;
   private readonly keys: RedisKeys;
   private readonly maxFailedLogins: number;
   private readonly maxFailedPerAccount: number;
@@ -138,7 +138,7 @@ export class StaffStore {
     const keys = [this.keys.staffUser(username), this.keys.staffUsers(), this.keys.staffLoginAttempts(username)];
     if (guard) keys.push(guard.key);
     const args = [username, role, languages.join(','), passwordHash, String(createdAt), guard ? '1' : '0', guard?.value ?? ''];
-    const outcome = (await this.redis.eval(CREATE_SCRIPT, keys.length, ...keys, ...args)) as GuardedCreateResult;
+    const outcome = (await runScript(this.redis, CREATE_SCRIPT, keys, args)) as GuardedCreateResult;
     return { outcome, user: { username, role, languages, createdAt: new Date(createdAt).toISOString(), failedLogins: 0, lockedUntil: null } };
   }
 
@@ -182,7 +182,7 @@ export class StaffStore {
   /** Deletes an account (and its login locks); true when it existed. Sessions are revoked by StaffSessionStore. */
   async remove(username: string): Promise<boolean> {
     const name = normaliseUsername(username);
-    const removed = await this.redis.eval(REMOVE_SCRIPT, 3, this.keys.staffUser(name), this.keys.staffUsers(), this.keys.staffLoginAttempts(name), name);
+    const removed = await runScript(this.redis, REMOVE_SCRIPT, [this.keys.staffUser(name), this.keys.staffUsers(), this.keys.staffLoginAttempts(name)], [name]);
     await this.unlock(name);
     await this.redis.del(this.keys.staffLoginKnown(name), this.keys.staffTotpPending(name));
     return removed === 1;
@@ -206,7 +206,7 @@ export class StaffStore {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 20) throw new InvalidStaffInputError('maxConversations must be a whole number from 1 to 20, or null for the default.');
       max = value;
     }
-    const previous = await this.redis.eval(UPDATE_SCRIPT, 1, this.keys.staffUser(current.username), role, languages.join(','), max === undefined ? '' : String(max));
+    const previous = await runScript(this.redis, UPDATE_SCRIPT, [this.keys.staffUser(current.username)], [role, languages.join(','), max === undefined ? '' : String(max)]);
     if (typeof previous !== 'string') throw new StaffUserNotFoundError();
     const user = await this.get(current.username);
     if (!user) throw new StaffUserNotFoundError();
@@ -219,7 +219,7 @@ export class StaffStore {
    */
   async setDisabled(username: string, disabled: boolean): Promise<void> {
     const name = normaliseUsername(username);
-    const updated = await this.redis.eval(SET_FIELD_SCRIPT, 1, this.keys.staffUser(name), 'disabled', disabled ? '1' : '');
+    const updated = await runScript(this.redis, SET_FIELD_SCRIPT, [this.keys.staffUser(name)], ['disabled', disabled ? '1' : '']);
     if (updated !== 1) throw new StaffUserNotFoundError();
   }
 
@@ -240,7 +240,7 @@ export class StaffStore {
   async setPassword(username: string, password: string): Promise<void> {
     const name = normaliseUsername(username);
     const passwordHash = await hashPassword(checkPassword(password));
-    const updated = await this.redis.eval(SET_PASSWORD_SCRIPT, 2, this.keys.staffUser(name), this.keys.staffLoginAttempts(name), passwordHash);
+    const updated = await runScript(this.redis, SET_PASSWORD_SCRIPT, [this.keys.staffUser(name), this.keys.staffLoginAttempts(name)], [passwordHash]);
     if (updated !== 1) throw new StaffUserNotFoundError();
     await this.unlock(name);
   }
@@ -274,7 +274,7 @@ export class StaffStore {
     const client = typeof options.client === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(options.client) ? options.client : undefined;
     const keys = this.loginKeys(username, client);
     const args = this.loginArgs(client);
-    const [allowed, lockedUntil] = (await this.redis.eval(BEGIN_LOGIN_SCRIPT, keys.length, ...keys, ...args)) as [number, number];
+    const [allowed, lockedUntil] = (await runScript(this.redis, BEGIN_LOGIN_SCRIPT, keys, args)) as [number, number];
     if (allowed !== 1) {
       await this.spendHashingTime(password);
       return this.lockedResult(lockedUntil);
@@ -298,20 +298,20 @@ export class StaffStore {
     if (user && stored && secondFactor && account.totpSecret) {
       if (options.code === undefined || options.code === null || options.code === '') {
         // The password was right: not a guess at the client's count, but still one at the username's.
-        await this.redis.eval(UNCOUNT_CLIENT_SCRIPT, 1, keys[2]!);
+        await runScript(this.redis, UNCOUNT_CLIENT_SCRIPT, [keys[2]!]);
         return { ok: false, locked: false, totp: 'required' };
       }
       mfa = await this.useTotp(username, account.totpSecret, options.code);
       if (!mfa) totp = 'invalid';
     }
     if (user && stored && !totp) {
-      await this.redis.eval(SUCCEEDED_LOGIN_SCRIPT, keys.length, ...keys, args[5]!, String(this.knownClientMs), client ? '1' : '0');
+      await runScript(this.redis, SUCCEEDED_LOGIN_SCRIPT, keys, [args[5]!, String(this.knownClientMs), client ? '1' : '0']);
       if (needsRehash(stored)) {
-        await this.redis.eval(REHASH_SCRIPT, 1, this.keys.staffUser(username), stored, await hashPassword(password));
+        await runScript(this.redis, REHASH_SCRIPT, [this.keys.staffUser(username)], [stored, await hashPassword(password)]);
       }
       return { ok: true, user: { username: user.username, role: user.role, languages: user.languages }, ...(mfa ? { mfa: true as const } : {}) };
     }
-    const lockedNow = Number(await this.redis.eval(FAILED_LOGIN_SCRIPT, keys.length, ...keys, ...args));
+    const lockedNow = Number(await runScript(this.redis, FAILED_LOGIN_SCRIPT, keys, args));
     if (lockedNow > 0) return this.lockedResult(lockedNow);
     return totp ? { ok: false, locked: false, totp } : { ok: false, locked: false };
   }
@@ -336,7 +336,7 @@ export class StaffStore {
     if (!digits || !secret) return false;
     const counter = totpCounter(secret, digits, this.now());
     if (counter === undefined) return false;
-    return (await this.redis.eval(USE_TOTP_SCRIPT, 1, this.keys.staffUser(username), sealed, String(counter))) === 1;
+    return (await runScript(this.redis, USE_TOTP_SCRIPT, [this.keys.staffUser(username)], [sealed, String(counter)])) === 1;
   }
 
   /**
@@ -362,7 +362,7 @@ export class StaffStore {
     const secret = digits ? await this.sealer.open(pending) : undefined;
     const counter = digits && secret ? totpCounter(secret, digits, this.now()) : undefined;
     if (counter === undefined) return false;
-    const enabled = await this.redis.eval(ENABLE_TOTP_SCRIPT, 2, this.keys.staffUser(name), this.keys.staffTotpPending(name), pending, String(counter));
+    const enabled = await runScript(this.redis, ENABLE_TOTP_SCRIPT, [this.keys.staffUser(name), this.keys.staffTotpPending(name)], [pending, String(counter)]);
     if (enabled !== 1) throw new TotpStateError();
     return true;
   }

@@ -10,7 +10,7 @@
  * plain secret is answered once, at enrolment, and then only its sealed form exists.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import { Secret, TOTP } from 'otpauth';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 
@@ -35,7 +35,7 @@ export function parseTotpCode(input: unknown): string | undefined {
 
 /** Options of TotpSealer. */
 export interface TotpSealerOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** STAFF_TOTP_KEY (any length; hashed into the key). Undefined: a random key kept in Redis. */
   key?: string;

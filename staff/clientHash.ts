@@ -5,14 +5,14 @@
  * trying every address without the key being in it too. Never logged.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 
 /** Turns client addresses into keyed hashes. */
 export class LoginClientHasher {
   private key: Promise<Buffer> | undefined;
 
-  constructor(private readonly options: { redis: Redis; keys: RedisKeys }) {}
+  constructor(private readonly options: { redis: RedisHandle; keys: RedisKeys }) {}
 
   private secret(): Promise<Buffer> {
     if (!this.key) {

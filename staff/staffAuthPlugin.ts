@@ -18,7 +18,7 @@ import { errorCode } from '../contracts/errorCode.js';
 import fastifyPlugin from 'fastify-plugin';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type {} from '../audit/auditPlugin.js';
 import type { AuditRecord } from '../audit/AuditTrail.js';
@@ -65,7 +65,7 @@ export type StaffLeaveListener = (username: string, reason: StaffLeaveReason) =>
 
 /** Options of staffAuthPlugin. */
 export interface StaffAuthPluginOptions {
-  redis: Redis;
+  redis: RedisHandle;
   keys: RedisKeys;
   /** Mark the cookie `Secure` (true behind HTTPS, which production must be). */
   secureCookies: boolean;

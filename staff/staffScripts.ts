@@ -1,9 +1,14 @@
 /**
- * The Lua scripts of the staff store (each runs atomically in Redis).
+ * The Lua scripts of the staff store (each runs atomically in Redis). Every key a script touches is in
+ * its KEYS, and every staff key has the `{staff}` hash tag, so each runs on one slot of a cluster too.
  */
+import { redisScript } from '../contracts/RedisHandle.js';
+
 // KEYS: user, users set, login attempts, setup-token key (guarded create only).
 // ARGV: username, role, languages, passwordHash, createdAt, guarded ('1'/'0'), expected setup-token hash.
-export const CREATE_SCRIPT = `
+export const CREATE_SCRIPT = redisScript(
+  'lanternStaffCreate',
+  `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
 if ARGV[6] == '1' then
   if redis.call('SCARD', KEYS[2]) > 0 then return 'not-empty' end
@@ -14,30 +19,40 @@ redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('DEL', KEYS[3])
 if ARGV[6] == '1' then redis.call('DEL', KEYS[4]) end
 return 'created'
-`;
+`,
+);
 
 // KEYS: user, login attempts. ARGV: new hash. Returns 1 when the account exists.
-export const SET_PASSWORD_SCRIPT = `
+export const SET_PASSWORD_SCRIPT = redisScript(
+  'lanternStaffSetPassword',
+  `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'passwordHash', ARGV[1])
 redis.call('DEL', KEYS[2])
 return 1
-`;
+`,
+);
 
 // KEYS: user, login attempts. ARGV: old hash, new hash. Replaces the hash only if it did not change meanwhile.
-export const REHASH_SCRIPT = `
+export const REHASH_SCRIPT = redisScript(
+  'lanternStaffRehash',
+  `
 if redis.call('HGET', KEYS[1], 'passwordHash') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'passwordHash', ARGV[2])
 return 1
-`;
+`,
+);
 
 // KEYS: user, users set, login attempts. ARGV: username. Returns 1 when the account existed.
-export const REMOVE_SCRIPT = `
+export const REMOVE_SCRIPT = redisScript(
+  'lanternStaffRemove',
+  `
 local existed = redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 redis.call('DEL', KEYS[3])
 return existed
-`;
+`,
+);
 
 // Login failures are counted on three hashes (fields `failed`, `lockedUntil`), each expiring `lockMs`
 // after its last failure: the username from this client (the pair), the username from anywhere (the
@@ -50,7 +65,9 @@ return existed
 // on every hash (so parallel guesses cannot all slip past the check; a success takes it back).
 // ARGV: now, pair max, account max, client max (0: no client limit), lock ms, client hash.
 // Returns {allowed 1/0, lockedUntil}.
-export const BEGIN_LOGIN_SCRIPT = `
+export const BEGIN_LOGIN_SCRIPT = redisScript(
+  'lanternStaffBeginLogin',
+  `
 local now = tonumber(ARGV[1])
 local lockMs = tonumber(ARGV[5])
 local clientMax = tonumber(ARGV[4])
@@ -78,11 +95,14 @@ if not known then locked = math.max(locked, accountLock) end
 if clientMax > 0 then locked = math.max(locked, count(KEYS[3], clientMax)) end
 if locked > 0 then return {0, locked} end
 return {1, 0}
-`;
+`,
+);
 
 // After a failed verification: lock each hash whose count reached its maximum.
 // ARGV: as BEGIN_LOGIN_SCRIPT. Returns lockedUntil (this client is refused until then) or 0.
-export const FAILED_LOGIN_SCRIPT = `
+export const FAILED_LOGIN_SCRIPT = redisScript(
+  'lanternStaffFailedLogin',
+  `
 local now = tonumber(ARGV[1])
 local lockMs = tonumber(ARGV[5])
 local clientMax = tonumber(ARGV[4])
@@ -102,12 +122,15 @@ local accountLock = lockIfFull(KEYS[2], tonumber(ARGV[3]))
 if redis.call('SISMEMBER', KEYS[4], ARGV[6]) == 0 then locked = math.max(locked, accountLock) end
 if clientMax > 0 then locked = math.max(locked, lockIfFull(KEYS[3], clientMax)) end
 return locked
-`;
+`,
+);
 
 // After a success: the pair's count goes, the account's count goes (its locks stay), the attempt is
 // taken back from the client's count, and the client becomes known to the account.
 // ARGV: client hash, known ttl ms, client limit on (1/0).
-export const SUCCEEDED_LOGIN_SCRIPT = `
+export const SUCCEEDED_LOGIN_SCRIPT = redisScript(
+  'lanternStaffSucceededLogin',
+  `
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[2], 'failed')
@@ -117,72 +140,94 @@ end
 redis.call('SADD', KEYS[4], ARGV[1])
 redis.call('PEXPIRE', KEYS[4], ARGV[2])
 return 1
-`;
+`,
+);
 
 // The password was right but a second step is missing: the attempt is taken back from the client's
 // count only (the pair and the account keep it, so leaving the code out cannot reset a count).
 // KEYS: client. Returns 1.
-export const UNCOUNT_CLIENT_SCRIPT = `
+export const UNCOUNT_CLIENT_SCRIPT = redisScript(
+  'lanternStaffUncountClient',
+  `
 if redis.call('HEXISTS', KEYS[1], 'failed') == 1 then
   if redis.call('HINCRBY', KEYS[1], 'failed', -1) < 0 then redis.call('HSET', KEYS[1], 'failed', 0) end
 end
 return 1
-`;
+`,
+);
 
 // KEYS: user. ARGV: field, value ('' deletes the field). Returns 1 when the account exists.
-export const SET_FIELD_SCRIPT = `
+export const SET_FIELD_SCRIPT = redisScript(
+  'lanternStaffSetField',
+  `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 return 1
-`;
+`,
+);
 
 // KEYS: user. ARGV: role, languages, maxConversations ('' = the default). Returns the old role, or false.
-export const UPDATE_SCRIPT = `
+export const UPDATE_SCRIPT = redisScript(
+  'lanternStaffUpdate',
+  `
 local old = redis.call('HGET', KEYS[1], 'role')
 if not old then return false end
 redis.call('HSET', KEYS[1], 'role', ARGV[1], 'languages', ARGV[2])
 if ARGV[3] == '' then redis.call('HDEL', KEYS[1], 'maxConversations') else redis.call('HSET', KEYS[1], 'maxConversations', ARGV[3]) end
 return old
-`;
+`,
+);
 
 // Accepts a two-factor code once: only when the secret is still the one checked and the code's time
 // step is later than the last one used. KEYS: user. ARGV: sealed secret, counter. Returns 1/0.
-export const USE_TOTP_SCRIPT = `
+export const USE_TOTP_SCRIPT = redisScript(
+  'lanternStaffUseTotp',
+  `
 if redis.call('HGET', KEYS[1], 'totpSecret') ~= ARGV[1] then return 0 end
 local last = tonumber(redis.call('HGET', KEYS[1], 'totpLastCounter') or '-1')
 if tonumber(ARGV[2]) <= last then return 0 end
 redis.call('HSET', KEYS[1], 'totpLastCounter', ARGV[2])
 return 1
-`;
+`,
+);
 
 // Turns two-factor on with a confirmed secret. KEYS: user, pending. ARGV: sealed secret, counter.
 // Returns 1, or 0 when the account or the pending secret is gone (or another one is pending now).
-export const ENABLE_TOTP_SCRIPT = `
+export const ENABLE_TOTP_SCRIPT = redisScript(
+  'lanternStaffEnableTotp',
+  `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'totpSecret', ARGV[1], 'totpLastCounter', ARGV[2])
 redis.call('DEL', KEYS[2])
 return 1
-`;
+`,
+);
 
-// Issues a password link: the account's earlier link stops working. KEYS: user, user's link, token.
-// ARGV: token hash, username, ttl seconds. Returns 1, or 0 when there is no such account.
-export const ISSUE_LINK_SCRIPT = `
+// Issues a password link: the account's earlier link stops working. KEYS: user, user's link, new
+// token, the earlier token (read just before; the user's link itself when there was none).
+// ARGV: token hash, username, ttl seconds, the earlier token's hash ('' when none).
+// Returns 1, 0 when there is no such account, -1 when the earlier link changed meanwhile (read again).
+export const ISSUE_LINK_SCRIPT = redisScript(
+  'lanternStaffIssueLink',
+  `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local previous = redis.call('GET', KEYS[2])
-if previous then redis.call('DEL', ARGV[4] .. previous) end
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[4] then return -1 end
+if ARGV[4] ~= '' then redis.call('DEL', KEYS[4]) end
 redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
 redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
 return 1
-`;
+`,
+);
 
-// Redeems a password link once. KEYS: token. ARGV: token hash, key of the user's link without the
-// username (prefix). Returns the username, or false.
-export const REDEEM_LINK_SCRIPT = `
-local username = redis.call('GET', KEYS[1])
-if not username then return false end
+// Redeems a password link once. KEYS: token, the user's link (of the username the token named when
+// read just before). ARGV: token hash, that username. Returns the username, or false (used, or changed).
+export const REDEEM_LINK_SCRIPT = redisScript(
+  'lanternStaffRedeemLink',
+  `
+if redis.call('GET', KEYS[1]) ~= ARGV[2] then return false end
 redis.call('DEL', KEYS[1])
-local userLink = ARGV[2] .. username
-if redis.call('GET', userLink) == ARGV[1] then redis.call('DEL', userLink) end
-return username
-`;
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+return ARGV[2]
+`,
+);

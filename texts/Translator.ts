@@ -4,6 +4,9 @@
  * A text with a number placeholder ({{minutes}}, {{position}}, {{retentionHours}}, ...) has one form
  * per plural category of its language (see plurals.ts): the Translator passes that number to
  * i18next as `count`, so callers only give the number they already have.
+ * A text asked for without variables of the caller is the same every time (the Translator's own
+ * variables are fixed), so it is made once per language and kept; a text with variables is made
+ * each time it is asked for.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import i18next, { type i18n, type TFunction } from 'i18next';
@@ -50,6 +53,8 @@ export class Translator {
   private readonly variables: Record<string, string | number>;
   /** `ns:key` of a text with plural forms → the number placeholder that chooses the form. */
   private readonly countOf = new Map<string, string>();
+  /** What is kept per language (made on first use). */
+  private readonly languages = new Map<Language, LanguageTexts>();
 
   constructor(options: TranslatorOptions = {}) {
     const resources = readAllLanguages(options.localesDir ?? LOCALES_DIR);
@@ -82,18 +87,46 @@ export class Translator {
     });
   }
 
-  /** The translate function of one language. A missing key returns the key itself (the locale check prevents that). */
+  /**
+   * The translate function of one language (the same function every time). A missing key returns
+   * the key itself (the locale check prevents that).
+   */
   forLanguage(language: Language): Translate {
-    const fixed = this.i18n.getFixedT(language);
-    const recordings = this.recordings;
-    const translate = (key: unknown, given?: unknown): unknown => {
+    return this.of(language).translate;
+  }
+
+  /** What is kept for one language, made on first use. */
+  private of(language: Language): LanguageTexts {
+    let kept = this.languages.get(language);
+    if (!kept) {
+      const recordings = this.recordings;
+      const translate = (key: unknown, given?: unknown): unknown => {
+        const made = this.make(language, key, given);
+        const log = recordings.getStore();
+        if (log && typeof key === 'string' && typeof made.text === 'string') log.push({ key, params: made.params, language, text: made.text });
+        return made.text;
+      };
+      const t = this.i18n.getFixedT(language) as unknown as LanguageTexts['t'];
+      this.languages.set(language, (kept = { t, translate: translate as unknown as Translate, texts: new Map(), lists: new Map() }));
+    }
+    return kept;
+  }
+
+  /**
+   * Makes a text through i18next. One asked for without the caller's variables is the same every
+   * time (the Translator's own variables are fixed), so it is made once per language and kept.
+   */
+  private make(language: Language, key: unknown, given: unknown): MadeText {
+    const { t, texts } = this.of(language);
+    const keep = typeof key === 'string' && withoutVariables(given);
+    let made = keep ? texts.get(key) : undefined;
+    if (!made) {
       const options = this.withCount(key, given);
-      const text = (fixed as unknown as (k: unknown, o?: unknown) => unknown)(key, options);
-      const log = recordings.getStore();
-      if (log && typeof key === 'string' && typeof text === 'string') log.push({ key, params: keptParams(options), language, text });
-      return text;
-    };
-    return translate as unknown as Translate;
+      const params = keptParams(options);
+      made = { text: t(key, options), params: params && Object.freeze(params) };
+      if (keep && typeof made.text === 'string') texts.set(key, made);
+    }
+    return made;
   }
 
   /**
@@ -111,7 +144,7 @@ export class Translator {
 
   /** The text of a used key in another language (e.g. the Dutch of what the bot said in Tigrinya). */
   render(language: Language, use: TextUse): string {
-    return String((this.i18n.getFixedT(language) as unknown as (k: string, o: unknown) => unknown)(use.key, this.withCount(use.key, use.params ?? {})));
+    return String(this.make(language, use.key, use.params).text);
   }
 
   /** A variable every text can use (`emergencyPhone`, `retentionHours`, ...), or undefined. */
@@ -138,11 +171,43 @@ export class Translator {
     return (this.i18n.getResourceBundle(language, ns) as Record<string, unknown> | undefined) ?? {};
   }
 
-  /** A list of texts (arrays in the locale files, such as synonyms); [] when missing. */
-  list(language: Language, key: string): string[] {
-    const value = this.i18n.getFixedT(language)(key, { returnObjects: true }) as unknown;
-    return Array.isArray(value) ? value.map(String) : [];
+  /** A list of texts (arrays in the locale files, such as synonyms); [] when missing. Read once per language and key. */
+  list(language: Language, key: string): readonly string[] {
+    const { t, lists } = this.of(language);
+    let list = lists.get(key);
+    if (!list) {
+      const value = t(key, { returnObjects: true });
+      lists.set(key, (list = Object.freeze(Array.isArray(value) ? value.map(String) : [])));
+    }
+    return list;
   }
+}
+
+/** What the Translator keeps for one language. */
+interface LanguageTexts {
+  /** i18next's translate function of the language. */
+  t: (key: unknown, options?: unknown) => unknown;
+  /** The Translator's translate function of the language (it records what it says). */
+  translate: Translate;
+  /** Texts asked for without the caller's variables, as made the first time (by key). */
+  texts: Map<string, MadeText>;
+  /** Lists (synonyms, command words), as read the first time (by key). */
+  lists: Map<string, readonly string[]>;
+}
+
+/** A text as made once: what it says, and the interpolation values kept with its key. */
+interface MadeText {
+  text: unknown;
+  params: Readonly<Record<string, string | number>> | undefined;
+}
+
+/** True when the caller gave no variables or options (nothing, or an empty object): the text is the same every time. */
+function withoutVariables(given: unknown): boolean {
+  if (given === undefined) return true;
+  if (!given || typeof given !== 'object') return false;
+  // Without Object.keys: this runs for every text, and an empty `{}` is the common case.
+  for (const _ in given) return false;
+  return true;
 }
 
 /** The interpolation values worth keeping with a key (numbers, codes), or undefined when none. */

@@ -99,8 +99,22 @@ function localTime(at: Date, timeZone: string): { date: string; day: Weekday; mi
   return { date: `${p.year}-${p.month}-${p.day}`, day: (p.weekday ?? 'Mon').slice(0, 3).toLowerCase() as Weekday, minute: Number(p.hour) * 60 + Number(p.minute) };
 }
 
+/**
+ * Per line: whether it was open in the minute last asked about (hours and holidays change on whole
+ * minutes; a loaded line's hours never change).
+ */
+const lastMinute = new WeakMap<Pick<Helpline, 'hours'>, { minute: number; open: boolean | undefined }>();
+
 /** Whether a line answers at this moment: true, false, or undefined when its hours are not known. */
 export function helplineOpen(line: Pick<Helpline, 'hours'>, at: Date): boolean | undefined {
+  const minute = Math.floor(at.getTime() / 60_000);
+  let last = lastMinute.get(line);
+  if (last?.minute !== minute) lastMinute.set(line, (last = { minute, open: openAt(line, at) }));
+  return last.open;
+}
+
+/** Whether a line answers at this moment, worked out from its hours. */
+function openAt(line: Pick<Helpline, 'hours'>, at: Date): boolean | undefined {
   const hours = line.hours;
   if (hours === null || hours === undefined) return undefined;
   if (hours === '24/7') return true;
@@ -109,6 +123,12 @@ export function helplineOpen(line: Pick<Helpline, 'hours'>, at: Date): boolean |
   return (hours.weekly[day] ?? []).some(([from, to]) => minute >= minuteOf(from) && minute < minuteOf(to));
 }
 
+/**
+ * Per line: the last search for its next opening (from which quarter hour, what was found). The
+ * answer only changes with the quarter hour, and finding it can take hundreds of steps (a weekend).
+ */
+const lastOpening = new WeakMap<Pick<Helpline, 'hours'>, { start: number; opens: number | undefined }>();
+
 /** The next moment a line with a schedule opens (`at` itself when open), searching 14 days ahead; undefined when unknown or never. */
 export function helplineOpensAt(line: Pick<Helpline, 'hours'>, at: Date): Date | undefined {
   const open = helplineOpen(line, at);
@@ -116,8 +136,15 @@ export function helplineOpensAt(line: Pick<Helpline, 'hours'>, at: Date): Date |
   if (open) return at;
   // Schedules open on quarter hours (checked when loading), and time zones are offset by quarter hours.
   const start = Math.ceil(at.getTime() / QUARTER) * QUARTER;
+  let last = lastOpening.get(line);
+  if (last?.start !== start) lastOpening.set(line, (last = { start, opens: firstOpenQuarter(line, start) }));
+  return last.opens === undefined ? undefined : new Date(last.opens);
+}
+
+/** The first quarter hour from `start` (ms) on, within 14 days, at which the line is open. */
+function firstOpenQuarter(line: Pick<Helpline, 'hours'>, start: number): number | undefined {
   for (let t = start; t < start + 14 * 24 * 3600_000; t += QUARTER) {
-    if (helplineOpen(line, new Date(t))) return new Date(t);
+    if (openAt(line, new Date(t))) return t;
   }
   return undefined;
 }

@@ -70,7 +70,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const redis = testRedis();
   const store = new RedisConversationStore({ redis, keys: options.keys, ttlSeconds: options.conversationTtlSeconds ?? 600 });
   const tokens = new TokenService({ redis, keys: options.keys, ttlSeconds: options.tokenTtlSeconds ?? 3600 });
-  const hub = new ActivityStreamHub({ redis, keys: options.keys, blockMs: 5_000, connectionName: options.hubName, onError: options.onHubError });
+  const hub = new ActivityStreamHub({ redis, keys: options.keys, connectionName: options.hubName, onError: options.onHubError });
   const botActivities: Activity[] = [];
   const bot = options.onActivity ?? echoBot;
   const typing = new TypingRelay({ redis, channel: options.keys.directLineTypingChannel() });

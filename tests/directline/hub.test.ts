@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ActivityStreamHub, type StreamDelivery, type StreamDropReason } from '../../directline/ActivityStreamHub.js';
 import { RedisConversationStore } from '../../directline/RedisConversationStore.js';
@@ -10,7 +11,8 @@ const keys = testKeys('dl-hub');
 const store = new RedisConversationStore({ redis, keys, ttlSeconds: 300 });
 const hubName = `lantern-test-hub-${randomBytes(4).toString('hex')}`;
 const hubErrors: string[] = [];
-const hub = new ActivityStreamHub({ redis, keys, blockMs: 20_000, connectionName: hubName, onError: (code) => hubErrors.push(code) });
+// No sweep: every delivery here comes from a notification, a subscription's first read or a reconnect's catch-up.
+const hub = new ActivityStreamHub({ redis, keys, sweepMs: 0, connectionName: hubName, onError: (code) => hubErrors.push(code) });
 
 afterAll(async () => {
   await hub.close();
@@ -53,10 +55,10 @@ describe('ActivityStreamHub', () => {
     sub.unsubscribe();
   });
 
-  it('interrupts a long blocking read at once when a new conversation is subscribed', async () => {
-    const first = await newConversation();
-    const sub1 = hub.subscribe(first, '0-0', () => undefined);
-    await sleep(100); // the hub is now blocked (blockMs is 20 s) on the first stream only
+  it('delivers to a new subscription at once, however many other streams are subscribed', async () => {
+    const others = await Promise.all(Array.from({ length: 50 }, () => newConversation()));
+    const idle = others.map((id) => hub.subscribe(id, '0-0', () => undefined));
+    await sleep(100);
     const second = await newConversation();
     const c = collector();
     const sub2 = hub.subscribe(second, '0-0', c.listener);
@@ -64,8 +66,22 @@ describe('ActivityStreamHub', () => {
     await say(second, 'quick');
     await c.until(() => c.texts().length === 1, 2_000);
     expect(Date.now() - started).toBeLessThan(1_000);
-    sub1.unsubscribe();
+    for (const sub of idle) sub.unsubscribe();
     sub2.unsubscribe();
+  });
+
+  it('announces every append with the conversation id only, never its text', async () => {
+    const id = await newConversation();
+    const listener = redis.duplicate();
+    const heard: string[] = [];
+    listener.on('message', (_channel: string, message: string) => heard.push(message));
+    await listener.subscribe(keys.directLineAppendedChannel());
+    await say(id, 'a secret the young person typed');
+    await store.end(id);
+    const deadline = Date.now() + 2_000;
+    while (heard.length < 2 && Date.now() < deadline) await sleep(10);
+    await listener.quit();
+    expect(heard).toEqual([id, id]);
   });
 
   it('gives each subscriber what comes after its own position, nothing twice', async () => {
@@ -103,19 +119,24 @@ describe('ActivityStreamHub', () => {
     sub.unsubscribe();
   });
 
-  it('loses nothing when its Redis connection is killed, and repeats nothing', async () => {
+  it('loses nothing when its Redis connections are killed, and repeats nothing', async () => {
     const id = await newConversation();
     const c = collector();
     const sub = hub.subscribe(id, '0-0', c.listener);
     await say(id, 'before');
     await c.until(() => c.texts().length === 1);
 
-    for (let round = 0; round < 3; round++) {
+    // The notification connection (its announcements are lost while it is away), then the read
+    // connection, then both at once.
+    const rounds = [[`${hubName}`], [`${hubName}:reads`], [`${hubName}`, `${hubName}:reads`]];
+    for (const [round, names] of rounds.entries()) {
       const list = (await redis.client('LIST')) as string;
-      const line = list.split('\n').find((l) => l.includes(`name=${hubName} `));
-      expect(line).toBeDefined();
-      const clientId = /id=(\d+)/.exec(line!)![1]!;
-      await redis.client('KILL', 'ID', clientId);
+      for (const name of names) {
+        const line = list.split('\n').find((l) => l.includes(`name=${name} `));
+        expect(line).toBeDefined();
+        const clientId = /id=(\d+)/.exec(line!)![1]!;
+        await redis.client('KILL', 'ID', clientId);
+      }
       // Written while the hub is (re)connecting.
       await say(id, `during-${round}`);
       await say(id, `during-${round}b`);
@@ -126,6 +147,72 @@ describe('ActivityStreamHub', () => {
     await sleep(200);
     expect(c.texts()).toEqual(['before', 'during-0', 'during-0b', 'during-1', 'during-1b', 'during-2', 'during-2b', 'after']);
     sub.unsubscribe();
+  });
+
+  it('reads only the streams that changed: idle subscriptions cost no reads', async () => {
+    const made: Redis[] = [];
+    const base = testRedis();
+    const duplicate = base.duplicate.bind(base);
+    base.duplicate = ((override?: Parameters<Redis['duplicate']>[0]) => {
+      const connection = duplicate(override);
+      made.push(connection);
+      return connection;
+    }) as Redis['duplicate'];
+    const own = new ActivityStreamHub({ redis: base, keys, sweepMs: 0, connectionName: `${hubName}-count` });
+    const reader = made.find((connection) => connection.options.connectionName === `${hubName}-count:reads`)!;
+    const reads: string[] = [];
+    const call = reader.call.bind(reader) as (...args: unknown[]) => Promise<unknown>;
+    (reader as unknown as { call: (...args: unknown[]) => Promise<unknown> }).call = (...args: unknown[]) => {
+      if (args[0] === 'XREAD') reads.push(String(args[4]));
+      return call(...args);
+    };
+    try {
+      // Once it listens (its first catch-up, with nothing subscribed yet, is over).
+      for (let i = 0; i < 200; i++) {
+        const list = (await redis.client('LIST')) as string;
+        if (list.split('\n').some((l) => l.includes(`name=${hubName}-count `) && l.includes(' sub=1 '))) break;
+        await sleep(10);
+      }
+      const idleIds = await Promise.all(Array.from({ length: 300 }, () => newConversation()));
+      const idle = idleIds.map((id) => own.subscribe(id, '0-0', () => undefined));
+      const active = await newConversation();
+      const c = collector();
+      const sub = own.subscribe(active, '0-0', c.listener);
+      await sleep(300);
+      // Each subscription read its stream once when it came.
+      expect(reads.length).toBe(301);
+      reads.length = 0;
+      for (let i = 0; i < 10; i++) {
+        await say(active, `turn ${i}`);
+        await c.until(() => c.texts().length === i + 1);
+      }
+      expect(new Set(reads)).toEqual(new Set([keys.conversationActivities(active)]));
+      expect(reads.length).toBeGreaterThanOrEqual(10);
+      expect(reads.length).toBeLessThanOrEqual(20);
+      for (const s of idle) s.unsubscribe();
+      sub.unsubscribe();
+    } finally {
+      await own.close();
+      await base.quit();
+    }
+  });
+
+  it('finds, with its slow sweep, what a writer wrote without announcing it', async () => {
+    const own = new ActivityStreamHub({ redis, keys, sweepMs: 200, connectionName: `${hubName}-sweep` });
+    try {
+      const id = await newConversation();
+      const c = collector();
+      const sub = own.subscribe(id, '0-0', c.listener);
+      await sleep(50);
+      // As an older instance would: XADD without the announcement.
+      await redis.xadd(keys.conversationActivities(id), '*', 'a', JSON.stringify({ type: 'message', text: 'unannounced' }));
+      await c.until(() => c.texts().length === 1, 2_000);
+      await sleep(500);
+      expect(c.texts()).toEqual(['unannounced']);
+      sub.unsubscribe();
+    } finally {
+      await own.close();
+    }
   });
 
   it('refuses, synchronously, a position that is not a stream entry id', async () => {
@@ -175,17 +262,18 @@ describe('ActivityStreamHub', () => {
     subBroken.unsubscribe();
     expect(dropped).toHaveLength(1);
 
-    // A stream that breaks while subscribed is dropped on the next read, and the others go on.
+    // A stream that breaks while subscribed is dropped on its next read, and the others go on.
     const later = await newConversation();
     const laterDropped: StreamDropReason[] = [];
     const subLater = hub.subscribe(later, '0-0', () => undefined, { onDropped: (reason) => laterDropped.push(reason) });
     await say(later, 'fine for now');
     await redis.del(keys.conversationActivities(later));
     await redis.set(keys.conversationActivities(later), 'broken later');
-    // Any change of the subscription set starts a new read, which meets the broken key.
     const c = collector();
     const good3 = await newConversation();
     const subC = hub.subscribe(good3, '0-0', c.listener);
+    // Its next read: an announcement for it (or the sweep, or a reconnect's catch-up).
+    await redis.publish(keys.directLineAppendedChannel(), later);
     await c.until(() => laterDropped.length > 0, 3_000);
     expect(laterDropped).toEqual(['wrong_type']);
     await say(good1, 'still here');
@@ -198,8 +286,8 @@ describe('ActivityStreamHub', () => {
     subLater.unsubscribe();
   });
 
-  it('closes cleanly, also while blocked, and refuses new subscriptions', async () => {
-    const own = new ActivityStreamHub({ redis, keys, blockMs: 20_000, connectionName: `${hubName}-own` });
+  it('closes cleanly, also with reads in flight, and refuses new subscriptions', async () => {
+    const own = new ActivityStreamHub({ redis, keys, connectionName: `${hubName}-own` });
     const id = await newConversation();
     own.subscribe(id, '0-0', () => undefined);
     await sleep(100);
@@ -209,5 +297,6 @@ describe('ActivityStreamHub', () => {
     expect(() => own.subscribe(id, '0-0', () => undefined)).toThrow();
     const list = (await redis.client('LIST')) as string;
     expect(list).not.toContain(`name=${hubName}-own `);
+    expect(list).not.toContain(`name=${hubName}-own:reads `);
   });
 });

@@ -7,7 +7,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
-import { MetricsQuery, scanAll } from '../../metrics/MetricsQuery.js';
+import { scanKeys as scanAll } from '../../contracts/RedisHandle.js';
+import { MetricsQuery } from '../../metrics/MetricsQuery.js';
 import { MetricsRollup } from '../../metrics/MetricsRollup.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
 import { CounsellorClient, YoungPersonClient } from '../helpers/lanternClients.js';
@@ -50,10 +51,10 @@ afterAll(() => lantern.stop());
 
 describe('metrics privacy', () => {
   it('metrics keys and values hold codes and counts only', async () => {
-    const keys = await scanAll(lantern.redis, `${lantern.keys.prefix}metrics:*`);
+    const keys = await scanAll(lantern.redis, `${lantern.keys.prefix}{metrics}:*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
-      expect(key).toMatch(/metrics:(h|d):\d{4}-\d{2}-\d{2}(T\d{2})?$/);
+      expect(key).toMatch(/\{metrics\}:(h|d):\d{4}-\d{2}-\d{2}(T\d{2})?$/);
       const hash = await lantern.redis.hgetall(key);
       for (const [field, value] of Object.entries(hash)) {
         expect(field).toMatch(/^[a-z_]+(\|[a-z]+=[a-z0-9_+-]+)*$/);

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Translator } from '../../texts/Translator.js';
 import { TokenService } from '../../directline/TokenService.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
-import { scanAll } from '../../metrics/MetricsQuery.js';
+import { scanKeys as scanAll } from '../../contracts/RedisHandle.js';
 import { MetricsRollup } from '../../metrics/MetricsRollup.js';
 import { RetentionJob } from '../../privacy/RetentionJob.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
@@ -169,7 +169,7 @@ describe('no residue of deleted or expired conversations', () => {
   });
 
   it('"delete my conversation": nothing names it any more, the tombstone does not either and still works', { timeout: 90_000 }, async () => {
-    const redis = a.redis;
+    const redis = a.redis as Redis; // one Redis here (the cluster has its own tests)
     const prefix = a.keys.prefix;
 
     // Alive: waiting; claimed, chatted and ended; claimed and handed back to the line.
@@ -271,7 +271,7 @@ describe('no residue of deleted or expired conversations', () => {
   });
 
   it('expired: after the retention, nothing names the conversation', { timeout: 90_000 }, async () => {
-    const redis = b.redis;
+    const redis = b.redis as Redis;
     const prefix = b.keys.prefix;
     // Each step comes within the short retention of the one before (every activity restarts it).
     const waiting = await YoungPersonClient.start(b, 'en');

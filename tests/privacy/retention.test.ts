@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Translator } from '../../texts/Translator.js';
 import { TokenService } from '../../directline/TokenService.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
-import { scanAll } from '../../metrics/MetricsQuery.js';
+import { scanKeys as scanAll } from '../../contracts/RedisHandle.js';
 import { MetricsRecorder } from '../../metrics/MetricsRecorder.js';
 import { MetricsRollup } from '../../metrics/MetricsRollup.js';
 import { RetentionJob } from '../../privacy/RetentionJob.js';

@@ -67,6 +67,19 @@ describe('open now?', () => {
     expect(helplineOpensAt(kindertelefoon, amsterdam('2026-12-09T15:00', 1))).toEqual(amsterdam('2026-12-09T15:00', 1));
   });
 
+  it('asked again and again, back and forth in time, gives the answer of each moment (what is kept is per minute and quarter hour)', () => {
+    for (let round = 0; round < 2; round += 1) {
+      expect(helplineOpen(kindertelefoon, amsterdam('2026-12-09T20:59', 1))).toBe(true);
+      expect(helplineOpen(kindertelefoon, amsterdam('2026-12-09T21:00', 1))).toBe(false);
+      expect(helplineOpen(kindertelefoon, new Date(amsterdam('2026-12-09T20:59', 1).getTime() + 59_000))).toBe(true);
+      expect(helplineOpensAt(kindertelefoon, amsterdam('2026-12-09T23:30', 1))).toEqual(amsterdam('2026-12-10T11:00', 1));
+      expect(helplineOpensAt(kindertelefoon, amsterdam('2026-12-10T10:46', 1))).toEqual(amsterdam('2026-12-10T11:00', 1));
+      expect(helplineOpensAt(kindertelefoon, amsterdam('2026-12-10T11:00', 1))).toEqual(amsterdam('2026-12-10T11:00', 1));
+      expect(helplineOpensAt(helplines.comensha, amsterdam('2026-12-24T18:00', 1))).toEqual(amsterdam('2026-12-28T09:00', 1));
+      expect(helplineOpensAt(helplines.comensha, amsterdam('2026-12-12T03:00', 1))).toEqual(amsterdam('2026-12-14T09:00', 1));
+    }
+  });
+
   it('CoMensha: weekdays 09:00-17:00, closed on a public holiday', () => {
     expect(helplineOpen(helplines.comensha, amsterdam('2026-12-09T10:00', 1))).toBe(true);
     expect(helplineOpen(helplines.comensha, amsterdam('2026-12-12T10:00', 1))).toBe(false);

@@ -1,0 +1,60 @@
+/**
+ * Entry point of a target server's own process (forked by TargetProcess): starts the target named
+ * in its JSON argument, tells the orchestrator its URL, and answers its readings (`sample`: CPU
+ * time, memory, event-loop delay and time waiting for a CPU of this process; garbage collected
+ * first when asked).
+ */
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { IpcPeer, processEndpoint } from '../ipc.js';
+import type { ServerSample, TargetKind, TargetSpec } from '../messages.js';
+import { startEcho } from './echo.js';
+import { startFloor } from './floor.js';
+import { startFull } from './full.js';
+import type { CounsellorAccount, RunningTarget } from './RunningTarget.js';
+
+const STARTERS: Record<TargetKind, (spec: TargetSpec) => Promise<RunningTarget>> = { full: startFull, echo: startEcho, floor: startFloor };
+
+const spec = JSON.parse(process.argv[2] ?? '{}') as TargetSpec;
+// The orchestrator went away: nobody will stop this server.
+process.on('disconnect', () => process.exit(1));
+
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
+/** The main thread's time waiting for a CPU (the second field of /proc/self/schedstat, ns), ms. */
+function runQueueWaitMs(): number {
+  try {
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
+/** This process's CPU and memory now; collects garbage first when asked (for memory per conversation). */
+function sample(gc: boolean): ServerSample {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (gc && collect) {
+    collect();
+    collect();
+  }
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0;
+  loopDelay.reset();
+  return { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, eventLoopP99Ms, runQueueWaitMs: runQueueWaitMs() };
+}
+
+const target = await STARTERS[spec.kind](spec);
+const peer = new IpcPeer(processEndpoint(), {
+  sample: (payload: { gc?: boolean } | null) => sample(payload?.gc === true),
+  createCounsellor: async (account: CounsellorAccount) => {
+    if (!target.createCounsellor) throw new Error(`the ${spec.kind} target has no counsellors`);
+    await target.createCounsellor(account);
+  },
+  stop: async () => {
+    await target.stop();
+    setImmediate(() => process.exit(0));
+  },
+});
+await peer.request('ready', { url: target.url });

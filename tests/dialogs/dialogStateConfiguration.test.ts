@@ -1,0 +1,28 @@
+/**
+ * The SDK's memory scopes and path resolvers are built in the first turn and lent to every later
+ * one: a later turn's DialogContext uses the very same set (which also proves the turn-state key is
+ * the one botbuilder-dialogs reads).
+ */
+import { ConversationState, MemoryStorage, TestAdapter, type TurnContext } from 'botbuilder';
+import { DialogSet, type DialogState, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import { describe, expect, it } from 'vitest';
+import { DialogStateConfiguration } from '../../dialogs/DialogStateConfiguration.js';
+
+describe('DialogStateConfiguration', () => {
+  it('lends the first turn\'s memory scopes to the next turns', async () => {
+    const state = new ConversationState(new MemoryStorage());
+    const dialogs = new DialogSet(state.createProperty<DialogState>('dialogState'));
+    const shared = new DialogStateConfiguration();
+    const seen: DialogStateManagerConfiguration[] = [];
+    const adapter = new TestAdapter(async (context: TurnContext) => {
+      shared.lend(context);
+      const dc = await dialogs.createContext(context);
+      shared.keep(dc);
+      seen.push(dc.state.configuration);
+    });
+    for (const text of ['one', 'two', 'three']) await adapter.receiveActivity(text);
+    expect(seen[0]!.memoryScopes.length).toBeGreaterThan(0);
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[2]).toBe(seen[0]);
+  });
+});
