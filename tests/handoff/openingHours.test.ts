@@ -26,6 +26,21 @@ describe('OpeningHours (Europe/Amsterdam)', () => {
     expect(hours.nextOpening(new Date('2026-03-28T14:00:00Z'))?.toISOString()).toBe('2026-03-28T17:00:00.000Z');
   });
 
+  it('answers from its last walk exactly as a fresh walk does, at any moment, in any order', () => {
+    const schedule = { timeZone: 'Europe/Amsterdam', weekly: { mon: [['09:00', '17:00']], sat: [['12:00', '14:00'], ['18:00', '24:00']] }, holidays: ['2026-12-28'] } as const;
+    const kept = new OpeningHours(structuredClone(schedule) as never);
+    // Every 7 minutes over a closed weekend and a holiday, forwards, then some moments backwards.
+    const start = Date.parse('2026-12-26T00:00:00Z');
+    const moments = Array.from({ length: 1_500 }, (_, i) => start + i * 7 * 60_000 + (i % 60) * 1_000);
+    for (const time of [...moments, ...moments.slice(0, 200).reverse()]) {
+      const fresh = new OpeningHours(structuredClone(schedule) as never);
+      expect(kept.nextOpening(new Date(time))?.toISOString(), new Date(time).toISOString()).toBe(fresh.nextOpening(new Date(time))?.toISOString());
+    }
+    const never = new OpeningHours({ timeZone: 'Europe/Amsterdam', weekly: {}, holidays: [] });
+    expect(never.nextOpening(new Date(start))).toBeUndefined();
+    expect(never.nextOpening(new Date(start + 60_000))).toBeUndefined();
+  });
+
   it('rejects an empty interval', () => {
     expect(() => new OpeningHours({ timeZone: 'Europe/Amsterdam', weekly: { mon: [['10:00', '09:00']] }, holidays: [] })).toThrow(OpeningHoursError);
   });
