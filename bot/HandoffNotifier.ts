@@ -5,6 +5,7 @@
  * (so it is serialised with their own messages): a counsellor took over (then the bot falls
  * silent), ended, passed the chat on or left, an interpreter joined or left, the place in line
  * changed, the wait has been long, or the page was gone so long that the young person left the line.
+ * After the safe word (someone may be reading along) only an interpreter joining or leaving is said.
  */
 import { EventFactory, type TurnContext } from 'botbuilder';
 import { commandButtons } from '../dialogs/commandButtons.js';
@@ -76,6 +77,7 @@ export class HandoffNotifier {
     return this.run(ref, async (context) => {
       await this.bot.profile.setHandoffStatus(context, 'accepted');
       await this.dialogState().delete(context);
+      if (await this.discreet(context)) return;
       await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'accepted'));
       await this.say(context, ['handoff:accepted']);
     });
@@ -85,6 +87,10 @@ export class HandoffNotifier {
   private completed(ref: ConversationRef): Promise<void> {
     return this.run(ref, async (context) => {
       await this.bot.profile.setHandoffStatus(context, undefined);
+      if (await this.discreet(context)) {
+        await this.dialogState().delete(context);
+        return;
+      }
       await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'completed'));
       await this.say(context, ['handoff:ended']);
       await this.dialogState().delete(context);
@@ -96,6 +102,7 @@ export class HandoffNotifier {
   private backInQueue(ref: ConversationRef, position: number, key: string): Promise<void> {
     return this.run(ref, async (context) => {
       await this.bot.profile.setHandoffStatus(context, 'waiting');
+      if (await this.discreet(context)) return;
       await context.sendActivity({ type: 'event', name: 'handoff.status', value: { state: 'waiting', position } });
       await this.say(context, [key], { position });
       await this.sendWaitingButtons(context);
@@ -104,7 +111,9 @@ export class HandoffNotifier {
 
   /** Another counsellor took over the conversation. */
   private transferred(ref: ConversationRef): Promise<void> {
-    return this.run(ref, (context) => this.say(context, ['handoff:transferred']));
+    return this.run(ref, async (context) => {
+      if (!(await this.discreet(context))) await this.say(context, ['handoff:transferred']);
+    });
   }
 
   /** An interpreter joined (what they do, that they keep it secret, that the young person may say no), or left. */
@@ -119,7 +128,7 @@ export class HandoffNotifier {
   private waiting(ref: ConversationRef, position: number, estimatedWaitMinutes: number | null): Promise<void> {
     return this.run(ref, async (context) => {
       // The line may have moved on since it was read (claimed, cancelled): only tell who still waits.
-      if ((await this.bot.profile.handoffStatus(context)) !== 'waiting') return;
+      if ((await this.bot.profile.handoffStatus(context)) !== 'waiting' || (await this.discreet(context))) return;
       await context.sendActivity({ type: 'event', name: 'handoff.status', value: { state: 'waiting', position, estimatedWaitMinutes } });
     });
   }
@@ -127,7 +136,8 @@ export class HandoffNotifier {
   /** Nobody picked up for a long time (sooner in danger): the 24/7 alternatives, and the choice to keep waiting. */
   private timedOut(ref: ConversationRef, danger: boolean): Promise<void> {
     return this.run(ref, async (context) => {
-      if ((await this.bot.profile.handoffStatus(context)) !== 'waiting') return;
+      // Someone may be reading along: no help lines on the screen; the consoles keep alerting (danger).
+      if ((await this.bot.profile.handoffStatus(context)) !== 'waiting' || (await this.discreet(context))) return;
       if (danger) {
         await this.sendWaitingButtons(context, 'handoff:dangerTimeout', ['keep_waiting', 'cancel_waiting']);
         return;
@@ -145,9 +155,19 @@ export class HandoffNotifier {
     return this.run(ref, async (context) => {
       if ((await this.bot.profile.handoffStatus(context)) !== 'waiting') return;
       await this.bot.profile.setHandoffStatus(context, undefined);
+      if (await this.discreet(context)) return;
       await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'failed', 'away'));
       await this.say(context, ['handoff:away']);
     });
+  }
+
+  /**
+   * The young person typed their safe word (someone may be reading along): the handoff's news stays
+   * off the screen (no status line, no "a person is here", no help lines); only an interpreter
+   * joining or leaving is still said, because the young person must know who reads the chat.
+   */
+  private discreet(context: TurnContext): Promise<boolean> {
+    return this.bot.profile.mayBeWatched(context);
   }
 
   /** A message with the waiting buttons (stop waiting, or keep waiting after a long wait), as commands. */

@@ -1,7 +1,8 @@
 /**
  * The bot: it only routes activities. Messages, the page's language event and the start of a
  * conversation (`conversationUpdate` with the young person among `membersAdded`) go to the dialog
- * tree; a quick exit (endOfConversation) forgets the conversation's bot state at once.
+ * tree (also the event `lantern.returnCode`); a quick exit (endOfConversation) forgets the
+ * conversation's bot state and its return code at once.
  * Personal details in a message get a gentle warning that they are not needed.
  */
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
@@ -9,11 +10,12 @@ import type { DialogState } from 'botbuilder-dialogs';
 import { FIRST_LOCALE_TURN_KEY, type MainDialog } from '../dialogs/MainDialog.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
-import { LANGUAGE_EVENT } from '../contracts/ChatCommand.js';
+import { LANGUAGE_EVENT, RETURN_CODE_EVENT } from '../contracts/ChatCommand.js';
 import type { CommandRecognizer } from '../dialogs/CommandRecognizer.js';
 import type { ConversationProfile } from '../dialogs/ConversationProfile.js';
 import { findPersonalDetails } from './personalDetails.js';
 import type { ChatScreening } from './chatScreening.js';
+import type { SafeWordSignal } from './safeWordSignal.js';
 import type { Translator } from '../texts/Translator.js';
 
 /** What the bot is built from. */
@@ -27,6 +29,10 @@ export interface LanternBotOptions {
   /** Screens what the young person types while a counsellor has the chat. */
   chatScreening?: ChatScreening;
   commands: CommandRecognizer;
+  /** The safe word (bot/safeWordSignal.ts), checked before anything else answers a message. */
+  safeWord?: SafeWordSignal;
+  /** Return codes, revoked by the quick exit. */
+  returnCodes?: { revoke(conversationId: string): Promise<void> };
 }
 
 /** Routes activities to the dialog tree. */
@@ -63,10 +69,16 @@ export class LanternBot extends ActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
+      // The safe word, typed anywhere: the counsellors' side is told, the screen shows nothing unusual.
+      if (await options.safeWord?.handle(context)) {
+        await next();
+        return;
+      }
       // Once a counsellor has taken over, the bot stays silent (the counsellor reads the stream)
-      // but still screens for them, except for "delete my conversation", which always works.
+      // but still screens for them, except for "delete my conversation" and the return code, which always work.
       const accepted = (await options.profile.handoffStatus(context)) === 'accepted';
-      if (!accepted || options.commands.recognize(context.activity) === 'delete_conversation') {
+      const command = accepted ? options.commands.recognize(context.activity) : undefined;
+      if (!accepted || command === 'delete_conversation' || command === 'return_code') {
         await this.warnAboutPersonalDetails(context);
         await options.mainDialog.run(context, this.dialogState);
       } else {
@@ -76,7 +88,7 @@ export class LanternBot extends ActivityHandler {
     });
 
     this.onEvent(async (context, next) => {
-      if (context.activity.name === LANGUAGE_EVENT) await options.mainDialog.run(context, this.dialogState);
+      if (context.activity.name === LANGUAGE_EVENT || context.activity.name === RETURN_CODE_EVENT) await options.mainDialog.run(context, this.dialogState);
       await next();
     });
 
@@ -85,6 +97,8 @@ export class LanternBot extends ActivityHandler {
       await options.metrics.record({ name: 'quick_exit', lang: language });
       if (await options.handoff.left(context.activity.conversation.id)) await options.metrics.record({ name: 'handoff_left', lang: language });
       await options.conversationState.delete(context);
+      // The quick exit also makes the return code useless at once (the ended conversation refuses it anyway).
+      await options.returnCodes?.revoke(context.activity.conversation.id);
       await next();
     });
 

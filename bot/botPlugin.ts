@@ -43,6 +43,7 @@ const plugin: FastifyPluginAsync<BotPluginOptions> = async (app, options) => {
   const built = createLanternBot({
     metrics: app.metrics,
     eraser: app.eraser,
+    returnCodes: app.channel.returnCodes,
     translator: options.translator,
     screener: options.screener,
     storage: new RedisStorage({ redis, keys, ttlSeconds: options.conversationTtlSeconds }),

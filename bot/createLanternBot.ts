@@ -5,13 +5,16 @@ import { ConversationState, type Storage } from 'botbuilder';
 import { MainDialog } from '../dialogs/MainDialog.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import type { ConversationEraser } from '../privacy/ConversationEraser.js';
+import type { ReturnCodes } from '../directline/ReturnCodes.js';
 import { Screener } from '../screening/Screener.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import { CommandRecognizer } from '../dialogs/CommandRecognizer.js';
 import { ConversationProfile } from '../dialogs/ConversationProfile.js';
+import { SafeWords } from '../dialogs/SafeWords.js';
 import { LocalizedChoices } from '../dialogs/localizedChoices.js';
 import { LanternBot } from './LanternBot.js';
 import { ChatScreening } from './chatScreening.js';
+import { SafeWordSignal } from './safeWordSignal.js';
 import { createTurnErrorHandler, type ErrorLog } from './turnErrorHandler.js';
 import { Translator } from '../texts/Translator.js';
 
@@ -29,6 +32,8 @@ export interface LanternBotParts {
   metrics: MetricsRecorder;
   /** "Delete my conversation". */
   eraser: ConversationEraser;
+  /** Return codes (absent: the bot says it cannot give one). */
+  returnCodes?: ReturnCodes;
   /** The clock for what depends on the time (which help lines are open now); tests fix it. */
   now?: () => Date;
 }
@@ -51,11 +56,13 @@ export function createLanternBot(parts: LanternBotParts): BuiltBot {
   const conversationState = new ConversationState(parts.storage);
   const profile = new ConversationProfile(conversationState);
   const now = parts.now ?? (() => new Date());
-  const services = { translator, choices: new LocalizedChoices(translator), now, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics, eraser: parts.eraser };
+  const safeWords = new SafeWords(conversationState);
+  const services = { translator, choices: new LocalizedChoices(translator), now, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics, eraser: parts.eraser, returnCodes: parts.returnCodes, safeWords };
   const commands = new CommandRecognizer(translator);
   const mainDialog = new MainDialog(services, commands);
   const chatScreening = new ChatScreening({ screener: services.screener, handoff: parts.handoff, profile, metrics: parts.metrics });
-  const bot = new LanternBot({ conversationState, profile, translator, mainDialog, handoff: parts.handoff, metrics: parts.metrics, commands, chatScreening });
+  const safeWord = new SafeWordSignal({ safeWords, profile, handoff: parts.handoff, translator, metrics: parts.metrics });
+  const bot = new LanternBot({ conversationState, profile, translator, mainDialog, handoff: parts.handoff, metrics: parts.metrics, commands, chatScreening, returnCodes: parts.returnCodes, safeWord });
   const onTurnError = createTurnErrorHandler({ conversationState, profile, translator, log: parts.log });
   return { bot, translator, conversationState, profile, onTurnError, mainDialog, now };
 }

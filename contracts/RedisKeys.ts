@@ -14,7 +14,8 @@ const CONVERSATION_STATE = /^([^/{}]*)\/conversations\/([^/{}]+)\/(.*)$/s;
  * - `{staff}`: accounts, sessions, login counters and links (their scripts span several of them);
  * - `{metrics}`: hourly and daily counters (the rollup moves one into the other);
  * - `{bull}`: BullMQ's keys (`<prefix>{bull}:<queue>:…`, as BullMQ asks for a cluster);
- * - `{<pseudonym>}`: the two windows of one young person's activity rate limit.
+ * - `{<pseudonym>}`: the two windows of one young person's activity rate limit;
+ * - `{returncode}`: return codes (hashes only), each conversation's current one, and the wrong-code counters.
  * Keys used alone (secrets, the audit trail, tombstones, token rate-limit counters) have no tag.
  * The prefix comes first, outside the braces, and may not contain braces itself (it would become
  * the tag of everything).
@@ -66,6 +67,30 @@ export class RedisKeys {
    */
   static activityRateLimit(rateLimitPrefix: string, pseudonym: string): { burst: string; window: string } {
     return { burst: `${rateLimitPrefix}activities:{${pseudonym}}:b`, window: `${rateLimitPrefix}activities:{${pseudonym}}:w` };
+  }
+
+  /**
+   * A return code (docs/protocol.md, "Return code"): the keyed hash (HMAC) of the code → the
+   * conversation id, until it is used once or expires. Under its own tag `{returncode}` with the
+   * other return-code keys (the code index is not per conversation), so each script is one slot.
+   */
+  returnCode(codeHash: string): string {
+    return `${this.prefix}{returncode}:code:${codeHash}`;
+  }
+
+  /** The keyed hash of a conversation's current return code (so asking again replaces it), expiring with the code. */
+  returnCodeOfConversation(conversationId: string): string {
+    return `${this.prefix}{returncode}:conversation:${conversationId}`;
+  }
+
+  /** Wrong return codes counted for one client (a keyed hash of its address, never the address), per window. */
+  returnCodeGuessesOfClient(clientPseudonym: string): string {
+    return `${this.prefix}{returncode}:wrong:client:${clientPseudonym}`;
+  }
+
+  /** Wrong return codes counted from everyone, per window. */
+  returnCodeGuessesGlobal(): string {
+    return `${this.prefix}{returncode}:wrong:all`;
   }
 
   /** BullMQ prefix (BullMQ adds `:<queue>:...`), a hash tag as BullMQ requires on a cluster. */

@@ -22,12 +22,16 @@ export interface QueueItem {
   triage: Triage;
   /** Internal notes written about it so far (a conversation that came back keeps them). */
   notes: NoteItem[];
+  /** The young person typed their safe word: someone may be watching (answer neutrally, yes/no questions). */
+  mayBeWatched?: boolean;
+  /** The young person came back to this conversation with a return code (maybe from another device). */
+  cameBackWithCode?: boolean;
 }
 
 /** Why a conversation is in the list: codes from the bot's questions and the free-text screening. */
 export interface Triage {
-  /** How the young person asked (a button, the danger question, the signal check). */
-  reason: 'talk_to_human' | 'danger_now' | 'signals';
+  /** How the young person asked (a button, the danger question, the signal check, the safe word). */
+  reason: 'talk_to_human' | 'danger_now' | 'signals' | 'safe_word';
   /** The answer to "are you in danger now?", when asked. */
   dangerNow?: 'yes' | 'no' | 'unsure' | 'skip';
   /** Soft signals answered "yes". */
@@ -89,6 +93,10 @@ export interface SessionItem {
   handover?: { from: string; note: string; at: string };
   /** An interpreter's link for this conversation, while it is valid (joined: they opened it). */
   interpreter?: InterpreterState;
+  /** The young person typed their safe word: someone may be watching (the console switches to the neutral phrases). */
+  mayBeWatched?: boolean;
+  /** The young person came back to this conversation with a return code (maybe from another device). */
+  cameBackWithCode?: boolean;
 }
 
 /** An interpreter's link for one conversation. */
@@ -204,7 +212,13 @@ export interface Colleague {
  * The moments of a conversation the counsellors' phrasebook is grouped by (locales/<lng>/phrases.json,
  * in this order): a phrase's key is `<group>.<name>`, its text key `phrases:<group>.<name>`.
  */
-export const PHRASE_GROUPS = ['opening', 'safety', 'practical', 'nextSteps', 'interpreter', 'waiting', 'closing'] as const;
+export const PHRASE_GROUPS = ['opening', 'safety', 'practical', 'nextSteps', 'interpreter', 'waiting', 'closing', 'neutral'] as const;
+
+/**
+ * The group of neutral phrases (yes/no questions, harmless-sounding lines) the console offers alone
+ * for a conversation whose young person may be watched (`GET /api/staff/phrases?set=neutral`).
+ */
+export const NEUTRAL_PHRASE_GROUP = 'neutral' satisfies PhraseGroupId;
 
 /** One of the phrasebook's groups. */
 export type PhraseGroupId = (typeof PHRASE_GROUPS)[number];

@@ -45,9 +45,18 @@ export interface FreeTextScreening {
   intents: string[];
 }
 
+/**
+ * What the counsellor must know before answering, as codes: `may_be_watched` when the young
+ * person typed their safe word (someone may be reading along: answer neutrally, ask yes/no questions).
+ */
+export const CAUTIONS = ['may_be_watched'] as const;
+export type CautionCode = (typeof CAUTIONS)[number];
+
 /** Screening answers as codes. */
 export interface ScreeningAnswers {
   dangerNow?: Answer;
+  /** Cautions for the counsellor (the safe word). */
+  cautions?: CautionCode[];
   signals: Partial<Record<SignalCode, Answer>>;
   freeText?: FreeTextScreening;
 }

@@ -102,6 +102,22 @@ export class ConversationProfile {
     (await this.get(context)).handoff = status ? { status } : undefined;
   }
 
+  /**
+   * The young person typed their safe word: a "may be watched" caution for the counsellor, and the
+   * priority of danger (a short chance to reach them while someone reads along).
+   */
+  async markMayBeWatched(context: TurnContext): Promise<void> {
+    const screening = (await this.get(context)).screening;
+    screening.cautions ??= [];
+    if (!screening.cautions.includes('may_be_watched')) screening.cautions.push('may_be_watched');
+    await this.raisePriority(context, 'danger');
+  }
+
+  /** Whether the young person typed their safe word in this conversation (then the bot says nothing that reveals help). */
+  async mayBeWatched(context: TurnContext): Promise<boolean> {
+    return (await this.get(context)).screening.cautions?.includes('may_be_watched') ?? false;
+  }
+
   /** Records one soft-signal answer. */
   async recordSignal(context: TurnContext, signal: SignalCode, answer: Answer): Promise<void> {
     (await this.get(context)).screening.signals[signal] = answer;

@@ -4,6 +4,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { ConversationProfile } from './ConversationProfile.js';
+import type { SafeWords } from './SafeWords.js';
 import type { LocalizedChoices } from './localizedChoices.js';
 import type { Language } from '../contracts/languages.js';
 import type { Translate, Translator } from '../texts/Translator.js';
@@ -11,6 +12,7 @@ import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import type { ConversationEraser } from '../privacy/ConversationEraser.js';
 import type { Screener } from '../screening/Screener.js';
+import type { ReturnCodes } from '../directline/ReturnCodes.js';
 
 /** Services shared by all dialogs. */
 export interface DialogServices {
@@ -24,6 +26,10 @@ export interface DialogServices {
   screener: Screener;
   metrics: MetricsRecorder;
   eraser: ConversationEraser;
+  /** The conversation's safe word (kept as a hash in its state). */
+  safeWords: SafeWords;
+  /** Return codes (absent: the bot says it cannot give one). */
+  returnCodes?: Pick<ReturnCodes, 'issue' | 'revoke' | 'ttlSeconds'>;
 }
 
 /** Records that the young person entered a node of the tree (an anonymous count, with the node it came from). */

@@ -23,11 +23,13 @@ import { DangerDialog, SCREENING_TURN_KEY } from './DangerDialog.js';
 import { commandButton, commandButtons } from './commandButtons.js';
 import { textsFor, type DialogServices } from './DialogServices.js';
 import { deleteConversation } from './deleteConversation.js';
+import { giveReturnCode } from './returnCode.js';
 import { DialogStateConfiguration } from './DialogStateConfiguration.js';
 import { dangerPriority, freeTextRoute } from './freeTextRoute.js';
 import { InterruptibleDialog } from './InterruptibleDialog.js';
 import { LanguageDialog } from './LanguageDialog.js';
 import { MenuDialog, type MenuOptions } from './MenuDialog.js';
+import { SAFE_WORD_OWN_PROMPT } from './SafeWordDialog.js';
 
 const WATERFALL = 'mainWaterfall';
 /**
@@ -85,7 +87,11 @@ export class MainDialog extends InterruptibleDialog {
       await this.acknowledgeWhileWaiting(context, screening);
       return;
     }
-    const route = screening && !command ? freeTextRoute(screening) : undefined;
+    // A question that asks for the young person's own words (their safe word) keeps what they type,
+    // unless it reads as danger: a topic guessed from a few words of their own is not a request.
+    const ownWords = activeDialogIds(dc).includes(SAFE_WORD_OWN_PROMPT);
+    const found = screening && !command ? freeTextRoute(screening) : undefined;
+    const route = found && (!ownWords || found.menu.goto === 'danger') ? found : undefined;
     // Danger typed anywhere raises the priority of a later handoff, whatever is answered next.
     const priority = screening && !command ? dangerPriority(screening) : undefined;
     if (priority) await this.services.profile.raisePriority(context, priority);
@@ -121,6 +127,12 @@ export class MainDialog extends InterruptibleDialog {
       keys = priority === 'danger' ? ['handoff:waitingDanger'] : ['handoff:waitingAck', 'handoff:danger112'];
     }
     if (screening.categories.includes('fear')) keys.unshift('danger:detected.fear');
+    // Someone may be reading along (the safe word): an ordinary-looking answer, no words about
+    // waiting for a person, no buttons; danger words they typed themselves still get their answer.
+    if (!priority && (await this.services.profile.mayBeWatched(context))) {
+      await context.sendActivity({ type: 'message', text: t('privacy:safeWord.reply') });
+      return;
+    }
     const last = keys.pop()!;
     await context.sendActivities([
       ...keys.map((key) => ({ type: 'message', text: t(key) })),
@@ -219,6 +231,8 @@ export class MainDialog extends InterruptibleDialog {
       }
       case 'talk_to_human':
         return this.restart(innerDc, { menu: { goto: 'human', reason: 'talk_to_human' } });
+      case 'safe_word':
+        return this.restart(innerDc, { menu: { goto: 'safe_word' } });
       case 'cancel_handoff': {
         if (await this.services.handoff.cancel(innerDc.context.activity.conversation.id)) {
           await this.services.metrics.record({ name: 'handoff_cancelled', lang: (await this.services.profile.language(innerDc.context)) ?? 'en' });
@@ -233,6 +247,11 @@ export class MainDialog extends InterruptibleDialog {
         await innerDc.cancelAllDialogs();
         await deleteConversation(this.services, innerDc.context);
         return { status: DialogTurnStatus.complete };
+      case 'return_code':
+        await giveReturnCode(this.services, innerDc.context);
+        // With a counsellor in the chat, the bot asks nothing again.
+        if ((await this.services.profile.handoffStatus(innerDc.context)) !== 'accepted') await innerDc.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
     }
   }
 

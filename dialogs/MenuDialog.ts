@@ -1,7 +1,7 @@
 /**
  * The main menu and the router of the tree: Am I in danger? (first, so it is on the first screen of
  * a phone) · What is exploitation? · My rights · Will I be punished? · Where can I get help? · Talk
- * to a person · Is this chat anonymous?
+ * to a person · Is this chat anonymous? · Safe word
  * Topic dialogs end with a destination; the menu loops until the young person leaves or a
  * person takes over.
  */
@@ -16,13 +16,14 @@ import { HelpDialog } from './HelpDialog.js';
 import { NonPunishmentDialog } from './NonPunishmentDialog.js';
 import { PrivacyDialog } from './PrivacyDialog.js';
 import { RightsDialog } from './RightsDialog.js';
+import { SafeWordDialog } from './SafeWordDialog.js';
 import { SignalCheckDialog } from './SignalCheckDialog.js';
 import { TopicDialog, type Destination } from './TopicDialog.js';
 
 const WATERFALL = 'menuWaterfall';
 
 /** The menu's buttons, in order. */
-export const MENU_CHOICES = ['danger', 'exploitation', 'rights', 'non_punishment', 'help', 'human', 'privacy'] as const;
+export const MENU_CHOICES = ['danger', 'exploitation', 'rights', 'non_punishment', 'help', 'human', 'privacy', 'safe_word'] as const;
 
 /** Options of MenuDialog: go straight to a destination, or show the menu (again). */
 export interface MenuOptions {
@@ -42,6 +43,7 @@ const DIALOG_OF: Partial<Record<Destination, string>> = {
   signal_check: SignalCheckDialog.id,
   human: HandoffDialog.id,
   privacy: PrivacyDialog.id,
+  safe_word: SafeWordDialog.id,
 };
 
 export class MenuDialog extends TopicDialog {
@@ -57,6 +59,7 @@ export class MenuDialog extends TopicDialog {
       .addDialog(new SignalCheckDialog(services))
       .addDialog(new HandoffDialog(services))
       .addDialog(new PrivacyDialog(services))
+      .addDialog(new SafeWordDialog(services))
       .addDialog(new WaterfallDialog(WATERFALL, [this.promptStep.bind(this), this.dispatchStep.bind(this), this.loopStep.bind(this)]));
     this.initialDialogId = WATERFALL;
   }

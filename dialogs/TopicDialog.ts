@@ -20,6 +20,7 @@ export type Destination =
   | 'signal_check'
   | 'human'
   | 'privacy'
+  | 'safe_word'
   | 'delete_conversation'
   | 'stay';
 

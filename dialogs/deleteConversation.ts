@@ -9,6 +9,8 @@ import { textsFor, type DialogServices } from './DialogServices.js';
 
 /** Deletes the conversation of this turn. */
 export async function deleteConversation(services: DialogServices, context: TurnContext): Promise<void> {
+  // The return code opens nothing from this moment, before the erasure itself.
+  await services.returnCodes?.revoke(context.activity.conversation.id);
   const t = await textsFor(services, context);
   await context.sendActivity(t('common:deleted'));
   await context.sendActivity({ type: 'event', name: DELETED_EVENT });

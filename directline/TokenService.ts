@@ -81,6 +81,15 @@ export class TokenService {
     return this.issue(conversationId, userId, 'conversation');
   }
 
+  /**
+   * A token for an existing conversation under a new anonymous user id (a return code was
+   * redeemed: the caller has checked the conversation exists and may be continued).
+   */
+  async resume(conversationId: string): Promise<IssuedToken> {
+    if (!CONVERSATION_ID.test(conversationId)) throw new InvalidTokenError();
+    return this.issue(conversationId, `u_${randomBytes(12).toString('base64url')}`, 'conversation');
+  }
+
   /** A new conversation token for the same conversation and user; the old one must still be valid. */
   async refresh(token: string): Promise<IssuedToken> {
     const claims = await this.verify(token, 'conversation');

@@ -16,6 +16,8 @@ import type { ConversationStore } from './ConversationStore.js';
 import { ConversationTurnLock } from './ConversationTurnLock.js';
 import { directLinePlugin, type DirectLinePluginOptions } from './directLinePlugin.js';
 import { RedisConversationStore } from './RedisConversationStore.js';
+import { returnCodeHasher, ReturnCodes, type GuessLimit } from './ReturnCodes.js';
+import { DIRECT_LINE_LIMITS } from './limits.js';
 import { checkTokenTtl } from './settings.js';
 import { TokenService } from './TokenService.js';
 import { TypingRelay } from './TypingRelay.js';
@@ -29,6 +31,11 @@ export interface ChannelPluginOptions {
   tokenTtlSeconds: number;
   /** How long a conversation is kept after its last activity (s). */
   conversationTtlSeconds: number;
+  /**
+   * Return codes: the HMAC key of their hashes (undefined = the token secret in Redis) and the
+   * wrong-code limits. Default: no key, the limits of DIRECT_LINE_LIMITS.
+   */
+  returnCodes?: { key: string | undefined; perClient: GuessLimit; global: GuessLimit };
 }
 
 /** What the channel shares with the other areas. */
@@ -43,6 +50,8 @@ export interface Channel {
   typing: TypingRelay;
   /** Runs the bot's turns and lets it speak first (proactive messages). */
   adapter: WebChannelAdapter;
+  /** Return codes: issued by the bot, redeemed by `POST /tokens/generate`, revoked by erasure. */
+  returnCodes: ReturnCodes;
 }
 
 declare module 'fastify' {
@@ -61,7 +70,22 @@ const channel: FastifyPluginAsync<ChannelPluginOptions> = async (app, options) =
   const hub = new ActivityStreamHub({ redis, keys, onError: (code) => app.log.warn({ event: 'stream_hub_error', code }, 'stream hub') });
   const typing = new TypingRelay({ redis, channel: keys.directLineTypingChannel(), onError: (code) => app.log.warn({ event: 'directline.typing_error', code }, 'typing relay') });
   const adapter = new WebChannelAdapter({ store, turnLock: new ConversationTurnLock({ redis, keys }) });
-  app.decorate('channel', { store, tokens, hub, typing, adapter });
+  const window = DIRECT_LINE_LIMITS.returnCodeGuessWindowSeconds;
+  const codes = options.returnCodes ?? {
+    key: undefined,
+    perClient: { max: DIRECT_LINE_LIMITS.returnCodeGuessesPerClient, windowSeconds: window },
+    global: { max: DIRECT_LINE_LIMITS.returnCodeGuessesGlobal, windowSeconds: window },
+  };
+  const returnCodes = new ReturnCodes({
+    redis,
+    keys,
+    hash: returnCodeHasher(codes.key, (purpose, value) => tokens.pseudonym(purpose, value)),
+    status: (conversationId) => store.status(conversationId),
+    ttlSeconds: options.conversationTtlSeconds,
+    perClient: codes.perClient,
+    global: codes.global,
+  });
+  app.decorate('channel', { store, tokens, hub, typing, adapter, returnCodes });
   app.addHook('onClose', async () => {
     await hub.close();
     await typing.close();
@@ -72,7 +96,7 @@ const channel: FastifyPluginAsync<ChannelPluginOptions> = async (app, options) =
 export const channelPlugin = fastifyPlugin(channel, { name: 'lantern-channel', fastify: '5.x' });
 
 /** Options of directLineApiPlugin: the routes' limits, and the bot that answers. */
-export type DirectLineApiPluginOptions = Omit<DirectLinePluginOptions, 'store' | 'tokens' | 'hub' | 'typing' | 'onActivity'> & {
+export type DirectLineApiPluginOptions = Omit<DirectLinePluginOptions, 'store' | 'tokens' | 'hub' | 'typing' | 'returnCodes' | 'onActivity'> & {
   /** The bot's handler: every activity of a young person becomes one of its turns. */
   handler: Pick<ActivityHandlerBase, 'run'>;
 };
@@ -80,13 +104,14 @@ export type DirectLineApiPluginOptions = Omit<DirectLinePluginOptions, 'store' |
 /** The Direct Line 3.0 routes of the channel, wired to the adapter and the given bot. */
 export const directLineApiPlugin: FastifyPluginAsync<DirectLineApiPluginOptions> = async (app, options) => {
   const { handler, ...routeOptions } = options;
-  const { store, tokens, hub, typing, adapter } = app.channel;
+  const { store, tokens, hub, typing, adapter, returnCodes } = app.channel;
   await app.register(directLinePlugin, {
     ...routeOptions,
     store,
     tokens,
     hub,
     typing,
+    returnCodes,
     onActivity: (activity) => adapter.processActivity(activity, (context: TurnContext) => handler.run(context)),
   });
 };

@@ -41,6 +41,7 @@ import { DIRECT_LINE_BASE, type RouteContext } from './routes/context.js';
 import { registerConversationRoutes } from './routes/conversations.js';
 import { registerStreamRoute } from './routes/stream.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import type { ReturnCodes } from './ReturnCodes.js';
 import { SeenMarker } from './SeenMarker.js';
 import { StreamUrls } from './StreamUrls.js';
 import type { TokenService } from './TokenService.js';
@@ -74,6 +75,8 @@ export interface DirectLinePluginOptions {
   };
   /** Echoes the young person's typing on their streams (all instances). Default: this instance only. */
   typing?: TypingRelay;
+  /** Return codes (`{"returnCode"}` in `POST /tokens/generate`). Default: none (such a request gets 400). */
+  returnCodes?: ReturnCodes;
   /** Origins (`https://partner.example`) allowed to call the channel from a browser (CORS). Default: none. */
   allowedOrigins?: readonly string[];
   /**
@@ -145,6 +148,7 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
     typing: options.typing ?? new TypingRelay(),
     seen: new SeenMarker(store, options.seenThrottleMs ?? limits.seenThrottleMs, log),
     flood,
+    returnCodes: options.returnCodes,
     streamUrls: new StreamUrls({ publicUrl: options.publicUrl, allowedHosts: options.allowedHosts }),
     log,
     bot: options.bot ?? { id: 'lantern', name: 'Lantern', role: 'bot' },

@@ -9,7 +9,7 @@
  * token, no id, no host).
  *
  * Codes: `BadArgument` (400, 415), `Unauthorized` (401), `TokenInvalid`, `TokenExpired`,
- * `Forbidden`, `ConversationEnded` (403), `NotFound` (404), `MessageSizeTooBig` (413),
+ * `Forbidden`, `ConversationEnded`, `ReturnCodeInvalid` (403), `NotFound` (404), `MessageSizeTooBig` (413),
  * `TooManyRequests` (429), `ServiceError` (500). See docs/protocol.md, "Errors".
  */
 import { bodyProblem, defineError, HttpError, statusOf, type BodyProblem } from '../contracts/httpErrors.js';
@@ -43,6 +43,10 @@ export const HostNotAllowedError = defineError(DirectLineError, 'HostNotAllowedE
 export const UnsupportedMediaTypeError = defineError(DirectLineError, 'UnsupportedMediaTypeError', 415, 'BadArgument', 'The request body must be JSON (Content-Type: application/json).');
 /** 413: an activity (or request body) is larger than the channel accepts. */
 export const ActivityTooLargeError = defineError(DirectLineError, 'ActivityTooLargeError', 413, 'MessageSizeTooBig', 'The activity is too large.');
+/** 403 `ReturnCodeInvalid`: a return code that is unknown, already used, expired, or of a conversation that ended or was deleted (one answer for all). */
+export const ReturnCodeInvalidError = defineError(DirectLineError, 'ReturnCodeInvalidError', 403, 'ReturnCodeInvalid', 'The return code is not valid or no longer works.');
+/** 400: a return code was sent, but this service has no return codes wired. */
+export const ReturnCodesUnavailableError = defineError(DirectLineError, 'ReturnCodesUnavailableError', 400, 'BadArgument', 'This service does not accept return codes.');
 /** 500: something failed inside the service (Redis down, a bug). Never used for bad input. */
 export const ServiceError = defineError(DirectLineError, 'ServiceError', 500, 'ServiceError', 'The service could not handle the request.');
 

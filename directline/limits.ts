@@ -23,6 +23,15 @@ export const DIRECT_LINE_LIMITS = {
   seenThrottleMs: 10_000,
   /** Deepest nesting of objects and arrays a request body may have (a button's value is 2 or 3 deep). */
   maxJsonDepth: 32,
+  /**
+   * Wrong return codes (12 digits, ≈ 39.9 bits) one client (IPv4 address or IPv6 /64) may try per
+   * `returnCodeGuessWindowSeconds`, and everyone together: over either, every code is refused (429)
+   * until the window ends. With 1 000 live codes, the global limit lets an attacker find one with a
+   * chance of about 1 000 × 500 × 24 × 365 / 10^12 ≈ 0.4 % a year (docs/protocol.md, "Return code").
+   */
+  returnCodeGuessesPerClient: 10,
+  returnCodeGuessesGlobal: 500,
+  returnCodeGuessWindowSeconds: 3_600,
 } as const;
 
 /**

@@ -30,6 +30,17 @@ export const streamQuery = {
   properties: { t: { type: 'string', maxLength: 4_096 }, watermark: WATERMARK },
 } as const;
 
+/**
+ * `POST /tokens/generate`: none or a small JSON object (directlinejs sends none); `returnCode`
+ * (a code the bot gave, as typed: digits of any script, spaces, dashes) asks for a token of that
+ * code's conversation instead of a new one.
+ */
+export const generateTokenBody = {
+  type: ['object', 'null'],
+  maxProperties: 32,
+  properties: { returnCode: { type: 'string', minLength: 1, maxLength: 64 } },
+} as const;
+
 /** Bodies the token routes ignore: none, or a small JSON object (directlinejs sends none). */
 export const ignoredBody = {
   type: ['object', 'null'],

@@ -35,6 +35,9 @@ return 1
 `,
 );
 
+/** The flags hash's field for "may be watched" (never an activity id: those hold a "|"). */
+const MAY_BE_WATCHED_FIELD = 'caution:may_be_watched';
+
 const LEVELS = new Set<MessageScreening['level']>(['urgent', 'check', 'exploitation']);
 
 /** Notes and screening flags of conversations. */
@@ -84,11 +87,31 @@ export class ConversationNotes {
     return this.write('hash', this.options.keys.handoffFlags(conversationId), conversationId, activityId, value);
   }
 
+  /**
+   * Marks the conversation "may be watched" (the young person typed their safe word): a field of the
+   * flags hash, so it expires and is erased with the rest; false when the conversation is gone.
+   */
+  markMayBeWatched(conversationId: string): Promise<boolean> {
+    return this.write('hash', this.options.keys.handoffFlags(conversationId), conversationId, MAY_BE_WATCHED_FIELD, '1');
+  }
+
+  /** Whether the young person typed their safe word in this conversation. */
+  async mayBeWatched(conversationId: string): Promise<boolean> {
+    return (await this.options.redis.hget(this.options.keys.handoffFlags(conversationId), MAY_BE_WATCHED_FIELD)) === '1';
+  }
+
+  /** The same for many conversations at once (the waiting list). */
+  async mayBeWatchedMany(conversationIds: string[]): Promise<Set<string>> {
+    const marked = await Promise.all(conversationIds.map(async (id) => ((await this.mayBeWatched(id)) ? id : undefined)));
+    return new Set(marked.filter((id): id is string => id !== undefined));
+  }
+
   /** The flagged messages of a conversation: activity id → what the screening read. */
   async flags(conversationId: string): Promise<Map<string, MessageScreening>> {
     const hash = await this.options.redis.hgetall(this.options.keys.handoffFlags(conversationId));
     const result = new Map<string, MessageScreening>();
     for (const [activityId, json] of Object.entries(hash)) {
+      if (activityId === MAY_BE_WATCHED_FIELD) continue;
       try {
         const parsed = JSON.parse(json) as MessageScreening;
         if (LEVELS.has(parsed.level) && Array.isArray(parsed.categories)) result.set(activityId, { level: parsed.level, categories: parsed.categories.map(String) });

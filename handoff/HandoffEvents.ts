@@ -44,4 +44,6 @@ export type HandoffEvent =
   | { type: 'ended'; conversationId: string; counsellor: string; outcome: Outcome }
   | { type: 'accessEnded'; counsellor: string; reason: AccessEndReason }
   | { type: 'flagged'; conversationId: string; counsellor: string; activityId: string; level: 'urgent' | 'check' | 'exploitation'; categories: string[] }
+  /** The young person typed their safe word (counsellor: who has the chat, if anyone). */
+  | { type: 'watched'; conversationId: string; counsellor?: string }
   | { type: 'queueChanged' };

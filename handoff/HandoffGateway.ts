@@ -14,8 +14,8 @@ export interface HandoffContext {
   priority: Priority;
   topics: TopicCode[];
   screening: ScreeningAnswers;
-  /** Why the handoff was asked for: a button, the menu, the danger path, the signal check. */
-  reason: 'talk_to_human' | 'danger_now' | 'signals';
+  /** Why the handoff was asked for: a button, the menu, the danger path, the signal check, the safe word. */
+  reason: 'talk_to_human' | 'danger_now' | 'signals' | 'safe_word';
 }
 
 /** The gateway's honest answer. */
@@ -44,4 +44,9 @@ export interface HandoffGateway {
    * (`activityId`: the stored message): shown on it, priority raised, the counsellor alerted.
    */
   flagDuringChat(conversationId: string, activityId: string, screening: MessageScreening): Promise<void>;
+  /**
+   * The young person typed their safe word: the conversation is marked "may be watched" (waiting
+   * list, chat panel, neutral phrases), its priority goes to danger, and the consoles are alerted.
+   */
+  mayBeWatched(conversationId: string): Promise<void>;
 }

@@ -156,13 +156,18 @@ export class HandoffQueue {
 
   /** Removes a waiting conversation from the line (the young person cancelled, or left). True when it was waiting. */
   async cancel(conversationId: string): Promise<boolean> {
+    return (await this.withdraw(conversationId)) !== undefined;
+  }
+
+  /** Like `cancel`, with the job's data (language, priority) when it was waiting; undefined otherwise. */
+  async withdraw(conversationId: string): Promise<HandoffJobData | undefined> {
     return this.withClaimLock(async () => {
       const job = await this.queue.getJob(conversationId);
-      if (!job) return false;
+      if (!job) return undefined;
       const state = await job.getState();
-      if (state !== 'waiting' && state !== 'prioritized') return false;
+      if (state !== 'waiting' && state !== 'prioritized') return undefined;
       await job.remove();
-      return true;
+      return job.data;
     });
   }
 

@@ -15,6 +15,7 @@
  */
 import type { Activity } from 'botbuilder';
 import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
+import { CAME_BACK_FIELD } from '../directline/ReturnCodes.js';
 import type { Colleague, MessageScreening, NoteItem, QueueItem, TranscriptLine, Triage } from '../contracts/counsellorApi.js';
 import type { Language } from '../contracts/languages.js';
 import type { Translator } from '../texts/Translator.js';
@@ -87,6 +88,8 @@ export interface HandoffServiceOptions {
   maxMessageLength?: number;
   /** Anonymous counters (claims with wait buckets, outcomes, timeouts). */
   metrics?: MetricsRecorder;
+  /** Whether counsellors are on duty by the opening hours (a young person still waiting at closing is counted as not reached). */
+  isOpen?: (at: Date) => boolean;
   /** Longest life of an interpreter's link (ms); it also ends with the conversation. */
   interpreterLinkMaxMs?: number;
   now?: () => number;
@@ -152,6 +155,8 @@ export class HandoffService {
     const now = this.now();
     const seen = await Promise.all(entries.map((entry) => this.options.store.lastSeen(entry.conversationId).catch(() => undefined)));
     const notes = await this.notes.listMany(entries.map((entry) => entry.conversationId));
+    const watched = await this.notes.mayBeWatchedMany(entries.map((entry) => entry.conversationId));
+    const cameBack = await Promise.all(entries.map((entry) => this.cameBackWithCode(entry.conversationId).catch(() => false)));
     return entries.map((entry, index) => {
       const lastSeen = seen[index];
       return {
@@ -166,6 +171,8 @@ export class HandoffService {
         returned: (entry.data.returned ?? 0) > 0,
         triage: triageOf(entry.data),
         notes: notes.get(entry.conversationId) ?? [],
+        ...(watched.has(entry.conversationId) ? { mayBeWatched: true } : {}),
+        ...(cameBack[index] ? { cameBackWithCode: true } : {}),
       };
     });
   }
@@ -184,8 +191,9 @@ export class HandoffService {
     const account = await this.capacityOf(counsellor.username);
     let session: HandoffSession | undefined;
     const job = await this.options.queue.claim(conversationId, counsellor.username, {
-      admit: async () => {
+      admit: async (data) => {
         if (!options.overCapacity && (await this.options.sessions.countOf(counsellor.username)) >= account.maxConversations) {
+          await this.options.metrics?.record({ name: 'claim_refused', lang: data.language, priority: data.priority, reason: 'capacity' });
           throw new AtCapacityError(`You have ${account.maxConversations} conversations open already; end or pass one on first`);
         }
       },
@@ -202,7 +210,8 @@ export class HandoffService {
     });
     const opened = session!;
     await this.options.estimator.record(opened.claimedAt - job.requestedAt);
-    await this.options.metrics?.record({ name: 'handoff_claimed', lang: job.language, wait: waitBucket(opened.claimedAt - job.requestedAt) });
+    await this.options.metrics?.record({ name: 'handoff_claimed', lang: job.language, wait: waitBucket(opened.claimedAt - job.requestedAt), priority: job.priority });
+    if (opened.interpreterNeeded) await this.options.metrics?.record({ name: 'interpreter_needed', lang: job.language, priority: job.priority });
     await this.options.redis.del(this.options.keys.handoffWaitState(conversationId));
     await this.tell({ type: 'accepted', ref: this.ref(conversationId, job) });
     await this.publish({ type: 'claimed', conversationId, counsellor: counsellor.username });
@@ -317,8 +326,27 @@ export class HandoffService {
     const priority = screening.level === 'urgent' ? 'danger' : 'raised';
     await this.options.sessions.raisePriority(conversationId, priority);
     const session = await this.options.sessions.get(conversationId);
+    await this.options.metrics?.record({ name: 'chat_flag', lang: (session?.job.language ?? 'und'), level: screening.level, categories: screening.categories });
     if (session) await this.publish({ type: 'flagged', conversationId, counsellor: session.counsellor, activityId, level: screening.level, categories: screening.categories });
     else await this.raise(conversationId, priority); // not claimed (yet): it moves up the line
+  }
+
+  /**
+   * The young person typed their safe word: the conversation is marked "may be watched" (kept with
+   * its flags, expiring and erased with it), its priority goes to danger (in the list: to the front,
+   * and every console is alerted until someone takes it; in a chat: its counsellor is alerted).
+   */
+  async markMayBeWatched(conversationId: string): Promise<void> {
+    if (!(await this.notes.markMayBeWatched(conversationId))) return;
+    const session = await this.options.sessions.get(conversationId);
+    if (session) await this.options.sessions.raisePriority(conversationId, 'danger');
+    else await this.options.queue.raise(conversationId, 'danger');
+    await this.publish({ type: 'watched', conversationId, ...(session ? { counsellor: session.counsellor } : {}) });
+  }
+
+  /** Whether the young person typed their safe word in this conversation. */
+  mayBeWatched(conversationId: string): Promise<boolean> {
+    return this.notes.mayBeWatched(conversationId);
   }
 
   /**
@@ -345,6 +373,11 @@ export class HandoffService {
   /** The young person's language in an open conversation (undefined when nobody has it). */
   async conversationLanguage(conversationId: string): Promise<Language | undefined> {
     return (await this.options.sessions.get(conversationId))?.job.language;
+  }
+
+  /** Whether the young person came back to this conversation with a return code (directline/ReturnCodes.ts). */
+  async cameBackWithCode(conversationId: string): Promise<boolean> {
+    return (await this.options.redis.hget(this.options.keys.conversationMeta(conversationId), CAME_BACK_FIELD)) !== null;
   }
 
   /** The interpreter's link of a conversation, while it works. */
@@ -525,6 +558,7 @@ export class HandoffService {
       return true;
     }
     const position = await this.options.queue.enqueue({ ...job, returned: (job.returned ?? 0) + 1 });
+    if (why === 'counsellor_left') await this.options.metrics?.record({ name: 'handoff_returned', lang: job.language, priority: job.priority });
     await this.options.redis.hdel(this.options.keys.handoffWaitState(conversationId), 'shown');
     await this.tell({ type: 'requeued', ref: this.ref(conversationId, job), position, why });
     await this.publish({ type: 'requeued', conversationId, from, why, danger: job.priority === 'danger', ...(by ? { by } : {}) });
@@ -630,7 +664,10 @@ export class HandoffService {
     for (const entry of entries) {
       // Gone (deleted, expired, quick exit): out of the list, nothing written for it again.
       if ((await this.options.store.status(entry.conversationId)) !== 'active') {
-        if (await this.options.queue.cancel(entry.conversationId)) removed = true;
+        if (await this.options.queue.cancel(entry.conversationId)) {
+          removed = true;
+          await this.options.metrics?.record({ name: 'handoff_unreached', lang: entry.data.language, priority: entry.data.priority, why: 'gone' });
+        }
         await this.options.redis.del(this.options.keys.handoffWaitState(entry.conversationId));
         continue;
       }
@@ -639,6 +676,7 @@ export class HandoffService {
       if (await this.options.queue.cancel(entry.conversationId)) {
         removed = true;
         await this.options.metrics?.record({ name: 'handoff_left', lang: entry.data.language });
+        await this.options.metrics?.record({ name: 'handoff_unreached', lang: entry.data.language, priority: entry.data.priority, why: 'left' });
         await this.options.redis.del(this.options.keys.handoffWaitState(entry.conversationId));
         await this.tell({ type: 'away', ref: this.ref(entry.conversationId, entry.data) }).catch(() => undefined);
       }
@@ -647,7 +685,11 @@ export class HandoffService {
       await this.publish({ type: 'queueChanged' });
       entries = await this.options.queue.waiting();
     }
-    const estimate = await this.options.estimator.estimator((await this.options.presence.onDuty()).length);
+    const onDuty = (await this.options.presence.onDuty()).length;
+    // Staffing by hour of the week: one sample of how many are on duty per tick (the average is sum / samples).
+    await this.options.metrics?.record({ name: 'duty_sample', onDuty });
+    const estimate = await this.options.estimator.estimator(onDuty);
+    const closed = this.options.isOpen ? !this.options.isOpen(new Date(now)) : false;
     for (const entry of entries) {
       const key = this.options.keys.handoffWaitState(entry.conversationId);
       const state = await this.options.redis.hgetall(key);
@@ -664,8 +706,13 @@ export class HandoffService {
         const waitedFrom = Math.max(entry.data.requestedAt, offeredAt);
         if (now - waitedFrom >= (danger ? this.options.dangerWaitTimeoutMs : this.options.waitTimeoutMs)) {
           await this.tell({ type: 'timedOut', ref, danger });
-          await this.options.metrics?.record({ name: 'handoff_timed_out', lang: entry.data.language });
+          await this.options.metrics?.record({ name: 'handoff_timed_out', lang: entry.data.language, priority: entry.data.priority });
           await this.rememberWaitState(entry.conversationId, 'offeredAt', String(now));
+        }
+        if (closed && !state.closedAt) {
+          // Still waiting when the counsellors went home: not reached (once per conversation).
+          await this.options.metrics?.record({ name: 'handoff_unreached', lang: entry.data.language, priority: entry.data.priority, why: 'closing' });
+          await this.rememberWaitState(entry.conversationId, 'closedAt', String(now));
         }
       } catch (error) {
         // The conversation ended or expired while waiting: take it out of the line.

@@ -28,4 +28,7 @@ export class NoCounsellorGateway implements HandoffGateway {
 
   /** Nobody is in a chat here. */
   async flagDuringChat(): Promise<void> {}
+
+  /** Nobody to tell here. */
+  async mayBeWatched(): Promise<void> {}
 }

@@ -7,7 +7,7 @@ import type { Priority } from '../contracts/profileCodes.js';
 import type { MessageScreening } from '../contracts/counsellorApi.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffContext, HandoffGateway, HandoffOutcome, YoungPersonReference } from './HandoffGateway.js';
-import type { HandoffQueue } from './HandoffQueue.js';
+import type { HandoffJobData, HandoffQueue } from './HandoffQueue.js';
 import type { OpeningHours } from './OpeningHours.js';
 import type { WaitEstimator } from './WaitEstimator.js';
 
@@ -20,6 +20,10 @@ export interface QueueHandoffGatewayOptions {
   now?: () => number;
   /** Keeps a flagged message and alerts its counsellor (HandoffService.flagMessage). */
   flag?: (conversationId: string, activityId: string, screening: MessageScreening) => Promise<void>;
+  /** Marks the conversation "may be watched" and alerts the consoles (HandoffService.markMayBeWatched). */
+  watched?: (conversationId: string) => Promise<void>;
+  /** A young person stopped waiting (cancelled), left (quick exit) before anyone took them, or asked outside opening hours (metrics). */
+  onUnreached?: (data: Pick<HandoffJobData, 'language' | 'priority'>, why: 'cancelled' | 'left' | 'closed') => Promise<void>;
 }
 
 /** HandoffGateway on the BullMQ queue. */
@@ -34,6 +38,7 @@ export class QueueHandoffGateway implements HandoffGateway {
   async request(context: HandoffContext, reference: YoungPersonReference): Promise<HandoffOutcome> {
     const now = new Date(this.now());
     if (!this.options.openingHours.isOpen(now)) {
+      await this.options.onUnreached?.(context, 'closed');
       return { status: 'unavailable', reason: 'closed', reopensAt: this.options.openingHours.nextOpening(now)?.toISOString() };
     }
     const position = await this.options.queue.enqueue({ ...context, requestedAt: now.getTime(), reference });
@@ -43,8 +48,10 @@ export class QueueHandoffGateway implements HandoffGateway {
   }
 
   /** Takes the conversation out of the line. */
-  cancel(conversationId: string): Promise<boolean> {
-    return this.options.queue.cancel(conversationId);
+  async cancel(conversationId: string): Promise<boolean> {
+    const data = await this.options.queue.withdraw(conversationId);
+    if (data) await this.options.onUnreached?.(data, 'cancelled');
+    return data !== undefined;
   }
 
   /** Moves a waiting conversation up to a higher priority (danger typed while waiting). */
@@ -54,11 +61,18 @@ export class QueueHandoffGateway implements HandoffGateway {
 
   /** A young person who leaves stops waiting; an open session stays until the counsellor ends it. */
   async left(conversationId: string): Promise<boolean> {
-    return this.options.queue.cancel(conversationId);
+    const data = await this.options.queue.withdraw(conversationId);
+    if (data) await this.options.onUnreached?.(data, 'left');
+    return data !== undefined;
   }
 
   /** Hands what the screening read during a chat to the counsellors' side. */
   async flagDuringChat(conversationId: string, activityId: string, screening: MessageScreening): Promise<void> {
     await this.options.flag?.(conversationId, activityId, screening);
+  }
+
+  /** The safe word: the counsellors' side marks the conversation, raises it and alerts. */
+  async mayBeWatched(conversationId: string): Promise<void> {
+    await this.options.watched?.(conversationId);
   }
 }

@@ -17,7 +17,7 @@ import { isLanguage, type Language } from '../contracts/languages.js';
 import type { ActivityStreamHub, StreamSubscription } from '../directline/ActivityStreamHub.js';
 import { RedisConversationStore } from '../directline/RedisConversationStore.js';
 import type { AuditRecord } from '../audit/AuditTrail.js';
-import type { InterpreterLink, InterpretingService, PhrasebookAnswer, PhraseReviewAnswer, QuickReplyItem, SessionItem, TeamView } from '../contracts/counsellorApi.js';
+import { NEUTRAL_PHRASE_GROUP, type InterpreterLink, type InterpretingService, type PhrasebookAnswer, type PhraseReviewAnswer, type QuickReplyItem, type SessionItem, type TeamView } from '../contracts/counsellorApi.js';
 import { consoleTranscript, screeningLabel } from './consoleTranscript.js';
 import type { Translator } from '../texts/Translator.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
@@ -95,7 +95,12 @@ function errorReply(reply: FastifyReply, error: unknown): FastifyReply {
 
 /** A session as the console lists it (one shape for the list, the detail and the live view). */
 async function sessionItem(session: HandoffSession, service: HandoffService, reference: (id: string) => Promise<string>): Promise<SessionItem> {
-  const [ref, interpreter] = await Promise.all([reference(session.conversationId), service.interpreterState(session.conversationId)]);
+  const [ref, interpreter, watched, cameBack] = await Promise.all([
+    reference(session.conversationId),
+    service.interpreterState(session.conversationId),
+    service.mayBeWatched(session.conversationId),
+    service.cameBackWithCode(session.conversationId),
+  ]);
   return {
     conversationId: session.conversationId,
     reference: ref,
@@ -108,6 +113,8 @@ async function sessionItem(session: HandoffSession, service: HandoffService, ref
     ...(interpreter
       ? { interpreter: { expiresAt: new Date(interpreter.expiresAt).toISOString(), ...(interpreter.joinedAt ? { joinedAt: new Date(interpreter.joinedAt).toISOString() } : {}) } }
       : {}),
+    ...(watched ? { mayBeWatched: true } : {}),
+    ...(cameBack ? { cameBackWithCode: true } : {}),
   };
 }
 
@@ -191,7 +198,12 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
   fastify.post<{ Params: IdParams; Body: { key?: unknown } }>('/api/staff/conversations/:id/phrases', { preHandler: guard }, sendPhrase);
   fastify.post<{ Params: IdParams; Body: { key?: unknown } }>('/api/staff/conversations/:id/quick-replies', { preHandler: guard }, sendPhrase);
 
-  fastify.get<{ Querystring: { language?: string } }>('/api/staff/phrases', { preHandler: guard }, route(async (request): Promise<PhrasebookAnswer> => service.phrasebook.list(youngLanguage(request))));
+  // `set=neutral`: only the neutral phrases (yes/no questions, harmless lines), for a young person who may be watched.
+  fastify.get<{ Querystring: { language?: string; set?: string } }>('/api/staff/phrases', { preHandler: guard }, route(async (request): Promise<PhrasebookAnswer> => {
+    const answer = service.phrasebook.list(youngLanguage(request));
+    if ((request.query as { set?: string }).set !== 'neutral') return answer;
+    return { ...answer, groups: answer.groups.filter((group) => group.id === NEUTRAL_PHRASE_GROUP) };
+  }));
 
   fastify.get<{ Querystring: { language?: string } }>('/api/staff/quick-replies', { preHandler: guard }, route(async (request): Promise<QuickReplyItem[]> => {
     const { language, groups } = service.phrasebook.list(youngLanguage(request));
@@ -396,6 +408,13 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
         break;
       case 'accessEnded':
         for (const client of [...clients]) if (client.counsellor.username === event.counsellor) signOut(client);
+        break;
+      case 'watched':
+        // The safe word: its counsellor (if one has the chat) is alerted; a waiting one alerts every
+        // console as danger (the list's refresh below), again until someone takes it.
+        for (const client of clients) {
+          if (event.counsellor && client.counsellor.username === event.counsellor) send(client.socket, { type: 'alert', kind: 'watched', conversationId: event.conversationId });
+        }
         break;
       case 'flagged': {
         // On the message in the open transcript, and as an alert, for the counsellor in the chat.

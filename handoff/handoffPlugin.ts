@@ -105,6 +105,7 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
     youngPersonAwayMs: options.youngPersonAwaySeconds * 1000,
     notesTtlSeconds: options.conversationTtlSeconds,
     metrics: app.metrics,
+    isOpen: (at) => options.openingHours.isOpen(at),
     interpreterLinkMaxMs: options.interpreterLinkHours * 3600_000,
     now,
   });
@@ -114,7 +115,10 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
   app.decorate('handoffQueue', queue);
   app.decorate(
     'handoffGateway',
-    new QueueHandoffGateway({ queue, presence, estimator, openingHours: options.openingHours, now, flag: (conversationId, activityId, screening) => service.flagMessage(conversationId, activityId, screening) }),
+    new QueueHandoffGateway({ queue, presence, estimator, openingHours: options.openingHours, now, flag: (conversationId, activityId, screening) => service.flagMessage(conversationId, activityId, screening),
+      watched: (conversationId) => service.markMayBeWatched(conversationId),
+      onUnreached: (data, why) => app.metrics.record({ name: 'handoff_unreached', lang: data.language, priority: data.priority, why }),
+    }),
   );
 
   // Logging out or removing an account returns the counsellor's conversations to the list at once

@@ -4,6 +4,7 @@
  * fields like `node|lang=ar|node=rights` in hourly and daily counters.
  */
 import type { Language } from '../contracts/languages.js';
+import type { Priority } from '../contracts/profileCodes.js';
 
 /** The conversation's language, or "und" before one was chosen. */
 type Lang = Language | 'und';
@@ -31,13 +32,31 @@ export type MetricEvent =
   | { name: 'screening'; lang: Lang; result: 'urgent' | 'check' | 'none'; categories: readonly string[] }
   | { name: 'danger_now'; lang: Lang; answer: string }
   | { name: 'handoff_requested'; lang: Lang; priority: string }
-  | { name: 'handoff_claimed'; lang: Lang; wait: WaitBucket }
+  | { name: 'handoff_claimed'; lang: Lang; wait: WaitBucket; priority: Priority }
   | { name: 'handoff_cancelled'; lang: Lang }
-  | { name: 'handoff_timed_out'; lang: Lang }
+  | { name: 'handoff_timed_out'; lang: Lang; priority: Priority }
+  /** A young person nobody reached: they stopped waiting, their page left, the conversation ended while waiting, they asked outside opening hours, or were still waiting at closing. */
+  | { name: 'handoff_unreached'; lang: Lang; priority: Priority; why: UnreachedReason }
+  /** A conversation went back to the list after its counsellor left (logout, removed, console gone). */
+  | { name: 'handoff_returned'; lang: Lang; priority: Priority }
+  /** A claim refused because the counsellor already had their maximum of conversations. */
+  | { name: 'claim_refused'; lang: Lang; priority: Priority; reason: 'capacity' }
+  /** A claimed conversation in a language its counsellor does not speak. */
+  | { name: 'interpreter_needed'; lang: Lang; priority: Priority }
+  /** A message during the chat the screening flagged (one field per category). */
+  | { name: 'chat_flag'; lang: Lang; level: 'urgent' | 'check' | 'exploitation'; categories: readonly string[] }
+  /** One sample of how many counsellors are on duty (taken by the handoff tick). */
+  | { name: 'duty_sample'; onDuty: number }
   | { name: 'handoff_left'; lang: Lang }
   | { name: 'outcome'; lang: Lang; code: string }
   | { name: 'quick_exit'; lang: Lang }
   | { name: 'out_of_hours'; lang: Lang };
+
+/** Why a waiting young person was not reached. */
+export type UnreachedReason = 'cancelled' | 'left' | 'gone' | 'closed' | 'closing';
+
+/** Most counsellors one duty sample counts (a sample is that many increments). */
+export const DUTY_SAMPLE_MAX = 200;
 
 /** Codes are short identifiers; anything else is refused (so text can never slip into a metric). */
 const CODE = /^[a-z0-9_+-]{1,40}$/;
@@ -58,8 +77,22 @@ function field(name: string, codes: Record<string, string>): string {
   return [name, ...parts].join('|');
 }
 
-/** The hash fields an event increments (a node entry also counts the edge it came along). */
-export function eventFields(event: MetricEvent): string[] {
+/**
+ * The hour of the week (0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00) of an Amsterdam hour
+ * key "YYYY-MM-DDTHH": staffing figures use it instead of dates, so no single day can be read.
+ */
+export function hourOfWeek(hourKey: string): number {
+  const weekday = (new Date(`${hourKey.slice(0, 10)}T12:00:00Z`).getUTCDay() + 6) % 7;
+  return weekday * 24 + Number(hourKey.slice(11, 13));
+}
+
+/**
+ * The hash fields an event increments (a node entry also counts the edge it came along). `hour` is
+ * the Amsterdam hour key the event is counted in: a handoff request and a duty sample also count
+ * in their hour of the week.
+ */
+export function eventFields(event: MetricEvent, hour?: string): string[] {
+  const how = hour === undefined ? undefined : String(hourOfWeek(hour));
   switch (event.name) {
     case 'node':
       return [field('node', { lang: event.lang, node: event.node }), field('edge', { lang: event.lang, from: event.from, to: event.node })];
@@ -70,9 +103,29 @@ export function eventFields(event: MetricEvent): string[] {
     case 'danger_now':
       return [field('danger_now', { lang: event.lang, answer: event.answer })];
     case 'handoff_requested':
-      return [field('handoff_requested', { lang: event.lang, priority: event.priority })];
+      return [
+        field('handoff_requested', { lang: event.lang, priority: event.priority }),
+        ...(how === undefined ? [] : [field('demand', { lang: event.lang, priority: event.priority, how })]),
+      ];
     case 'handoff_claimed':
-      return [field('handoff_claimed', { lang: event.lang, wait: event.wait })];
+      return [field('handoff_claimed', { lang: event.lang, wait: event.wait, priority: event.priority })];
+    case 'handoff_timed_out':
+      return [field('handoff_timed_out', { lang: event.lang, priority: event.priority })];
+    case 'handoff_unreached':
+      return [field('handoff_unreached', { lang: event.lang, priority: event.priority, why: event.why })];
+    case 'handoff_returned':
+    case 'interpreter_needed':
+      return [field(event.name, { lang: event.lang, priority: event.priority })];
+    case 'claim_refused':
+      return [field('claim_refused', { lang: event.lang, priority: event.priority, reason: event.reason })];
+    case 'chat_flag':
+      return [field('chat_flag', { lang: event.lang, level: event.level }), ...event.categories.map((category) => field('chat_flag_category', { lang: event.lang, category }))];
+    case 'duty_sample': {
+      // No language (counsellors are not counted by it); the count as that many increments of one field.
+      if (how === undefined) return [];
+      const onDuty = Math.max(0, Math.min(DUTY_SAMPLE_MAX, Math.floor(event.onDuty)));
+      return [field('duty_samples', { how }), ...Array.from({ length: onDuty }, () => field('duty_on', { how }))];
+    }
     case 'outcome':
       return [field('outcome', { lang: event.lang, code: event.code })];
     default:

@@ -8,7 +8,8 @@ import { checkLocales } from '../texts/localeCheck.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { daysBetween } from './calendar.js';
 import { parseField, WAIT_BUCKETS } from './MetricEvent.js';
-import { safeRatio, suppress, type ShownCount } from './suppression.js';
+import type { Priority } from '../contracts/profileCodes.js';
+import { safeRatio, shownRatioBand, suppress, type ShownCount } from './suppression.js';
 
 /** The figures of a range, as shown (see docs/api.md). */
 export interface MetricsReport {
@@ -19,7 +20,7 @@ export interface MetricsReport {
   conversationsPerDay: Array<Record<string, ShownCount | string>>;
   conversations: { total: ShownCount; byLanguage: Record<Language, ShownCount> };
   languageSwitches: ShownCount;
-  funnel: Array<{ node: string; parent: string | null; entered: ShownCount; continued: ShownCount; dropOff: ShownCount }>;
+  funnel: Array<{ node: string; parent: string | null; entered: ShownCount; continued: ShownCount; dropOff: ShownCount; continuedRate: number | null }>;
   handoff: {
     requested: ShownCount;
     claimed: ShownCount;
@@ -31,13 +32,45 @@ export interface MetricsReport {
     waitMedianMinutes: number | null;
     waitP90Minutes: number | null;
     waitBuckets: Array<{ bucket: string; count: ShownCount }>;
+    /** The same figures for each priority (danger, raised, normal), by the priority at the time of each event. */
+    byPriority: Record<Priority, PriorityFigures>;
   };
+  /** What went wrong, counted. */
+  problems: {
+    dangerNotReached: ShownCount;
+    notReachedByReason: Array<{ reason: string; count: ShownCount }>;
+    returnedAfterCounsellorLeft: ShownCount;
+    claimsRefusedForCapacity: ShownCount;
+    interpreterNeededByLanguage: Array<{ language: string; count: ShownCount }>;
+    leftWhileWaiting: ShownCount;
+    chatFlagsByCategory: Array<{ category: string; count: ShownCount }>;
+  };
+  /** Demand against staffing per hour of the week (0 = Monday 00–01, Europe/Amsterdam), summed over the range. */
+  staffing: Array<{ hourOfWeek: number; requests: ShownCount; dangerRequests: ShownCount; counsellorsOnDutyAvg: number | null }>;
   danger: { flags: ShownCount; dangerNowYes: ShownCount; byCategory: Array<{ category: string; count: ShownCount }> };
   outcomes: Array<{ code: string; count: ShownCount }>;
   quickExits: ShownCount;
   outOfHoursDemand: ShownCount;
   translationCoverage: Array<{ language: Language; texts: number; reviewed: number; unreviewed: number }>;
 }
+
+/** Waits and reach of one priority. */
+export interface PriorityFigures {
+  requested: ShownCount;
+  claimed: ShownCount;
+  /** Stopped waiting, left, or the conversation ended while waiting, before anyone took it. */
+  notReached: ShownCount;
+  waitBuckets: Array<{ bucket: string; count: ShownCount }>;
+  waitMedianMinutes: number | null;
+  waitP90Minutes: number | null;
+  /** Shown claims within 5 minutes / shown claims (null when either is under 5). */
+  within5MinRate: number | null;
+  /** The band the true share lies in, from the same two shown counts ([0.67, 1] for 10 of 10; null when either is under 5). */
+  within5MinBand: [number, number] | null;
+}
+
+/** The priorities, most urgent first. */
+export const PRIORITIES: readonly Priority[] = ['danger', 'raised', 'normal'];
 
 type Counts = Map<string, number>;
 
@@ -80,7 +113,9 @@ export class MetricsQuery {
       const counts = byDay.get(day);
       if (!counts) return;
       for (const [stored, value] of Object.entries(hash)) {
-        if (language && parseField(stored).codes.lang !== language) continue;
+        // Fields without a language (duty samples) count under every language filter.
+        const lang = parseField(stored).codes.lang;
+        if (language && lang !== undefined && lang !== language) continue;
         counts.set(stored, (counts.get(stored) ?? 0) + Number(value));
       }
     };
@@ -143,20 +178,75 @@ export class MetricsQuery {
       .sort((a, b) => (order.get(a[0]) ?? 99) - (order.get(b[0]) ?? 99) || b[1] - a[1])
       .map(([node, n]) => {
         const on = Math.min(n, continued.get(node) ?? 0);
-        return { node, parent: parents.get(node) ?? null, entered: suppress(n), continued: suppress(on), dropOff: suppress(n - on) };
+        const shownEntered = suppress(n);
+        const shownContinued = suppress(on);
+        // Drop-off is the shown "entered" minus the shown "went on" whenever both are numbers, so the
+        // three never contradict each other (and the rate is the same two shown numbers).
+        const dropOff = typeof shownEntered === 'number' && typeof shownContinued === 'number' ? shownEntered - shownContinued : suppress(n - on);
+        return { node, parent: parents.get(node) ?? null, entered: shownEntered, continued: shownContinued, dropOff, continuedRate: shownRatio(shownContinued, shownEntered) };
       });
 
     const buckets = groups('handoff_claimed', 'wait');
     const claimed = [...buckets.values()].reduce((a, b) => a + b, 0);
-    const quantile = (q: number): number | null => {
-      if (claimed < 5) return null;
+    const quantile = (q: number, of: Map<string, number> = buckets): number | null => {
+      const all = [...of.values()].reduce((a, b) => a + b, 0);
+      if (all < 5) return null;
       let seen = 0;
       for (const bucket of WAIT_BUCKETS) {
-        seen += buckets.get(bucket) ?? 0;
-        if (seen >= q * claimed) return BUCKET_UPPER[bucket] ?? null;
+        seen += of.get(bucket) ?? 0;
+        if (seen >= q * all) return BUCKET_UPPER[bucket] ?? null;
       }
       return null;
     };
+    const countBy = (name: string, code: string, filter: (codes: Record<string, string>) => boolean) => {
+      const out = new Map<string, number>();
+      for (const [stored, v] of total) {
+        const parsed = parseField(stored);
+        if (parsed.name !== name || !filter(parsed.codes)) continue;
+        const key = parsed.codes[code] ?? '?';
+        out.set(key, (out.get(key) ?? 0) + v);
+      }
+      return out;
+    };
+    const byPriority = Object.fromEntries(
+      PRIORITIES.map((priority): [Priority, PriorityFigures] => {
+        const mine = (c: Record<string, string>) => c.priority === priority;
+        const waits = countBy('handoff_claimed', 'wait', mine);
+        const claimedHere = [...waits.values()].reduce((a, b) => a + b, 0);
+        const within5 = (waits.get('0-1') ?? 0) + (waits.get('1-5') ?? 0);
+        return [
+          priority,
+          {
+            requested: suppress(sum('handoff_requested', mine)),
+            claimed: suppress(claimedHere),
+            notReached: suppress(sum('handoff_unreached', mine)),
+            waitBuckets: WAIT_BUCKETS.map((bucket) => ({ bucket, count: suppress(waits.get(bucket) ?? 0) })),
+            waitMedianMinutes: quantile(0.5, waits),
+            waitP90Minutes: quantile(0.9, waits),
+            // From the shown (rounded) counts, like every rate.
+            within5MinRate: shownRatio(suppress(within5), suppress(claimedHere)),
+            within5MinBand: shownRatioBand(suppress(within5), suppress(claimedHere)),
+          },
+        ];
+      }),
+    ) as Record<Priority, PriorityFigures>;
+    const shownGroups = (counts: Map<string, number>): Array<[string, ShownCount]> =>
+      [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([key, n]) => [key, suppress(n)]);
+    const demand = new Array<number>(168).fill(0);
+    const dangerDemand = new Array<number>(168).fill(0);
+    const dutySamples = new Array<number>(168).fill(0);
+    const dutyOn = new Array<number>(168).fill(0);
+    for (const [stored, v] of total) {
+      const parsed = parseField(stored);
+      const how = Number(parsed.codes.how);
+      if (!Number.isInteger(how) || how < 0 || how > 167) continue;
+      const add = (into: number[]) => (into[how] = (into[how] ?? 0) + v);
+      if (parsed.name === 'demand') {
+        add(demand);
+        if (parsed.codes.priority === 'danger') add(dangerDemand);
+      } else if (parsed.name === 'duty_samples') add(dutySamples);
+      else if (parsed.name === 'duty_on') add(dutyOn);
+    }
     const requested = sum('handoff_requested');
     const cancelled = sum('handoff_cancelled');
     const left = sum('handoff_left');
@@ -186,7 +276,23 @@ export class MetricsQuery {
         waitMedianMinutes: quantile(0.5),
         waitP90Minutes: quantile(0.9),
         waitBuckets: WAIT_BUCKETS.map((bucket) => ({ bucket, count: suppress(buckets.get(bucket) ?? 0) })),
+        byPriority,
       },
+      problems: {
+        dangerNotReached: suppress(sum('handoff_unreached', (c) => c.priority === 'danger')),
+        notReachedByReason: shownGroups(countBy('handoff_unreached', 'why', () => true)).map(([reason, count]) => ({ reason, count })),
+        returnedAfterCounsellorLeft: suppress(sum('handoff_returned')),
+        claimsRefusedForCapacity: suppress(sum('claim_refused', (c) => c.reason === 'capacity')),
+        interpreterNeededByLanguage: shownGroups(countBy('interpreter_needed', 'lang', () => true)).map(([language, count]) => ({ language, count })),
+        leftWhileWaiting: suppress(left),
+        chatFlagsByCategory: shownGroups(countBy('chat_flag_category', 'category', () => true)).map(([category, count]) => ({ category, count })),
+      },
+      staffing: demand.map((n, hourOfWeek) => ({
+        hourOfWeek,
+        requests: suppress(n),
+        dangerRequests: suppress(dangerDemand[hourOfWeek] ?? 0),
+        counsellorsOnDutyAvg: (dutySamples[hourOfWeek] ?? 0) > 0 ? Math.round((10 * (dutyOn[hourOfWeek] ?? 0)) / (dutySamples[hourOfWeek] ?? 1)) / 10 : null,
+      })),
       danger: {
         flags: suppress(sum('screening', (c) => c.result !== 'none') + sum('danger_now', (c) => c.answer === 'yes')),
         dangerNowYes: suppress(sum('danger_now', (c) => c.answer === 'yes')),

@@ -38,8 +38,10 @@ export class MetricsRecorder {
   /** Counts one event in the current hour (sent at once; resolves without waiting for Redis). */
   async record(event: MetricEvent): Promise<void> {
     try {
-      const fields = eventFields(event);
-      const key = this.options.keys.metricsHour(amsterdamHour(new Date((this.options.now ?? Date.now)())));
+      const hour = amsterdamHour(new Date((this.options.now ?? Date.now)()));
+      const fields = eventFields(event, hour);
+      if (fields.length === 0) return;
+      const key = this.options.keys.metricsHour(hour);
       runScript(this.options.redis, COUNT, [key], [this.options.hourTtlSeconds ?? 7 * 24 * 3600, ...fields]).catch((error: Error) => this.options.onError?.(error.name));
     } catch (error) {
       this.options.onError?.((error as Error).name);

@@ -30,3 +30,21 @@ export function daysBetween(from: string, to: string): string[] {
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
   return days;
 }
+
+const PERIOD = /^(\d{4})(?:-(?:Q([1-4])|(0[1-9]|1[0-2])))?$/;
+
+/**
+ * The first and last day of a calendar period: a year "2026", a quarter "2026-Q3" or a month
+ * "2026-07". Undefined for anything else.
+ */
+export function periodRange(period: unknown): { from: string; to: string } | undefined {
+  if (typeof period !== 'string') return undefined;
+  const match = PERIOD.exec(period);
+  if (!match) return undefined;
+  const year = Number(match[1]);
+  const firstMonth = match[2] ? (Number(match[2]) - 1) * 3 + 1 : match[3] ? Number(match[3]) : 1;
+  const months = match[2] ? 3 : match[3] ? 1 : 12;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const lastDay = new Date(Date.UTC(year, firstMonth - 1 + months, 0)).getUTCDate();
+  return { from: `${year}-${pad(firstMonth)}-01`, to: `${year}-${pad(firstMonth + months - 1)}-${pad(lastDay)}` };
+}

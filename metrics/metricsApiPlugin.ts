@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '../audit/auditPlugin.js';
 import { isLanguage, type Language } from '../contracts/languages.js';
-import { daysBetween, isDay } from './calendar.js';
+import { daysBetween, isDay, periodRange } from './calendar.js';
 import type { MetricsQuery, MetricsReport } from './MetricsQuery.js';
 
 /** Options of the plugin. */
@@ -26,13 +26,38 @@ export function reportToCsv(report: MetricsReport): string {
     for (const [key, value] of Object.entries(day)) if (key !== 'date') rows.push([`conversations:${day.date}`, key, value as string | number]);
   }
   for (const f of report.funnel) {
-    rows.push(['funnel_entered', f.node, f.entered], ['funnel_continued', f.node, f.continued], ['funnel_drop_off', f.node, f.dropOff]);
+    rows.push(['funnel_entered', f.node, f.entered], ['funnel_continued', f.node, f.continued], ['funnel_drop_off', f.node, f.dropOff], ['funnel_continued_rate', f.node, f.continuedRate ?? '']);
   }
   for (const [key, value] of Object.entries(report.handoff)) {
-    if (key === 'waitBuckets') continue;
+    if (key === 'waitBuckets' || key === 'byPriority') continue;
     rows.push(['handoff', key, value === null ? '' : (value as string | number)]);
   }
   for (const b of report.handoff.waitBuckets) rows.push(['handoff_wait_minutes', b.bucket, b.count]);
+  for (const [priority, p] of Object.entries(report.handoff.byPriority)) {
+    rows.push(
+      [`handoff_${priority}`, 'requested', p.requested],
+      [`handoff_${priority}`, 'claimed', p.claimed],
+      [`handoff_${priority}`, 'not_reached', p.notReached],
+      [`handoff_${priority}`, 'wait_median_minutes', p.waitMedianMinutes ?? ''],
+      [`handoff_${priority}`, 'wait_p90_minutes', p.waitP90Minutes ?? ''],
+      [`handoff_${priority}`, 'within_5_min_rate', p.within5MinRate ?? ''],
+      [`handoff_${priority}`, 'within_5_min_band', p.within5MinBand ? `${p.within5MinBand[0]}-${p.within5MinBand[1]}` : ''],
+    );
+    for (const b of p.waitBuckets) rows.push([`handoff_${priority}_wait_minutes`, b.bucket, b.count]);
+  }
+  const problems = report.problems;
+  rows.push(
+    ['problems', 'danger_not_reached', problems.dangerNotReached],
+    ['problems', 'returned_after_counsellor_left', problems.returnedAfterCounsellorLeft],
+    ['problems', 'claims_refused_for_capacity', problems.claimsRefusedForCapacity],
+    ['problems', 'left_while_waiting', problems.leftWhileWaiting],
+  );
+  for (const r of problems.notReachedByReason) rows.push(['not_reached_reason', r.reason, r.count]);
+  for (const l of problems.interpreterNeededByLanguage) rows.push(['interpreter_needed', l.language, l.count]);
+  for (const c of problems.chatFlagsByCategory) rows.push(['chat_flag_category', c.category, c.count]);
+  for (const h of report.staffing) {
+    rows.push(['staffing_requests', String(h.hourOfWeek), h.requests], ['staffing_danger_requests', String(h.hourOfWeek), h.dangerRequests], ['staffing_on_duty_avg', String(h.hourOfWeek), h.counsellorsOnDutyAvg ?? '']);
+  }
   rows.push(['danger', 'flags', report.danger.flags], ['danger', 'danger_now_yes', report.danger.dangerNowYes]);
   for (const c of report.danger.byCategory) rows.push(['danger_category', c.category, c.count]);
   for (const o of report.outcomes) rows.push(['outcome', o.code, o.count]);
@@ -47,8 +72,16 @@ export function reportToCsv(report: MetricsReport): string {
 /** Registers the metrics API (needs staffAuthPlugin). */
 export const metricsApiPlugin: FastifyPluginAsync<MetricsApiOptions> = async (fastify, options) => {
   const guard = (fastify as FastifyInstance & { staffGuard: (roles: readonly string[]) => (req: FastifyRequest, reply: FastifyReply) => Promise<void> }).staffGuard(['coordinator', 'admin']);
-  fastify.get<{ Querystring: { from?: string; to?: string; language?: string; format?: string } }>('/api/metrics', { preHandler: guard }, async (request, reply) => {
-    const { from, to, language, format } = request.query;
+  fastify.get<{ Querystring: { from?: string; to?: string; period?: string; language?: string; format?: string } }>('/api/metrics', { preHandler: guard }, async (request, reply) => {
+    const { language, format, period } = request.query;
+    let { from, to } = request.query;
+    if (period !== undefined && period !== '') {
+      // A whole month, quarter or year (longer windows lift small numbers above the threshold).
+      const range = periodRange(period);
+      if (!range) return bad(reply, 'period must be YYYY, YYYY-Qn or YYYY-MM');
+      if (from !== undefined || to !== undefined) return bad(reply, 'give either period or from and to');
+      ({ from, to } = range);
+    }
     if (!isDay(from) || !isDay(to)) return bad(reply, 'from and to must be dates YYYY-MM-DD');
     if (from > to) return bad(reply, 'from must not be after to');
     if (daysBetween(from, to).length > MAX_DAYS) return bad(reply, `at most ${MAX_DAYS} days`);

@@ -1,7 +1,7 @@
 /**
  * "Delete my conversation": everything Lantern keeps about one conversation goes at once — its
  * activities (the transcript), channel metadata, bot state, a place in the handoff queue, a live
- * handoff session, counsellors' notes, the queue's events that name it — and a tombstone keeps the
+ * handoff session, counsellors' notes, the queue's events that name it, a return code — and a tombstone keeps the
  * old token from starting it again (named by a keyed pseudonym of the id, so no key names the
  * conversation any more). Anonymous counts (metrics) are not about a conversation and stay.
  */
@@ -26,6 +26,8 @@ export interface RedisConversationEraserOptions {
   redis: RedisHandle;
   keys: RedisKeys;
   store: ConversationStore;
+  /** Makes the conversation's return code useless (optional: no return codes wired; the code then still dies with the conversation). */
+  returnCodes?: { revoke(conversationId: string): Promise<void> };
   /** Takes the conversation out of the handoff queue and closes a live session (optional: no handoff wired). */
   handoff?: { forget(conversationId: string): Promise<void> };
   /**
@@ -46,6 +48,8 @@ export class RedisConversationEraser implements ConversationEraser {
 
   async erase(conversationId: string): Promise<void> {
     const { redis, keys, store } = this.options;
+    // First: from now on the code opens nothing.
+    await this.options.returnCodes?.revoke(conversationId);
     await this.options.handoff?.forget(conversationId);
     await store.end(conversationId).catch(() => undefined);
     // One DEL: these keys all carry the conversation's hash tag (one slot on a cluster).

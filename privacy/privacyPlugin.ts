@@ -42,6 +42,7 @@ const plugin: FastifyPluginAsync<PrivacyPluginOptions> = async (app, options) =>
     redis,
     keys,
     store: app.channel.store,
+    returnCodes: app.channel.returnCodes,
     handoff: options.handoff,
     onError: (code) => app.log.error({ event: 'erase_failed', code }, 'erase failed'),
   });

@@ -128,7 +128,18 @@ export async function startLantern(
   const translator = new Translator({ variables: { retentionHours: Math.round(config.conversationTtlSeconds / 3600) } });
   const ttl = config.conversationTtlSeconds;
   await app.register(jobsPlugin, { redis, keys });
-  await app.register(channelPlugin, { redis, keys, tokenTtlSeconds: config.tokenTtlSeconds, conversationTtlSeconds: ttl });
+  const guessWindow = config.returnCodeGuessWindowSeconds;
+  await app.register(channelPlugin, {
+    redis,
+    keys,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    conversationTtlSeconds: ttl,
+    returnCodes: {
+      key: config.returnCodeKey,
+      perClient: { max: config.returnCodeGuessesPerClient, windowSeconds: guessWindow },
+      global: { max: config.returnCodeGuessesGlobal, windowSeconds: guessWindow },
+    },
+  });
   await app.register(auditPlugin, {
     redis,
     keys,

@@ -47,6 +47,17 @@ export interface LanternConfig {
   activityRateLimitWindowMs: number;
   /** Posts of one conversation that may wait for the bot at once on one instance; more get 429 at once. */
   activityMaxInFlight: number;
+  /**
+   * The HMAC key of the stored return-code hashes (at least 32 characters); undefined = the Direct
+   * Line token secret kept in Redis (then a copy of the database with it could test codes offline).
+   */
+  returnCodeKey: string | undefined;
+  /** Wrong return codes one client may try per `returnCodeGuessWindowSeconds`. */
+  returnCodeGuessesPerClient: number;
+  /** Wrong return codes everyone together may try per `returnCodeGuessWindowSeconds`. */
+  returnCodeGuessesGlobal: number;
+  /** Window of both return-code limits, in seconds. */
+  returnCodeGuessWindowSeconds: number;
   /** Where the quick exit sends the young person (a neutral site). */
   quickExitUrl: string;
   /** Log level for the structured (text-free) log. */
@@ -145,6 +156,10 @@ export const defaultConfig: LanternConfig = {
   auditRetentionDays: 365,
   staffTotpRequiredForAdmins: false,
   staffTotpKey: undefined,
+  returnCodeKey: undefined,
+  returnCodeGuessesPerClient: DIRECT_LINE_LIMITS.returnCodeGuessesPerClient,
+  returnCodeGuessesGlobal: DIRECT_LINE_LIMITS.returnCodeGuessesGlobal,
+  returnCodeGuessWindowSeconds: DIRECT_LINE_LIMITS.returnCodeGuessWindowSeconds,
   // An interpreted chat rarely lasts longer; a new link is one click.
   interpreterLinkHours: 3,
   interpretingFile: undefined,
@@ -184,6 +199,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     activityRateLimitMax: positiveIntFrom(env.ACTIVITY_RATE_LIMIT_MAX, defaultConfig.activityRateLimitMax, 'ACTIVITY_RATE_LIMIT_MAX'),
     activityRateLimitWindowMs: positiveIntFrom(env.ACTIVITY_RATE_LIMIT_WINDOW_MS, defaultConfig.activityRateLimitWindowMs, 'ACTIVITY_RATE_LIMIT_WINDOW_MS'),
     activityMaxInFlight: positiveIntFrom(env.ACTIVITY_MAX_IN_FLIGHT, defaultConfig.activityMaxInFlight, 'ACTIVITY_MAX_IN_FLIGHT'),
+    returnCodeKey: env.RETURN_CODE_KEY || defaultConfig.returnCodeKey,
+    returnCodeGuessesPerClient: positiveIntFrom(env.RETURN_CODE_GUESSES_PER_CLIENT, defaultConfig.returnCodeGuessesPerClient, 'RETURN_CODE_GUESSES_PER_CLIENT'),
+    returnCodeGuessesGlobal: positiveIntFrom(env.RETURN_CODE_GUESSES_GLOBAL, defaultConfig.returnCodeGuessesGlobal, 'RETURN_CODE_GUESSES_GLOBAL'),
+    returnCodeGuessWindowSeconds: positiveIntFrom(env.RETURN_CODE_GUESS_WINDOW_SECONDS, defaultConfig.returnCodeGuessWindowSeconds, 'RETURN_CODE_GUESS_WINDOW_SECONDS'),
     quickExitUrl: env.QUICK_EXIT_URL || defaultConfig.quickExitUrl,
     logLevel: env.LOG_LEVEL || defaultConfig.logLevel,
     openingHoursFile: env.OPENING_HOURS_FILE || undefined,
@@ -262,6 +281,12 @@ function checkRedisSettings(config: LanternConfig): LanternConfig {
   return config;
 }
 
+/** RETURN_CODE_KEY: unset, or a secret long enough to be one (at least 32 characters). */
+function checkReturnCodeKey(key: string | undefined): string | undefined {
+  if (key !== undefined && key.length < 32) throw new RangeError('RETURN_CODE_KEY must be at least 32 characters (a long random secret)');
+  return key;
+}
+
 /** The Direct Line settings, checked at start: a mistake stops the server with a clear message. */
 function checkChannelSettings(config: LanternConfig): LanternConfig {
   try {
@@ -271,6 +296,7 @@ function checkChannelSettings(config: LanternConfig): LanternConfig {
       publicUrl: config.publicUrl === undefined ? undefined : checkPublicUrl(config.publicUrl),
       allowedHosts: config.allowedHosts.map(checkAllowedHost),
       allowedOrigins: config.allowedOrigins.map(checkAllowedOrigin),
+      returnCodeKey: checkReturnCodeKey(config.returnCodeKey),
     };
   } catch (error) {
     throw new Error(`Configuration: ${(error as Error).message}`);

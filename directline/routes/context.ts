@@ -10,6 +10,7 @@ import type { ActivityStreamHub } from '../ActivityStreamHub.js';
 import type { ConversationStore } from '../ConversationStore.js';
 import { ForbiddenError, InvalidWatermarkError, MalformedTokenError } from '../errors.js';
 import { RedisConversationStore } from '../RedisConversationStore.js';
+import type { ReturnCodes } from '../ReturnCodes.js';
 import type { SeenMarker } from '../SeenMarker.js';
 import type { StreamUrls } from '../StreamUrls.js';
 import type { TokenClaims, TokenService } from '../TokenService.js';
@@ -26,6 +27,8 @@ export interface RouteContext {
   typing: TypingRelay;
   seen: SeenMarker;
   flood: ActivityFloodGuard;
+  /** Return codes (absent: a `returnCode` in a token request is refused with 400). */
+  returnCodes?: ReturnCodes;
   streamUrls: StreamUrls;
   log: FastifyBaseLogger;
   /** The bot's account on the channel. */

@@ -442,7 +442,10 @@ describe('coordinators’ dashboard', () => {
       // One column: the panels are as wide as the page allows.
       const widths = await js<number[]>(page, `[...document.querySelectorAll('#figures .panel')].map((p) => Math.round(p.getBoundingClientRect().width))`);
       expect(Math.min(...widths)).toBeGreaterThan(700);
-      // The table behind the per-day chart opens.
+      // The table beside the per-day chart is there from the start (for screen readers too), and folds away.
+      expect(await page.locator('.panel-perDay details table').isVisible()).toBe(true);
+      await page.locator('.panel-perDay details summary').tap();
+      expect(await page.locator('.panel-perDay details table').isVisible()).toBe(false);
       await page.locator('.panel-perDay details summary').tap();
       expect(await page.locator('.panel-perDay details table').isVisible()).toBe(true);
       await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-tablet.png'), fullPage: true });

@@ -320,7 +320,7 @@ describe('counsellor console', () => {
       await expect.poll(() => focused('.panel:not([hidden]) .phraseSearch')).toBe(true);
       await expect.poll(() => shown.count(), { timeout: 10_000 }).toBe(total);
       expect(await book.locator('.groupName').allTextContents()).toEqual([
-        'phraseGroupOpening', 'phraseGroupSafety', 'phraseGroupPractical', 'phraseGroupNextSteps', 'phraseGroupInterpreter', 'phraseGroupWaiting', 'phraseGroupClosing',
+        'phraseGroupOpening', 'phraseGroupSafety', 'phraseGroupPractical', 'phraseGroupNextSteps', 'phraseGroupInterpreter', 'phraseGroupWaiting', 'phraseGroupClosing', 'phraseGroupNeutral',
       ].map((key) => staffNl.console[key]));
       const safeNow = book.locator('.phrase[data-key="safety.safeNow"]');
       expect(await safeNow.locator('.meaning').textContent()).toBe(phrasesNl.safety!.safeNow);

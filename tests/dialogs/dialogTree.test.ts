@@ -102,7 +102,7 @@ const BRANCHES: Record<string, Step[]> = {
   ],
   'is this chat anonymous, who can read it, quick exit': [
     start,
-    { press: 'privacy', expect: ['privacy:stored', 'privacy:whoReads', 'privacy:prompt'], buttons: ['privacy_who', 'privacy_phone', 'delete_conversation', 'human', 'menu'] },
+    { press: 'privacy', expect: ['privacy:stored', 'privacy:whoReads', 'privacy:prompt'], buttons: ['privacy_who', 'privacy_phone', 'privacy_code', 'delete_conversation', 'human', 'menu'] },
     { press: 'privacy_who', expect: ['privacy:who.counsellor', 'privacy:who.interpreter', 'privacy:prompt'] },
     { press: 'privacy_phone', expect: ['privacy:phone.quickExit', 'privacy:phone.history', 'privacy:prompt'] },
     { press: 'menu', expect: ['menu:promptAgain'] },

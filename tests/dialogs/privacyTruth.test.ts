@@ -141,14 +141,17 @@ describe('when a person reads the chat', () => {
     expect(t('handoff:dangerQueued', { position: 1 })).toMatch(/will read what you wrote/);
 
     // Every reason a handoff can start with: the ones without "talk to a person" must be in the text.
-    const withoutAsking: Array<HandoffContext['reason']> = ['danger_now'];
+    // (The safe word asks for a person without a word on the screen: bot/safeWordSignal.ts, tests/dialogs/safeWord.test.ts.)
+    const withoutAsking: Partial<Record<HandoffContext['reason'], { en: RegExp; nl: RegExp }>> = {
+      danger_now: { en: /when you tell me you are in danger right now/, nl: /als je me vertelt dat je nu in gevaar bent/ },
+      safe_word: { en: /when you send your safe word/, nl: /als je je veilige woord stuurt/ },
+    };
     const whoReads = { en: t('privacy:whoReads'), nl: bot.built.translator.forLanguage('nl')('privacy:whoReads') };
     expect(whoReads.en).not.toMatch(/only after you ask/i);
     expect(whoReads.nl).not.toMatch(/alleen nadat je vraagt/i);
-    for (const reason of withoutAsking) {
-      expect(reason).toBe('danger_now');
-      expect(whoReads.en).toMatch(/when you tell me you are in danger right now/);
-      expect(whoReads.nl).toMatch(/als je me vertelt dat je nu in gevaar bent/);
+    for (const said of Object.values(withoutAsking)) {
+      expect(whoReads.en).toMatch(said!.en);
+      expect(whoReads.nl).toMatch(said!.nl);
     }
   });
 

@@ -14,6 +14,7 @@ import { Screener } from '../../screening/Screener.js';
 import { MetricsRecorder } from '../../metrics/MetricsRecorder.js';
 import { RedisConversationEraser } from '../../privacy/ConversationEraser.js';
 import { RedisConversationStore } from '../../directline/RedisConversationStore.js';
+import { returnCodeHasher, ReturnCodes } from '../../directline/ReturnCodes.js';
 import type { HandoffGateway } from '../../handoff/HandoffGateway.js';
 import type { RedisKeys } from '../../contracts/RedisKeys.js';
 
@@ -29,6 +30,8 @@ export class BotHarness {
   readonly built: BuiltBot;
   readonly conversationId = `test-${randomBytes(6).toString('hex')}`;
   eraser!: RedisConversationEraser;
+  /** The return codes this conversation's bot gives (real, on the test Redis). */
+  returnCodes!: ReturnCodes;
 
   constructor(redis: Redis, keys: RedisKeys, handoff: HandoffGateway = new NoCounsellorGateway()) {
     this.built = createLanternBot({
@@ -38,7 +41,8 @@ export class BotHarness {
       log: { error: (fields) => { loggedErrors.push(fields); if (process.env.DEBUG_TURN) console.error(fields); } },
       screener: (sharedScreener ??= Screener.load()),
       metrics: new MetricsRecorder({ redis, keys }),
-      eraser: (this.eraser = new RedisConversationEraser({ redis, keys, store: new RedisConversationStore({ redis, keys, ttlSeconds: 600 }), graceMs: 0 })),
+      eraser: (this.eraser = new RedisConversationEraser({ redis, keys, store: new RedisConversationStore({ redis, keys, ttlSeconds: 600 }), returnCodes: this.harnessReturnCodes(redis, keys), graceMs: 0 })),
+      returnCodes: this.returnCodes,
     });
     const conversationId = this.conversationId;
     this.adapter = new TestAdapter(async (context) => this.built.bot.run(context), {
@@ -49,6 +53,20 @@ export class BotHarness {
       serviceUrl: 'https://test.invalid',
     });
     this.adapter.onTurnError = this.built.onTurnError;
+  }
+
+  private harnessReturnCodes(redis: Redis, keys: RedisKeys): ReturnCodes {
+    const store = new RedisConversationStore({ redis, keys, ttlSeconds: 600 });
+    this.returnCodes = new ReturnCodes({
+      redis,
+      keys,
+      hash: returnCodeHasher('harness-return-code-key-0123456789abcdef', async () => ''),
+      status: (conversationId) => store.status(conversationId),
+      ttlSeconds: 48 * 3600,
+      perClient: { max: 10, windowSeconds: 3600 },
+      global: { max: 500, windowSeconds: 3600 },
+    });
+    return this.returnCodes;
   }
 
   /** Sends an activity and returns every reply of that turn. */

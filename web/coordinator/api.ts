@@ -32,7 +32,7 @@ export interface Metrics {
   conversationsPerDay: DayRow[];
   conversations: { total: Count; byLanguage: Record<string, Count> };
   languageSwitches: Count;
-  funnel: Array<{ node: string; entered: Count; continued: Count; dropOff: Count }>;
+  funnel: Array<{ node: string; entered: Count; continued: Count; dropOff: Count; continuedRate?: number | null }>;
   handoff: {
     requested: Count;
     claimed: Count;
@@ -44,12 +44,35 @@ export interface Metrics {
     waitMedianMinutes: number | null;
     waitP90Minutes: number | null;
     waitBuckets: Array<{ bucket: string; count: Count }>;
+    byPriority?: Partial<Record<'danger' | 'raised' | 'normal', PriorityFigures>>;
   };
+  problems?: {
+    dangerNotReached: Count;
+    notReachedByReason: Array<{ reason: string; count: Count }>;
+    returnedAfterCounsellorLeft: Count;
+    claimsRefusedForCapacity: Count;
+    interpreterNeededByLanguage: Array<{ language: string; count: Count }>;
+    leftWhileWaiting: Count;
+    chatFlagsByCategory: Array<{ category: string; count: Count }>;
+  };
+  staffing?: Array<{ hourOfWeek: number; requests: Count; dangerRequests: Count; counsellorsOnDutyAvg: number | null }>;
   danger: { flags: Count; dangerNowYes: Count; byCategory: Array<{ category: string; count: Count }> };
   outcomes: Array<{ code: string; count: Count }>;
   quickExits: Count;
   outOfHoursDemand: Count;
   translationCoverage: Array<{ language: string; texts: number; reviewed: number; unreviewed: number }>;
+}
+
+/** Waits and reach of one priority (`handoff.byPriority.*`). */
+export interface PriorityFigures {
+  requested: Count;
+  claimed: Count;
+  notReached: Count;
+  waitBuckets: Array<{ bucket: string; count: Count }>;
+  waitMedianMinutes: number | null;
+  waitP90Minutes: number | null;
+  within5MinRate: number | null;
+  within5MinBand?: [number, number] | null;
 }
 
 /** The filters of a metrics request. */

@@ -25,6 +25,10 @@ const csvButton = byId<HTMLButtonElement>('csv');
 const statusLine = byId('status');
 const period = byId('period');
 const figures = byId('figures');
+const openReport = byId<HTMLButtonElement>('openReport');
+const printReport = byId<HTMLButtonElement>('printReport');
+const closeReport = byId<HTMLButtonElement>('closeReport');
+const REPORT = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_DAYS = 366;
@@ -62,6 +66,36 @@ function lastDays(days: number): { from: string; to: string } {
   return { from: addDays(to, -(days - 1)), to };
 }
 
+/** The first and last day of a calendar month "YYYY-MM". */
+function monthRange(month: string): { from: string; to: string } {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
+}
+
+/** The previous whole quarter or year (Amsterdam calendar): longer windows lift small numbers above 5. */
+function previousPeriod(kind: 'quarter' | 'year'): { from: string; to: string } {
+  const [year, month] = today().split('-').map(Number) as [number, number];
+  if (kind === 'year') return { from: `${year - 1}-01-01`, to: `${year - 1}-12-31` };
+  const quarter = Math.floor((month - 1) / 3); // 0..3, this quarter
+  const start = quarter === 0 ? { y: year - 1, m: 10 } : { y: year, m: quarter * 3 - 2 };
+  const first = monthRange(`${start.y}-${String(start.m).padStart(2, '0')}`);
+  const last = monthRange(`${start.y}-${String(start.m + 2).padStart(2, '0')}`);
+  return { from: first.from, to: last.to };
+}
+
+/** The month before this one, "YYYY-MM". */
+function previousMonth(): string {
+  const [year, month] = today().split('-').map(Number) as [number, number];
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+}
+
+/** The monthly report's month from the address (?report=YYYY-MM), else undefined. */
+function reportMonth(): string | undefined {
+  const month = new URLSearchParams(location.search).get('report') ?? '';
+  return REPORT.test(month) ? month : undefined;
+}
+
 function validRange(from: string, to: string): boolean {
   if (!DATE.test(from) || !DATE.test(to) || isNaN(toUtc(from)) || isNaN(toUtc(to))) return false;
   const days = (toUtc(to) - toUtc(from)) / DAY_MS + 1;
@@ -90,7 +124,9 @@ function initialFilters(): void {
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
   const language = params.get('language') ?? '';
-  const range = validRange(from, to) ? { from, to } : lastDays(30);
+  const month = reportMonth();
+  document.body.classList.toggle('report', month !== undefined);
+  const range = month ? monthRange(month) : validRange(from, to) ? { from, to } : lastDays(30);
   fromInput.value = range.from;
   toInput.value = range.to;
   languageSelect.value = (LANGUAGE_CODES as readonly string[]).includes(language) ? language : '';
@@ -137,7 +173,8 @@ async function load(): Promise<void> {
   const number = ++requestNumber;
   say(statusLine, t('loading'));
   figures.setAttribute('aria-busy', 'true');
-  history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ from: q.from, to: q.to, ...(q.language ? { language: q.language } : {}) }).toString()}`);
+  const month = reportMonth();
+  if (!month) history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ from: q.from, to: q.to, ...(q.language ? { language: q.language } : {}) }).toString()}`);
   try {
     const metrics = await fetchMetrics(q);
     if (number !== requestNumber || !me) return;
@@ -295,7 +332,19 @@ for (const preset of filters.querySelectorAll<HTMLButtonElement>('[data-days]'))
     void load();
   });
 }
+for (const preset of filters.querySelectorAll<HTMLButtonElement>('[data-period]')) {
+  preset.addEventListener('click', () => {
+    const range = previousPeriod(preset.dataset.period === 'year' ? 'year' : 'quarter');
+    fromInput.value = range.from;
+    toInput.value = range.to;
+    void load();
+  });
+}
 csvButton.addEventListener('click', () => void downloadCsv());
+// The monthly report: the previous month's figures on a page made for print (and PDF through the browser's print).
+openReport.addEventListener('click', () => location.assign(`${location.pathname}?report=${previousMonth()}${languageSelect.value ? `&language=${languageSelect.value}` : ''}`));
+printReport.addEventListener('click', () => window.print());
+closeReport.addEventListener('click', () => location.assign(location.pathname));
 
 langToggle.addEventListener('click', () => {
   setUiLanguage(uiLanguage() === 'nl' ? 'en' : 'nl');

@@ -11,6 +11,7 @@ import { LANGUAGES } from '../../contracts/languages.js';
 import { el } from './dom.js';
 import { count, day, isSuppressed, known, longDay, percent, share, suppressedRange } from './format.js';
 import { categoryName, languageName, nodeName, outcomeName, t, treeOrder, type Key } from './i18n.js';
+import { problems, staffing, tooSmall, tooSmallNotice, waitsByPriority } from './needs.js';
 
 /** The young people's languages, in the order the API lists them (the one list, contracts/languages.ts). */
 export const LANGUAGE_CODES = LANGUAGES;
@@ -198,6 +199,20 @@ function dayTable(rows: DayRow[], languages: string[], showTotal: boolean): HTML
   return node;
 }
 
+/** A legend that always shows its values (not only while the pointer is over the chart). */
+function valueLegend(items: Array<{ label: string; value: Count | undefined; colour?: string }>): HTMLElement {
+  const list = el('ul', 'legend valueLegend');
+  for (const item of items) {
+    const entry = el('li', '');
+    const swatch = el('span', 'swatch');
+    swatch.setAttribute('aria-hidden', 'true');
+    if (item.colour) swatch.style.backgroundColor = item.colour;
+    entry.append(swatch, el('span', '', `${item.label}: `), countCell(item.value, 'span'));
+    list.append(entry);
+  }
+  return list;
+}
+
 /** A chart with its explanation and, behind a disclosure, the same figures as a table. */
 function chartFigure(description: Key, chartBox: HTMLElement, tableNode: HTMLElement, note?: Key): HTMLElement {
   const fig = el('figure', 'chart');
@@ -206,8 +221,13 @@ function chartFigure(description: Key, chartBox: HTMLElement, tableNode: HTMLEle
   chartBox.setAttribute('aria-label', t(description));
   fig.append(chartBox);
   if (note) fig.append(el('figcaption', 'hint', t(note)));
+  // Open from the start: the table is beside the chart for everyone (screen readers included); it can be folded away.
   const details = el('details', 'asTable');
-  details.append(el('summary', '', t('showTable')), tableNode);
+  details.open = true;
+  const scroll = el('div', 'tableScroll');
+  scroll.tabIndex = 0;
+  scroll.append(tableNode);
+  details.append(el('summary', '', t('showTable')), scroll);
   fig.append(details);
   return fig;
 }
@@ -219,7 +239,14 @@ function perDay(m: Metrics, languages: string[], after: Array<() => void>): HTML
   const layout = el('div', 'perDayLayout');
   const chartBox = el('div');
   chartBox.id = 'chartPerDay';
-  layout.append(chartFigure('perDayChart', chartBox, dayTable(rows, languages, showTotal), 'suppressedMark'));
+  const perDayFigure = chartFigure('perDayChart', chartBox, dayTable(rows, languages, showTotal), 'suppressedMark');
+  perDayFigure.prepend(
+    valueLegend([
+      ...languages.map((code) => ({ label: languageName(code), value: m.conversations?.byLanguage?.[code], colour: LANGUAGE_COLOURS[code] })),
+      ...(showTotal ? [{ label: t('total'), value: m.conversations?.total }] : []),
+    ]),
+  );
+  layout.append(perDayFigure);
   const byLanguage = el('div', 'byLanguage');
   byLanguage.append(el('h3', '', t('byLanguage')));
   byLanguage.append(
@@ -245,6 +272,10 @@ function funnel(m: Metrics): HTMLElement {
   const nodes = (Array.isArray(m.funnel) ? [...m.funnel] : []).sort((a, b) => rank(a.node) - rank(b.node));
   if (!nodes.length) {
     body.append(noData());
+    return box;
+  }
+  if (tooSmall(nodes.map((n) => n.entered))) {
+    body.append(tooSmallNotice());
     return box;
   }
   const node = figureTable(t('funnel'), 'funnel', ['node', '', 'entered', 'continued', 'dropOff', 'dropOffRate']);
@@ -288,6 +319,8 @@ function funnel(m: Metrics): HTMLElement {
   const legend = el('p', 'legend');
   legend.setAttribute('aria-hidden', 'true');
   legend.append(el('span', 'swatch on'), el('span', '', t('continued')), el('span', 'swatch drop'), el('span', '', t('dropOff')), el('span', 'swatch range'), el('span', '', `<${m.suppressedBelow || 5}`));
+  // One sentence on how the rate is made, so it can never contradict the counts beside it.
+  body.append(el('p', 'hint funnelRule', t('funnelRule')));
   body.append(legend, node);
   return box;
 }
@@ -339,7 +372,9 @@ function handoff(m: Metrics, after: Array<() => void>): HTMLElement {
   tableNode.append(tbody);
   const chartBox = el('div');
   chartBox.id = 'chartWait';
-  body.append(chartFigure('waitBucketsChart', chartBox, tableNode));
+  const waitFigure = chartFigure('waitBucketsChart', chartBox, tableNode);
+  waitFigure.prepend(valueLegend(buckets.map((b) => ({ label: `${b.bucket} min`, value: b.count }))));
+  body.append(waitFigure);
   after.push(() => charts.push(barChart(chartBox, labels, values, t('count'))));
   return box;
 }
@@ -417,7 +452,16 @@ export function render(root: HTMLElement, m: Metrics): void {
     row.append(a, b);
     return row;
   };
-  root.append(keyFigures(m), perDay(m, languages.length ? languages : [...LANGUAGE_CODES], after), funnel(m), pair(handoff(m, after), danger(m)), pair(outcomes(m), coverage(m)));
+  root.append(
+    keyFigures(m),
+    waitsByPriority(m),
+    problems(m),
+    staffing(m),
+    perDay(m, languages.length ? languages : [...LANGUAGE_CODES], after),
+    funnel(m),
+    pair(handoff(m, after), danger(m)),
+    pair(outcomes(m), coverage(m)),
+  );
   // uPlot measures its box: draw the charts once they are in the document.
   for (const draw of after) draw();
 }

@@ -53,6 +53,8 @@ export class ChatPanel {
   private readonly reference = el('span', 'reference');
   private readonly badges = el('div', 'badges');
   private readonly notice = el('p', 'notice');
+  /** "May be watched: answer neutrally, ask yes/no questions" (the young person typed their safe word). */
+  private readonly watched = el('p', 'watchedAdvice');
   private readonly tools = el('div', 'tools');
   private readonly transcript = el('ol', 'transcript');
   private readonly input = el('textarea', 'messageInput');
@@ -153,6 +155,7 @@ export class ChatPanel {
       language: () => this.info.language,
       send: (phrase) => this.sendPhrase(phrase),
       returnFocus: () => this.input.focus(),
+      neutral: () => this.info.mayBeWatched === true,
     });
     const talk = el('div', 'talk');
     talk.append(this.transcript, this.phrasebook.root, composer);
@@ -177,7 +180,9 @@ export class ChatPanel {
 
     const body = el('div', 'chatBody');
     body.append(talk, side);
-    this.root.append(head, this.notice, this.forms.transferBox, this.forms.endBox, body);
+    this.watched.hidden = true;
+    this.watched.setAttribute('role', 'note');
+    this.root.append(head, this.watched, this.notice, this.forms.transferBox, this.forms.endBox, body);
     this.relabel();
   }
 
@@ -345,6 +350,15 @@ export class ChatPanel {
     this.badges.textContent = '';
     this.badges.append(el('span', `badge priority-${info.priority}`, priorityName(info.priority)));
     if (info.interpreterNeeded) this.badges.append(el('span', 'badge interpreter', t('interpreterNeeded')));
+    if (info.mayBeWatched) this.badges.append(el('span', 'badge watched', t('mayBeWatched')));
+    if (info.cameBackWithCode) {
+      const badge = el('span', 'badge cameback', t('cameBackWithCode'));
+      badge.title = t('cameBackWithCodeTitle');
+      this.badges.append(badge);
+    }
+    this.watched.hidden = !info.mayBeWatched;
+    this.watched.textContent = t('mayBeWatchedAdvice');
+    this.watched.title = t('mayBeWatchedTitle');
     if (time) this.badges.append(el('span', 'muted', t('claimedAt', { time })));
     this.input.placeholder = t('messagePlaceholder', { language });
     this.unreadBadge.setAttribute('aria-label', t('unread'));

@@ -271,6 +271,13 @@ const live = new LiveConnection({
       flashTitle(t('flaggedTitle'));
       return;
     }
+    if (kind === 'watched') {
+      // The safe word in one of my chats: the panel shows it (the sessions follow), with a sound.
+      playDangerSound();
+      flashTitle(t('watchedAlert'));
+      showToast(t('watchedAlert'));
+      return;
+    }
     if (kind === 'returned') {
       // A colleague left: their conversation is back in the list, near the front.
       playDangerSound();
@@ -415,6 +422,14 @@ function renderQueue(items: QueueItem[], fresh = true): void {
     main.append(el('span', `badge priority-${item.priority}`, priorityName(item.priority)), el('span', 'languageName', languageName(item.language)));
     if (item.interpreterNeeded) main.append(el('span', 'badge interpreter', t('interpreterNeeded')));
     if (item.returned) main.append(el('span', 'badge returned', t('returnedBadge')));
+    // The safe word: someone may be reading along (answer neutrally, yes/no questions).
+    if (item.mayBeWatched) main.append(el('span', 'badge watched', t('mayBeWatched')));
+    // Came back with a return code (maybe from another phone): the earlier summary and notes apply.
+    if (item.cameBackWithCode) {
+      const badge = el('span', 'badge cameback', t('cameBackWithCode'));
+      badge.title = t('cameBackWithCodeTitle');
+      main.append(badge);
+    }
     const meta = el('div', 'itemMeta');
     const wait = el('span', 'wait');
     wait.dataset.seconds = String(item.waitingSeconds);

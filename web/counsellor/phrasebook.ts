@@ -20,17 +20,22 @@ const GROUP_NAMES: Record<PhraseGroupId, Key> = {
   interpreter: 'phraseGroupInterpreter',
   waiting: 'phraseGroupWaiting',
   closing: 'phraseGroupClosing',
+  neutral: 'phraseGroupNeutral',
 };
 
 const cache = new Map<string, Promise<PhrasebookAnswer>>();
 
-/** The phrasebook for a young person's language (asked once per language; again after a failure). */
-function phrasesFor(language: string): Promise<PhrasebookAnswer> {
-  let cached = cache.get(language);
+/**
+ * The phrasebook for a young person's language (asked once per language and set; again after a
+ * failure); `neutral`: only the neutral phrases, for a young person who may be watched.
+ */
+function phrasesFor(language: string, neutral = false): Promise<PhrasebookAnswer> {
+  const key = `${language}|${neutral ? 'neutral' : 'all'}`;
+  let cached = cache.get(key);
   if (!cached) {
-    cached = api<PhrasebookAnswer>('GET', `/api/staff/phrases?language=${encodeURIComponent(language)}`);
-    cached.catch(() => cache.delete(language));
-    cache.set(language, cached);
+    cached = api<PhrasebookAnswer>('GET', `/api/staff/phrases?language=${encodeURIComponent(language)}${neutral ? '&set=neutral' : ''}`);
+    cached.catch(() => cache.delete(key));
+    cache.set(key, cached);
   }
   return cached;
 }
@@ -55,6 +60,8 @@ export interface PhrasebookHooks {
   send(phrase: Phrase): Promise<boolean>;
   /** Where the focus goes when the phrasebook closes (the message box). */
   returnFocus(): void;
+  /** Only the neutral phrases: the young person typed their safe word (someone may be watching). */
+  neutral?(): boolean;
 }
 
 /** One phrase as shown. */
@@ -95,6 +102,8 @@ export class PhrasebookPanel {
   private active = -1;
   private enabled = true;
   private loaded: Promise<void> | undefined;
+  /** Whether the phrases loaded are the neutral set. */
+  private loadedNeutral = false;
 
   constructor(
     private readonly idPrefix: string,
@@ -146,9 +155,13 @@ export class PhrasebookPanel {
     this.relabel();
   }
 
-  /** Loads the phrases of the young person's language (once). */
+  /** Loads the phrases of the young person's language (once; again when the set switches to the neutral one). */
   load(): Promise<void> {
-    this.loaded ??= phrasesFor(this.hooks.language()).then(
+    const neutral = this.hooks.neutral?.() ?? false;
+    if (neutral !== this.loadedNeutral) this.loaded = undefined;
+    this.loadedNeutral = neutral;
+    this.root.dataset.set = neutral ? 'neutral' : 'all';
+    this.loaded ??= phrasesFor(this.hooks.language(), neutral).then(
       (answer) => this.render(answer),
       () => {
         this.loaded = undefined;
@@ -213,6 +226,7 @@ export class PhrasebookPanel {
     for (const heading of this.list.querySelectorAll<HTMLElement>('.groupName')) heading.textContent = t(GROUP_NAMES[heading.dataset.group as PhraseGroupId] ?? 'phrasebook');
     for (const option of this.options) this.label(option);
     this.filter(false);
+    if (this.loaded && (this.hooks.neutral?.() ?? false) !== this.loadedNeutral) void this.load();
   }
 
   // Rendering ----------------------------------------------------------------------------------

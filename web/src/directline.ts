@@ -101,6 +101,22 @@ export function tooFast(error: unknown): { waitMs: number } | undefined {
 
 const BASE = '/v3/directline';
 
+/**
+ * Trades a return code (as typed) for the conversation it opens: a token of that conversation and
+ * the watermark of what it holds so far (shown as "earlier messages"). Throws HttpError: 403 for a
+ * code that does not work, 429 after too many wrong codes, 400 for a body the channel refused.
+ */
+export async function redeemReturnCode(typed: string): Promise<Conversation> {
+  const issued = await call<{ conversationId: string; token: string; expires_in?: number }>('POST', '/tokens/generate', undefined, { returnCode: typed });
+  const held = await call<{ watermark?: string }>('GET', `/conversations/${encodeURIComponent(issued.conversationId)}/activities`, issued.token);
+  return {
+    conversationId: issued.conversationId,
+    token: issued.token,
+    expiresAt: Date.now() + 1000 * (issued.expires_in || 1800),
+    watermark: held.watermark,
+  };
+}
+
 function isGone(error: unknown): boolean {
   return error instanceof HttpError && (error.status === 401 || error.status === 403 || error.status === 404);
 }

@@ -7,6 +7,7 @@ import { Chat, showComposer, type ChatView } from './chat.js';
 import { applyLanguage, browserLanguage, currentLanguage, t } from './i18n.js';
 import { hideMinutes, initLook, refreshLook } from './look.js';
 import { renderPicker } from './picker.js';
+import { initReturnCode } from './returnCode.js';
 import { quickExit } from './quickExit.js';
 import { loadSession, saveSession, type Session } from './storage.js';
 
@@ -59,7 +60,8 @@ function setLanguage(language: Language): void {
   }
 }
 
-function openChat(next: Session): Chat {
+/** Opens the conversation of `next`; `hideEarlier`: its messages so far wait behind "Show earlier messages". */
+function openChat(next: Session, hideEarlier = hideMinutes() > 0): Chat {
   if (chat) chat.stop();
   session = next;
   saveSession(next);
@@ -82,7 +84,7 @@ function openChat(next: Session): Chat {
       },
       newChat: showPicker,
     },
-    { hideEarlier: hideMinutes() > 0 },
+    { hideEarlier },
   );
   chat = current;
   current.start();
@@ -106,6 +108,23 @@ renderPicker(byId('langs'), (language) => {
   // Focus the conversation, not the text box: on a phone that would open the keyboard over the greeting.
   view.scroll.focus();
 });
+
+// A return code (from the bot, maybe on another device) continues that conversation; what was
+// said before waits behind "Show earlier messages", as after a reload.
+initReturnCode(
+  {
+    open: byId<HTMLButtonElement>('codeOpen'),
+    form: byId<HTMLFormElement>('codeForm'),
+    input: byId<HTMLInputElement>('codeInput'),
+    status: byId('codeStatus'),
+    back: byId<HTMLButtonElement>('codeBack'),
+    others: [byId('langs')],
+  },
+  (conversation) => {
+    openChat({ lang: currentLanguage(), conversation }, true);
+    view.scroll.focus();
+  },
+);
 
 byId('human').addEventListener('click', () => {
   (chat || openChat({ lang: currentLanguage() })).command('talk_to_human', t('talkToPerson'));
