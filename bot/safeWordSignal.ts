@@ -12,7 +12,8 @@
  * - The young person sees an ordinary chat answer (`privacy:safeWord.reply`), never a warning or
  *   "safe word received"; with a counsellor in the chat the bot stays silent, as always.
  *
- * This is where "may be watched" happens (`handle` returning true): the place to count it.
+ * This is where "may be watched" happens (`handle` returning true); it is counted once per
+ * conversation (`may_be_watched`, a language code and nothing else).
  */
 import type { TurnContext } from 'botbuilder';
 import type { ConversationProfile } from '../dialogs/ConversationProfile.js';
@@ -38,6 +39,9 @@ export class SafeWordSignal {
   async handle(context: TurnContext): Promise<boolean> {
     const { safeWords, profile, handoff, translator } = this.parts;
     if (!(await safeWords.matches(context))) return false;
+    if (!(await profile.mayBeWatched(context))) {
+      await this.parts.metrics.record({ name: 'may_be_watched', lang: (await profile.language(context)) ?? 'und' });
+    }
     await profile.markMayBeWatched(context);
     const status = await profile.handoffStatus(context);
     if (status === undefined) await this.askForPerson(context);

@@ -7,7 +7,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { formatReturnCode } from '../contracts/returnCode.js';
-import { textsFor, type DialogServices } from './DialogServices.js';
+import { languageOf, textsFor, type DialogServices } from './DialogServices.js';
 
 /**
  * The code as shown inside a sentence: a left-to-right isolate (U+2066 … U+2069), so that in an
@@ -25,6 +25,7 @@ export async function giveReturnCode(services: DialogServices, context: TurnCont
     return;
   }
   const code = formatReturnCode(await services.returnCodes.issue(context.activity.conversation.id));
+  await services.metrics.record({ name: 'return_code_given', lang: await languageOf(services, context) });
   const retentionHours = Math.round(services.returnCodes.ttlSeconds / 3600);
   await context.sendActivities([
     { type: 'message', text: t('returnCode:code', { code: isolatedCode(code) }), channelData: { returnCode: code } },

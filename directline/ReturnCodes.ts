@@ -43,6 +43,8 @@ export interface ReturnCodesOptions {
   perClient: GuessLimit;
   /** Wrong codes from everyone per window. */
   global: GuessLimit;
+  /** Called once a code reopened a conversation (for a count: it is given nothing). */
+  onRedeemed?: () => Promise<void> | void;
 }
 
 /** What redeeming a code gave. */
@@ -163,6 +165,7 @@ export class ReturnCodes {
     }
     await redis.del(keys.returnCodeOfConversation(conversationId));
     await runScript(redis, MARK_CAME_BACK, [keys.conversationMeta(conversationId)], [CAME_BACK_FIELD, Date.now()]);
+    await this.options.onRedeemed?.();
     return { outcome: 'ok', conversationId };
   }
 

@@ -35,7 +35,7 @@ export interface ChannelPluginOptions {
    * Return codes: the HMAC key of their hashes (undefined = the token secret in Redis) and the
    * wrong-code limits. Default: no key, the limits of DIRECT_LINE_LIMITS.
    */
-  returnCodes?: { key: string | undefined; perClient: GuessLimit; global: GuessLimit };
+  returnCodes?: { key: string | undefined; perClient: GuessLimit; global: GuessLimit; onRedeemed?: () => Promise<void> | void };
 }
 
 /** What the channel shares with the other areas. */
@@ -84,6 +84,7 @@ const channel: FastifyPluginAsync<ChannelPluginOptions> = async (app, options) =
     ttlSeconds: options.conversationTtlSeconds,
     perClient: codes.perClient,
     global: codes.global,
+    onRedeemed: codes.onRedeemed,
   });
   app.decorate('channel', { store, tokens, hub, typing, adapter, returnCodes });
   app.addHook('onClose', async () => {

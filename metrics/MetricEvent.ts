@@ -50,6 +50,12 @@ export type MetricEvent =
   | { name: 'handoff_left'; lang: Lang }
   | { name: 'outcome'; lang: Lang; code: string }
   | { name: 'quick_exit'; lang: Lang }
+  /** A conversation marked "may be watched" by its safe word (once per conversation). */
+  | { name: 'may_be_watched'; lang: Lang }
+  /** A return code given by the bot. */
+  | { name: 'return_code_given'; lang: Lang }
+  /** A conversation reopened with a return code (the channel does not know its language). */
+  | { name: 'return_code_used' }
   | { name: 'out_of_hours'; lang: Lang };
 
 /** Why a waiting young person was not reached. */
@@ -128,6 +134,8 @@ export function eventFields(event: MetricEvent, hour?: string): string[] {
     }
     case 'outcome':
       return [field('outcome', { lang: event.lang, code: event.code })];
+    case 'return_code_used':
+      return [field('return_code_used', {})];
     default:
       return [field(event.name, { lang: event.lang })];
   }

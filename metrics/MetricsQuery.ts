@@ -51,6 +51,12 @@ export interface MetricsReport {
   outcomes: Array<{ code: string; count: ShownCount }>;
   quickExits: ShownCount;
   outOfHoursDemand: ShownCount;
+  /**
+   * The watched phone: conversations marked "may be watched" by their safe word, return codes given,
+   * conversations reopened with one (`returnCodesUsed` is null under a language filter: the channel
+   * that counts it does not know the language).
+   */
+  watchedPhone: { mayBeWatched: ShownCount; returnCodesGiven: ShownCount; returnCodesUsed: ShownCount | null };
   translationCoverage: Array<{ language: Language; texts: number; reviewed: number; unreviewed: number }>;
 }
 
@@ -301,6 +307,11 @@ export class MetricsQuery {
       outcomes: [...groups('outcome', 'code').entries()].sort((a, b) => b[1] - a[1]).map(([code, n]) => ({ code, count: suppress(n) })),
       quickExits: suppress(sum('quick_exit')),
       outOfHoursDemand: suppress(sum('out_of_hours')),
+      watchedPhone: {
+        mayBeWatched: suppress(sum('may_be_watched')),
+        returnCodesGiven: suppress(sum('return_code_given')),
+        returnCodesUsed: language ? null : suppress(sum('return_code_used')),
+      },
       translationCoverage: (this.coverage ??= checkLocales().coverage)
         .filter((c) => !language || c.language === language)
         .map((c) => ({ language: c.language, texts: c.expected, reviewed: c.reviewed, unreviewed: c.expected - c.reviewed })),

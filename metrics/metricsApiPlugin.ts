@@ -62,6 +62,9 @@ export function reportToCsv(report: MetricsReport): string {
   for (const c of report.danger.byCategory) rows.push(['danger_category', c.category, c.count]);
   for (const o of report.outcomes) rows.push(['outcome', o.code, o.count]);
   rows.push(['quick_exits', 'total', report.quickExits], ['out_of_hours_demand', 'total', report.outOfHoursDemand], ['language_switches', 'total', report.languageSwitches]);
+  const watched = report.watchedPhone;
+  rows.push(['may_be_watched', 'total', watched.mayBeWatched], ['return_codes_given', 'total', watched.returnCodesGiven]);
+  if (watched.returnCodesUsed !== null) rows.push(['return_codes_used', 'total', watched.returnCodesUsed]);
   for (const t of report.translationCoverage) {
     rows.push(['translation', `${t.language}_texts`, t.texts], ['translation', `${t.language}_reviewed`, t.reviewed], ['translation', `${t.language}_unreviewed`, t.unreviewed]);
   }

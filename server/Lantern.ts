@@ -138,6 +138,8 @@ export async function startLantern(
       key: config.returnCodeKey,
       perClient: { max: config.returnCodeGuessesPerClient, windowSeconds: guessWindow },
       global: { max: config.returnCodeGuessesGlobal, windowSeconds: guessWindow },
+      // A count only (the metrics area is registered below, before any request).
+      onRedeemed: () => app.metrics.record({ name: 'return_code_used' }),
     },
   });
   await app.register(auditPlugin, {

@@ -30,7 +30,7 @@ async function redeem(context: RouteContext, request: FastifyRequest, typed: str
     log.info({ event: 'directline.returncode.refused' });
     throw new ReturnCodeInvalidError();
   }
-  // "Came back with a code" happens here (a count for the metrics would go here).
+  // "Came back with a code" happens here (counted by ReturnCodes' onRedeemed).
   log.info({ event: 'directline.returncode.redeemed' });
   return tokens.resume(result.conversationId);
 }

@@ -43,6 +43,7 @@ interface Metrics {
   quickExits: Count;
   outOfHoursDemand: Count;
   languageSwitches: Count;
+  watchedPhone: { mayBeWatched: Count; returnCodesGiven: Count; returnCodesUsed: Count | null };
 }
 
 function json<T>(file: string): T {
@@ -313,6 +314,9 @@ describe('coordinators’ dashboard', () => {
       expect(await figure(page, 'abandoned')).toBe(shown(all.handoff.abandoned));
       expect(await figure(page, 'dangerFlags')).toBe(shown(all.danger.flags));
       expect(await figure(page, 'languageSwitches')).toBe(shown(all.languageSwitches));
+      expect(await figure(page, 'mayBeWatched')).toBe(shown(all.watchedPhone.mayBeWatched));
+      expect(await figure(page, 'returnCodesGiven')).toBe(shown(all.watchedPhone.returnCodesGiven));
+      expect(await figure(page, 'returnCodesUsed')).toBe(shown(all.watchedPhone.returnCodesUsed!));
       expect(await figure(page, 'requested')).toBe(shown(all.handoff.requested));
       expect(await figure(page, 'claimed')).toBe(shown(all.handoff.claimed));
       const rate = all.handoff.handoffRate;
@@ -376,6 +380,9 @@ describe('coordinators’ dashboard', () => {
       expect(arabic.conversations.total).toBe(5);
       expect(await figure(page, 'conversations')).toBe('5');
       expect(await figure(page, 'quickExits')).toBe(shown(arabic.quickExits));
+      // Reopened conversations are not counted per language: shown as "—", never as a false 0.
+      expect(arabic.watchedPhone.returnCodesUsed).toBeNull();
+      expect(await figure(page, 'returnCodesUsed')).toBe('—');
       await expectText(page, '#period', staff.nl.languages.ar!, true);
       const headers = await page.locator('#figures .panel-perDay details table thead th').allTextContents();
       expect(headers).toEqual([staff.nl.dashboard.date, staff.nl.languages.ar]);

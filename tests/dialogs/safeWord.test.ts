@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LANGUAGES, type Language } from '../../contracts/languages.js';
 import type { HandoffContext, HandoffGateway, HandoffOutcome } from '../../handoff/HandoffGateway.js';
 import { safeWordKey, usableSafeWord } from '../../dialogs/SafeWords.js';
+import { amsterdamDay } from '../../metrics/calendar.js';
+import { MetricsQuery } from '../../metrics/MetricsQuery.js';
 import { BotHarness, choiceIds, texts } from '../helpers/botHarness.js';
 import { testKeys, testRedis } from '../helpers/redis.js';
 
@@ -136,6 +138,25 @@ describe('agreeing on a safe word and typing it later', () => {
     expect(events(replies)).toEqual([]);
     expect(told.asked).toHaveLength(1);
     expect(told.watched).toEqual([bot.conversationId]);
+  });
+
+  it('is counted once per conversation, as a language code and nothing else', async () => {
+    const counted = testKeys('safeword-metrics');
+    for (let index = 0; index < 5; index++) {
+      const bot = new BotHarness(redis, counted, recordingGateway({ asked: [], watched: [] }));
+      const offered = bot.built.translator.forLanguage('ti')('privacy:safeWord.offered');
+      let replies = await bot.start('ti');
+      replies = await bot.press('safe_word', replies);
+      await bot.press('safe_word_offered', replies);
+      await bot.say(offered);
+      await bot.say(offered);
+    }
+    const query = new MetricsQuery({ redis, keys: counted });
+    const today = amsterdamDay(new Date());
+    // Five conversations typed it twice each: five, not ten (the recorder writes in the background).
+    await expect.poll(async () => (await query.report(today, today, null)).watchedPhone.mayBeWatched).toBe(5);
+    expect((await query.report(today, today, 'ti')).watchedPhone.mayBeWatched).toBe(5);
+    expect((await query.report(today, today, 'ar')).watchedPhone.mayBeWatched).toBe(0);
   });
 
   it('before any safe word is agreed, the offered phrase is an ordinary message', async () => {

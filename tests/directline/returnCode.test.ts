@@ -11,6 +11,8 @@ import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { normalizeReturnCode } from '../../contracts/returnCode.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
+import { amsterdamDay } from '../../metrics/calendar.js';
+import { MetricsQuery } from '../../metrics/MetricsQuery.js';
 import { configFromEnv } from '../../server/config.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
 import type { QueueItem, SessionItem } from '../../contracts/counsellorApi.js';
@@ -188,6 +190,38 @@ describe('a return code on a running Lantern', () => {
     expect(answer.status).toBe(403);
     expect(answer.body).toMatchObject({ error: { code: 'ReturnCodeInvalid' } });
     expect(await lantern.redis.exists(lantern.keys.returnCodeOfConversation(young.conversationId))).toBe(0);
+  });
+});
+
+describe('counting return codes', () => {
+  let lantern: LanternInstance;
+  beforeAll(async () => {
+    lantern = await lanternWith({});
+  });
+  afterAll(() => lantern.stop());
+
+  it('counts codes given (by language) and conversations reopened with one; never a code or an id', async () => {
+    const young = await YoungPersonClient.start(lantern, 'prs');
+    const given: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      const code = await askCode(young);
+      given.push(normalizeReturnCode(code)!);
+      expect((await redeem(lantern, code, `203.0.113.${20 + index}`)).status).toBe(200);
+    }
+    const query = new MetricsQuery({ redis: lantern.redis, keys: lantern.keys });
+    const today = amsterdamDay(new Date());
+    await expect.poll(async () => (await query.report(today, today, null)).watchedPhone).toEqual({ mayBeWatched: 0, returnCodesGiven: 5, returnCodesUsed: 5 });
+    // The channel does not know the language of a reopened conversation: not shown per language.
+    expect((await query.report(today, today, 'prs')).watchedPhone).toEqual({ mayBeWatched: 0, returnCodesGiven: 5, returnCodesUsed: null });
+    // The counters hold codes and counts only.
+    const hours = await lantern.redis.keys(lantern.keys.metricsHourPattern());
+    const fields = (await Promise.all(hours.map((key) => lantern.redis.hkeys(key)))).flat();
+    expect(fields).toContain('return_code_used');
+    expect(fields).toContain('return_code_given|lang=prs');
+    for (const text of [...hours, ...fields]) {
+      for (const digits of given) expect(text).not.toContain(digits);
+      expect(text).not.toContain(young.conversationId);
+    }
   });
 });
 

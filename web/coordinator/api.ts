@@ -60,6 +60,8 @@ export interface Metrics {
   outcomes: Array<{ code: string; count: Count }>;
   quickExits: Count;
   outOfHoursDemand: Count;
+  /** Safe word and return codes (returnCodesUsed: null under a language filter). */
+  watchedPhone?: { mayBeWatched: Count; returnCodesGiven: Count; returnCodesUsed: Count | null };
   translationCoverage: Array<{ language: string; texts: number; reviewed: number; unreviewed: number }>;
 }
 

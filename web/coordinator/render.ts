@@ -165,6 +165,11 @@ function keyFigures(m: Metrics): HTMLElement {
     countFigure('quickExits', m.quickExits, 'quickExits'),
     countFigure('outOfHours', m.outOfHoursDemand, 'outOfHours', 'outOfHoursHint'),
     countFigure('languageSwitches', m.languageSwitches, 'languageSwitches'),
+    countFigure('mayBeWatched', m.watchedPhone?.mayBeWatched, 'mayBeWatched', 'mayBeWatchedHint'),
+    countFigure('returnCodesGiven', m.watchedPhone?.returnCodesGiven, 'returnCodesGiven'),
+    m.watchedPhone?.returnCodesUsed === null
+      ? figure('returnCodesUsed', t('none'), { id: 'returnCodesUsed', hint: t('returnCodesUsedNoLanguage') })
+      : countFigure('returnCodesUsed', m.watchedPhone?.returnCodesUsed, 'returnCodesUsed'),
   );
   body.append(list);
   return box;
