@@ -4,8 +4,10 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '../audit/auditPlugin.js';
-import { isLanguage, type Language } from '../contracts/languages.js';
+import { HttpError, statusOf } from '../contracts/httpErrors.js';
+import { LANGUAGES, type Language } from '../contracts/languages.js';
 import { daysBetween, isDay, periodRange } from './calendar.js';
+import { MetricsArgumentError, MetricsServiceError } from './errors.js';
 import type { MetricsQuery, MetricsReport } from './MetricsQuery.js';
 
 /** Options of the plugin. */
@@ -13,10 +15,51 @@ export interface MetricsApiOptions {
   query: MetricsQuery;
 }
 
+/** Longest range one request may ask for (a year, leap years included). */
 const MAX_DAYS = 366;
 
-function bad(reply: FastifyReply, message: string): FastifyReply {
-  return reply.code(400).send({ error: { code: 'BadArgument', message } });
+/** The query string of `GET /api/metrics`. */
+interface MetricsQueryString {
+  from?: string;
+  to?: string;
+  period?: string;
+  language?: string;
+  format?: 'json' | 'csv';
+}
+
+const DAY = '^\\d{4}-\\d{2}-\\d{2}$';
+
+/** Its schema: the shapes are checked here, the calendar (a real date, the order, the length) in the handler. */
+const querystring = {
+  type: 'object',
+  properties: {
+    from: { type: 'string', pattern: DAY },
+    to: { type: 'string', pattern: DAY },
+    period: { type: 'string', pattern: '^(\\d{4}(-Q[1-4]|-\\d{2})?)?$' },
+    language: { type: 'string', enum: ['', ...LANGUAGES] },
+    format: { type: 'string', enum: ['json', 'csv'] },
+  },
+} as const;
+
+/** Which part of the query a schema error is about, as a fixed sentence. */
+const FIELD_MESSAGES: Record<string, string> = {
+  from: 'from and to must be dates YYYY-MM-DD',
+  to: 'from and to must be dates YYYY-MM-DD',
+  period: 'period must be YYYY, YYYY-Qn or YYYY-MM',
+  language: `language must be one of ${LANGUAGES.join(', ')}`,
+  format: 'format must be json or csv',
+};
+
+/** The area's answer for any error of its routes: its own, the staff guard's, Fastify's validation, or a 500. */
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const validation = (error as { validation?: Array<{ instancePath?: string; params?: { missingProperty?: string } }> }).validation;
+  if (validation) {
+    const field = validation.map((v) => (v.instancePath ?? '').replace(/^\//, '')).find((name) => name in FIELD_MESSAGES);
+    return new MetricsArgumentError(field ? FIELD_MESSAGES[field] : undefined);
+  }
+  const status = statusOf(error);
+  return status >= 400 && status < 500 ? new MetricsArgumentError() : new MetricsServiceError();
 }
 
 /** The report as CSV rows: section, item, value (suppressed values stay "<5"). */
@@ -72,24 +115,28 @@ export function reportToCsv(report: MetricsReport): string {
   return ['section,item,value', ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
 }
 
-/** Registers the metrics API (needs staffAuthPlugin). */
+/** Registers the metrics API (needs staffAuthPlugin): coordinators and admins only. */
 export const metricsApiPlugin: FastifyPluginAsync<MetricsApiOptions> = async (fastify, options) => {
   const guard = (fastify as FastifyInstance & { staffGuard: (roles: readonly string[]) => (req: FastifyRequest, reply: FastifyReply) => Promise<void> }).staffGuard(['coordinator', 'admin']);
-  fastify.get<{ Querystring: { from?: string; to?: string; period?: string; language?: string; format?: string } }>('/api/metrics', { preHandler: guard }, async (request, reply) => {
+  // This plugin's routes only (encapsulated): every error in the area's shape, never a stack.
+  fastify.setErrorHandler((error, _request, reply) => {
+    const answer = toHttpError(error);
+    if (answer.statusCode >= 500) fastify.log.error({ event: 'metrics.error', code: answer.code });
+    return reply.code(answer.statusCode).header('cache-control', 'no-store').send({ error: { code: answer.code, message: answer.message } });
+  });
+  fastify.get<{ Querystring: MetricsQueryString }>('/api/metrics', { preHandler: guard, schema: { querystring } }, async (request, reply) => {
     const { language, format, period } = request.query;
     let { from, to } = request.query;
     if (period !== undefined && period !== '') {
       // A whole month, quarter or year (longer windows lift small numbers above the threshold).
       const range = periodRange(period);
-      if (!range) return bad(reply, 'period must be YYYY, YYYY-Qn or YYYY-MM');
-      if (from !== undefined || to !== undefined) return bad(reply, 'give either period or from and to');
+      if (!range) throw new MetricsArgumentError(FIELD_MESSAGES.period);
+      if (from !== undefined || to !== undefined) throw new MetricsArgumentError('give either period or from and to');
       ({ from, to } = range);
     }
-    if (!isDay(from) || !isDay(to)) return bad(reply, 'from and to must be dates YYYY-MM-DD');
-    if (from > to) return bad(reply, 'from must not be after to');
-    if (daysBetween(from, to).length > MAX_DAYS) return bad(reply, `at most ${MAX_DAYS} days`);
-    if (language !== undefined && language !== '' && !isLanguage(language)) return bad(reply, 'language must be one of ar, ti, prs, en, nl');
-    if (format !== undefined && format !== 'json' && format !== 'csv') return bad(reply, 'format must be json or csv');
+    if (!isDay(from) || !isDay(to)) throw new MetricsArgumentError(FIELD_MESSAGES.from);
+    if (from > to) throw new MetricsArgumentError('from must not be after to');
+    if (daysBetween(from, to).length > MAX_DAYS) throw new MetricsArgumentError(`at most ${MAX_DAYS} days`);
     const report = await options.query.report(from, to, (language || null) as Language | null);
     reply.header('cache-control', 'no-store');
     if (format === 'csv') {

@@ -76,8 +76,24 @@ describe('the report and the API', () => {
     const csv = await fetch(`${lantern.url}/api/metrics?from=2026-06-15&to=2026-06-15&format=csv`, { headers: { cookie } });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(await csv.text()).toContain(',<5');
-    for (const query of ['from=2026-06-31&to=2026-07-01', 'from=2026-07-01&to=2026-06-01', 'from=2025-01-01&to=2026-06-01', 'from=2026-06-01&to=2026-06-02&language=xx', 'from=x&to=y']) {
-      expect((await fetch(`${lantern.url}/api/metrics?${query}`, { headers: { cookie } })).status, query).toBe(400);
+    const bad = [
+      'from=2026-06-31&to=2026-07-01',
+      'from=2026-07-01&to=2026-06-01',
+      'from=2025-01-01&to=2026-06-01',
+      'from=2026-06-01&to=2026-06-02&language=xx',
+      'from=x&to=y',
+      'from=2026-06-01&from=2026-06-02&to=2026-06-03',
+      'from=2026-06-01&to=2026-06-02&format=xml',
+      'from=2026-06-01&to=2026-06-02&language=ar&language=ti',
+      `from=2026-06-01&to=${'9'.repeat(5000)}`,
+      'period=2026-13x',
+      'to=2026-06-02',
+    ];
+    for (const query of bad) {
+      const response = await fetch(`${lantern.url}/api/metrics?${query}`, { headers: { cookie } });
+      expect(response.status, query).toBe(400);
+      expect(response.headers.get('cache-control'), query).toBe('no-store');
+      expect(await response.json(), query).toEqual({ error: { code: 'BadArgument', message: expect.any(String) } });
     }
   });
 });

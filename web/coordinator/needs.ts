@@ -6,7 +6,7 @@
  * the range is too small instead of showing a wall of "<5".
  */
 import type { Count, Metrics, PriorityFigures } from './api.js';
-import { el } from './dom.js';
+import { el, panel } from './dom.js';
 import { count, isSuppressed, known, percent } from './format.js';
 import { categoryName, languageName, locale, t, type Key } from './i18n.js';
 
@@ -24,18 +24,6 @@ export function tooSmall(values: ReadonlyArray<Count | undefined>): boolean {
 /** The plain message of a range too small for a section's figures. */
 export function tooSmallNotice(): HTMLElement {
   return el('p', 'notice tooSmall', t('rangeTooSmall'));
-}
-
-function panel(id: string, title: Key, hint?: Key): { box: HTMLElement; body: HTMLElement } {
-  const box = el('section', `panel panel-${id}`);
-  box.setAttribute('aria-labelledby', `h-${id}`);
-  const heading = el('h2', '', t(title));
-  heading.id = `h-${id}`;
-  box.append(heading);
-  if (hint) box.append(el('p', 'hint', t(hint)));
-  const body = el('div', 'panelBody');
-  box.append(body);
-  return { box, body };
 }
 
 function cell(value: Count | undefined, tag: 'td' | 'dd' = 'td'): HTMLElement {

@@ -8,7 +8,7 @@
 import type { Count, DayRow, Metrics } from './api.js';
 import { barChart, dayChart, LANGUAGE_COLOURS, type Chart } from './charts.js';
 import { LANGUAGES } from '../../contracts/languages.js';
-import { el } from './dom.js';
+import { el, panel } from './dom.js';
 import { count, day, isSuppressed, known, longDay, percent, share, suppressedRange } from './format.js';
 import { categoryName, languageName, nodeName, outcomeName, t, treeOrder, type Key } from './i18n.js';
 import { problems, staffing, tooSmall, tooSmallNotice, waitsByPriority } from './needs.js';
@@ -22,18 +22,6 @@ let charts: Chart[] = [];
 export function clearCharts(): void {
   for (const chart of charts) chart.destroy();
   charts = [];
-}
-
-function section(id: string, title: Key, hint?: Key): { box: HTMLElement; body: HTMLElement } {
-  const box = el('section', `panel panel-${id}`);
-  box.setAttribute('aria-labelledby', `h-${id}`);
-  const heading = el('h2', '', t(title));
-  heading.id = `h-${id}`;
-  box.append(heading);
-  if (hint) box.append(el('p', 'hint', t(hint)));
-  const body = el('div', 'panelBody');
-  box.append(body);
-  return { box, body };
 }
 
 /** A cell with a count: "<5" gets a title and a class (and is read out as "<5, from 1 to 4"). */
@@ -143,7 +131,7 @@ function countFigure(label: Key, value: Count | undefined, id: string, hint?: Ke
 }
 
 function keyFigures(m: Metrics): HTMLElement {
-  const { box, body } = section('key', 'keyFigures');
+  const { box, body } = panel('key', 'keyFigures');
   const list = el('dl', 'figures');
   const h = m.handoff;
   // The median and p90 are the upper bounds of wait buckets; past the open last bucket ("60+") that
@@ -238,7 +226,7 @@ function chartFigure(description: Key, chartBox: HTMLElement, tableNode: HTMLEle
 }
 
 function perDay(m: Metrics, languages: string[], after: Array<() => void>): HTMLElement {
-  const { box, body } = section('perDay', 'perDay');
+  const { box, body } = panel('perDay', 'perDay');
   const rows = Array.isArray(m.conversationsPerDay) ? m.conversationsPerDay : [];
   const showTotal = languages.length > 1;
   const layout = el('div', 'perDayLayout');
@@ -270,7 +258,7 @@ function perDay(m: Metrics, languages: string[], after: Array<() => void>): HTML
 // Funnel ----------------------------------------------------------------------------------------
 
 function funnel(m: Metrics): HTMLElement {
-  const { box, body } = section('funnel', 'funnel', 'funnelHint');
+  const { box, body } = panel('funnel', 'funnel', 'funnelHint');
   // In the order of the tree (the API lists the busiest first); unknown nodes at the end.
   const order = treeOrder();
   const rank = (code: string): number => (order.includes(code) ? order.indexOf(code) : order.length);
@@ -344,7 +332,7 @@ function numberList(rows: Array<{ label: Key; value: Count | undefined; id: stri
 }
 
 function handoff(m: Metrics, after: Array<() => void>): HTMLElement {
-  const { box, body } = section('handoff', 'handoff');
+  const { box, body } = panel('handoff', 'handoff');
   const h = m.handoff;
   body.append(
     numberList([
@@ -385,7 +373,7 @@ function handoff(m: Metrics, after: Array<() => void>): HTMLElement {
 }
 
 function danger(m: Metrics): HTMLElement {
-  const { box, body } = section('danger', 'danger');
+  const { box, body } = panel('danger', 'danger');
   body.append(
     numberList([
       { label: 'dangerFlags', value: m.danger?.flags, id: 'flags' },
@@ -399,14 +387,14 @@ function danger(m: Metrics): HTMLElement {
 }
 
 function outcomes(m: Metrics): HTMLElement {
-  const { box, body } = section('outcomes', 'outcomes');
+  const { box, body } = panel('outcomes', 'outcomes');
   const list = Array.isArray(m.outcomes) ? m.outcomes : [];
   body.append(barTable(t('outcomes'), 'outcome', list.map((o) => ({ label: outcomeName(o.code), value: o.count }))));
   return box;
 }
 
 function coverage(m: Metrics): HTMLElement {
-  const { box, body } = section('coverage', 'coverage', 'coverageHint');
+  const { box, body } = panel('coverage', 'coverage', 'coverageHint');
   // With a language filter, only that language.
   const list = (Array.isArray(m.translationCoverage) ? m.translationCoverage : []).filter((row) => !m.language || row.language === m.language);
   if (!list.length) {
