@@ -6,11 +6,11 @@
  */
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { RedisKeys } from '../../../contracts/RedisKeys.js';
 import { channelPlugin, directLineApiPlugin } from '../../../directline/channelPlugin.js';
 import { defaultConfig } from '../../../server/config.js';
+import { createRedisClient } from '../../../server/redisClient.js';
 import type { TargetSpec } from '../messages.js';
 import { BENCH_CONFIG_LIMITS } from './benchLimits.js';
 import { EchoBot } from './EchoBot.js';
@@ -19,7 +19,8 @@ import type { RunningTarget } from './RunningTarget.js';
 /** Starts the channel with the echo bot. */
 export async function startEcho(spec: TargetSpec): Promise<RunningTarget> {
   const config = { ...defaultConfig, ...BENCH_CONFIG_LIMITS };
-  const redis = new Redis(spec.redisUrl, { maxRetriesPerRequest: 20, connectionName: 'bench-echo' });
+  // The product's Redis client (its options, automatic pipelining included).
+  const redis = createRedisClient({ kind: 'single', url: spec.redisUrl }, 'bench-echo');
   const keys = new RedisKeys(spec.keyPrefix);
   const logger = pino({ level: spec.logLevel, base: { pid: process.pid }, serializers: { req: () => undefined, res: () => undefined } });
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024 });
@@ -37,7 +38,8 @@ export async function startEcho(spec: TargetSpec): Promise<RunningTarget> {
     activityRateLimit: { burstMax: config.activityBurstMax, burstWindowMs: config.activityBurstWindowMs, max: config.activityRateLimitMax, windowMs: config.activityRateLimitWindowMs },
     maxActivitiesInFlight: config.activityMaxInFlight,
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  // The same accept queue as the product (LISTEN_BACKLOG), so a surge compares the servers, not their backlogs.
+  await app.listen({ port: 0, host: '127.0.0.1', backlog: config.listenBacklog });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}`, stop: () => app.close() };

@@ -11,6 +11,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import type { WebSocket } from 'ws';
+import { defaultConfig } from '../../../server/config.js';
 import type { TargetSpec } from '../messages.js';
 import type { RunningTarget } from './RunningTarget.js';
 
@@ -66,7 +67,8 @@ export async function startFloor(spec: TargetSpec): Promise<RunningTarget> {
     });
   });
 
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  // The same accept queue as the product (LISTEN_BACKLOG), so a surge compares the servers, not their backlogs.
+  await app.listen({ port: 0, host: '127.0.0.1', backlog: defaultConfig.listenBacklog });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}`, stop: () => app.close() };
