@@ -87,11 +87,13 @@ export class HandoffNotifier {
   private completed(ref: ConversationRef): Promise<void> {
     return this.run(ref, async (context) => {
       await this.bot.profile.setHandoffStatus(context, undefined);
+      // Watched or not, the page's status line must not go on saying "talking with a person" (also
+      // to a device that comes back with a code and replays the conversation): the event only clears it.
+      await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'completed'));
       if (await this.discreet(context)) {
         await this.dialogState().delete(context);
         return;
       }
-      await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'completed'));
       await this.say(context, ['handoff:ended']);
       await this.dialogState().delete(context);
       await this.bot.mainDialog.run(context, this.dialogState());
@@ -155,16 +157,18 @@ export class HandoffNotifier {
     return this.run(ref, async (context) => {
       if ((await this.bot.profile.handoffStatus(context)) !== 'waiting') return;
       await this.bot.profile.setHandoffStatus(context, undefined);
-      if (await this.discreet(context)) return;
+      // The status line is cleared in any case (the event shows nothing else); the words only when not watched.
       await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'failed', 'away'));
+      if (await this.discreet(context)) return;
       await this.say(context, ['handoff:away']);
     });
   }
 
   /**
    * The young person typed their safe word (someone may be reading along): the handoff's news stays
-   * off the screen (no status line, no "a person is here", no help lines); only an interpreter
-   * joining or leaving is still said, because the young person must know who reads the chat.
+   * off the screen (no new status line, no "a person is here", no help lines); only an interpreter
+   * joining or leaving is still said, because the young person must know who reads the chat, and
+   * an ended chat still clears the status line (the events show nothing else).
    */
   private discreet(context: TurnContext): Promise<boolean> {
     return this.bot.profile.mayBeWatched(context);
