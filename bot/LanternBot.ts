@@ -1,7 +1,7 @@
 /**
  * The bot: it only routes activities. Messages, the page's language event and the start of a
  * conversation (`conversationUpdate` with the young person among `membersAdded`) go to the dialog
- * tree (also the event `lantern.returnCode`); a quick exit (endOfConversation) forgets the
+ * tree (also the events `lantern.returnCode` and `lantern.keepLonger`); a quick exit (endOfConversation) forgets the
  * conversation's bot state and its return code at once.
  * Personal details in a message get a gentle warning that they are not needed.
  */
@@ -10,7 +10,7 @@ import type { DialogState } from 'botbuilder-dialogs';
 import { FIRST_LOCALE_TURN_KEY, type MainDialog } from '../dialogs/MainDialog.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
-import { LANGUAGE_EVENT, RETURN_CODE_EVENT } from '../contracts/ChatCommand.js';
+import { KEEP_LONGER_EVENT, LANGUAGE_EVENT, RETURN_CODE_EVENT } from '../contracts/ChatCommand.js';
 import type { CommandRecognizer } from '../dialogs/CommandRecognizer.js';
 import type { ConversationProfile } from '../dialogs/ConversationProfile.js';
 import { findPersonalDetails } from './personalDetails.js';
@@ -75,10 +75,11 @@ export class LanternBot extends ActivityHandler {
         return;
       }
       // Once a counsellor has taken over, the bot stays silent (the counsellor reads the stream)
-      // but still screens for them, except for "delete my conversation" and the return code, which always work.
+      // but still screens for them, except for "delete my conversation", the return code and keeping
+      // the conversation longer, which always work.
       const accepted = (await options.profile.handoffStatus(context)) === 'accepted';
       const command = accepted ? options.commands.recognize(context.activity) : undefined;
-      if (!accepted || command === 'delete_conversation' || command === 'return_code') {
+      if (!accepted || command === 'delete_conversation' || command === 'return_code' || command === 'keep_longer') {
         await this.warnAboutPersonalDetails(context);
         await options.mainDialog.run(context, this.dialogState);
       } else {
@@ -88,7 +89,8 @@ export class LanternBot extends ActivityHandler {
     });
 
     this.onEvent(async (context, next) => {
-      if (context.activity.name === LANGUAGE_EVENT || context.activity.name === RETURN_CODE_EVENT) await options.mainDialog.run(context, this.dialogState);
+      const name = context.activity.name;
+      if (name === LANGUAGE_EVENT || name === RETURN_CODE_EVENT || name === KEEP_LONGER_EVENT) await options.mainDialog.run(context, this.dialogState);
       await next();
     });
 

@@ -44,6 +44,7 @@ const plugin: FastifyPluginAsync<BotPluginOptions> = async (app, options) => {
     metrics: app.metrics,
     eraser: app.eraser,
     returnCodes: app.channel.returnCodes,
+    retention: app.channel.retention,
     translator: options.translator,
     screener: options.screener,
     storage: new RedisStorage({ redis, keys, ttlSeconds: options.conversationTtlSeconds }),

@@ -6,6 +6,7 @@ import { MainDialog } from '../dialogs/MainDialog.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import type { ConversationEraser } from '../privacy/ConversationEraser.js';
 import type { ReturnCodes } from '../directline/ReturnCodes.js';
+import type { ConversationRetention } from '../directline/ConversationRetention.js';
 import { Screener } from '../screening/Screener.js';
 import type { HandoffGateway } from '../handoff/HandoffGateway.js';
 import { CommandRecognizer } from '../dialogs/CommandRecognizer.js';
@@ -34,6 +35,8 @@ export interface LanternBotParts {
   eraser: ConversationEraser;
   /** Return codes (absent: the bot says it cannot give one). */
   returnCodes?: ReturnCodes;
+  /** The conversations' retention, to keep one longer (absent: the bot says it cannot). */
+  retention?: ConversationRetention;
   /** The clock for what depends on the time (which help lines are open now); tests fix it. */
   now?: () => Date;
 }
@@ -57,7 +60,7 @@ export function createLanternBot(parts: LanternBotParts): BuiltBot {
   const profile = new ConversationProfile(conversationState);
   const now = parts.now ?? (() => new Date());
   const safeWords = new SafeWords(conversationState);
-  const services = { translator, choices: new LocalizedChoices(translator), now, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics, eraser: parts.eraser, returnCodes: parts.returnCodes, safeWords };
+  const services = { translator, choices: new LocalizedChoices(translator), now, profile, handoff: parts.handoff, screener: parts.screener ?? Screener.load(), metrics: parts.metrics, eraser: parts.eraser, returnCodes: parts.returnCodes, retention: parts.retention, safeWords };
   const commands = new CommandRecognizer(translator);
   const mainDialog = new MainDialog(services, commands);
   const chatScreening = new ChatScreening({ screener: services.screener, handoff: parts.handoff, profile, metrics: parts.metrics });

@@ -5,9 +5,10 @@
  * Typed words for the same commands ("help", "مساعدة", "ሓገዝ", ...) live in locales/<lng>/commands.json
  * (cancel_handoff and keep_waiting come only from buttons: while waiting and after a long wait;
  * safe_word opens the safe word's dialog: agree on one, or take the phrase offered;
- * return_code gives a return code, also asked for with the event RETURN_CODE_EVENT).
+ * return_code gives a return code, also asked for with the event RETURN_CODE_EVENT;
+ * keep_longer keeps the conversation longer, once, also asked for with the event KEEP_LONGER_EVENT).
  */
-export const CHAT_COMMANDS = ['talk_to_human', 'emergency', 'menu', 'language', 'help', 'stop', 'cancel_handoff', 'keep_waiting', 'delete_conversation', 'safe_word', 'return_code'] as const;
+export const CHAT_COMMANDS = ['talk_to_human', 'emergency', 'menu', 'language', 'help', 'stop', 'cancel_handoff', 'keep_waiting', 'delete_conversation', 'safe_word', 'return_code', 'keep_longer'] as const;
 
 /** One of the language-independent commands. */
 export type ChatCommand = (typeof CHAT_COMMANDS)[number];
@@ -20,6 +21,12 @@ export const LANGUAGE_EVENT = 'lantern.language';
  * bot answers with a message carrying the code in `channelData.returnCode`.
  */
 export const RETURN_CODE_EVENT = 'lantern.returnCode';
+
+/**
+ * Name of the event a client sends to keep the conversation longer, once (docs/protocol.md, "Keeping
+ * a conversation longer"): the bot answers with what it did, in the conversation's language.
+ */
+export const KEEP_LONGER_EVENT = 'lantern.keepLonger';
 
 /** Name of the event the bot sends when the young person deleted the conversation: the page clears itself. */
 export const DELETED_EVENT = 'lantern.deleted';

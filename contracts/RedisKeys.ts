@@ -8,7 +8,7 @@ const CONVERSATION_STATE = /^([^/{}]*)\/conversations\/([^/{}]+)\/(.*)$/s;
  * Hash tags (`{…}`: Redis Cluster puts keys with the same tag in the same slot), so that every Lua
  * script and MULTI touches keys of one slot only, on one Redis and on a cluster alike:
  * - `{<conversation id>}`: everything of one conversation that scripts use together (its stream and
- *   metadata, bot state, turn lock, the handoff's wait state, notes and flags);
+ *   metadata, bot state, turn lock, the handoff's wait state, notes, flags and last counsellor);
  * - `{handoff}`: what counsellors share (claim lock, live sessions and who holds them, presence,
  *   recent waits, interpreters' links), so claiming, closing and redeeming stay atomic;
  * - `{staff}`: accounts, sessions, login counters and links (their scripts span several of them);
@@ -168,6 +168,23 @@ export class RedisKeys {
   /** What the screening read in the young person's messages during a chat (hash: activity id → codes), expiring with it. */
   handoffFlags(conversationId: string): string {
     return `${this.prefix}handoff:flags:{${conversationId}}`;
+  }
+
+  /**
+   * The staff username of the counsellor who had the conversation last (a string, written when their
+   * chat with it ends or goes back to the list), expiring with the conversation: a new request for a
+   * person is offered to them first while they are on duty (HandoffService, PREFERRED_COUNSELLOR_SECONDS).
+   */
+  handoffLastCounsellor(conversationId: string): string {
+    return `${this.prefix}handoff:last-counsellor:{${conversationId}}`;
+  }
+
+  /**
+   * Set (for less than one re-alert interval) when the consoles were alerted again about a danger
+   * conversation nobody had taken: the re-alert is counted once, whichever instance or console saw it.
+   */
+  handoffRealertMark(conversationId: string): string {
+    return `${this.prefix}handoff:realert:{${conversationId}}`;
   }
 
   /**

@@ -26,6 +26,16 @@ export interface QueueItem {
   mayBeWatched?: boolean;
   /** The young person came back to this conversation with a return code (maybe from another device). */
   cameBackWithCode?: boolean;
+  /**
+   * Only on the list of the counsellor who had this conversation last: it asked for a person again
+   * while they were on duty with room, so it is offered to them first ("was with you before") for
+   * `preferredSecondsLeft` more seconds. Anyone may still claim it at any time.
+   */
+  preferredForYou?: true;
+  /** Only for team leads and admins: the colleague it is offered to first (the same offer). */
+  preferredCounsellor?: string;
+  /** With `preferredForYou` or `preferredCounsellor`: seconds until it is everyone's. */
+  preferredSecondsLeft?: number;
 }
 
 /** Why a conversation is in the list: codes from the bot's questions and the free-text screening. */
@@ -97,6 +107,8 @@ export interface SessionItem {
   mayBeWatched?: boolean;
   /** The young person came back to this conversation with a return code (maybe from another device). */
   cameBackWithCode?: boolean;
+  /** You are the counsellor who had this conversation last, before this chat ("was with you before"). */
+  wasWithYouBefore?: true;
 }
 
 /** An interpreter's link for one conversation. */

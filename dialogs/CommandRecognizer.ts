@@ -6,7 +6,7 @@
  * stop calling me" is never taken for "stop".
  */
 import type { Activity } from 'botbuilder';
-import { CHAT_COMMANDS, isChatCommand, RETURN_CODE_EVENT, type ChatCommand } from '../contracts/ChatCommand.js';
+import { CHAT_COMMANDS, isChatCommand, KEEP_LONGER_EVENT, RETURN_CODE_EVENT, type ChatCommand } from '../contracts/ChatCommand.js';
 import { LANGUAGES } from '../contracts/languages.js';
 import { normalizeCommand } from '../language/normalize.js';
 import type { Translator } from '../texts/Translator.js';
@@ -33,6 +33,7 @@ export class CommandRecognizer {
     const value = activity.value as { command?: unknown } | undefined;
     if (value && typeof value === 'object' && isChatCommand(value.command)) return value.command;
     if (activity.type === 'event' && activity.name === RETURN_CODE_EVENT) return 'return_code';
+    if (activity.type === 'event' && activity.name === KEEP_LONGER_EVENT) return 'keep_longer';
     if (activity.type !== 'message' || typeof activity.text !== 'string') return undefined;
     // A pressed button carries its own meaning; its title may also be a command word ("Talk to a person").
     if (value && typeof value === 'object' && 'choice' in value) return undefined;

@@ -13,6 +13,7 @@ import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import type { ConversationEraser } from '../privacy/ConversationEraser.js';
 import type { Screener } from '../screening/Screener.js';
 import type { ReturnCodes } from '../directline/ReturnCodes.js';
+import type { ConversationRetention } from '../directline/ConversationRetention.js';
 
 /** Services shared by all dialogs. */
 export interface DialogServices {
@@ -29,7 +30,9 @@ export interface DialogServices {
   /** The conversation's safe word (kept as a hash in its state). */
   safeWords: SafeWords;
   /** Return codes (absent: the bot says it cannot give one). */
-  returnCodes?: Pick<ReturnCodes, 'issue' | 'revoke' | 'ttlSeconds'>;
+  returnCodes?: Pick<ReturnCodes, 'issue' | 'revoke' | 'ttlSeconds'> & Partial<Pick<ReturnCodes, 'lifetime'>>;
+  /** The conversations' retention: keeping one longer, once (absent: the bot says it cannot). */
+  retention?: Pick<ConversationRetention, 'extend' | 'isExtended' | 'available' | 'extendedTtlSeconds'>;
 }
 
 /** Records that the young person entered a node of the tree (an anonymous count, with the node it came from). */

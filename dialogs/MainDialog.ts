@@ -23,6 +23,7 @@ import { DangerDialog, SCREENING_TURN_KEY } from './DangerDialog.js';
 import { commandButton, commandButtons } from './commandButtons.js';
 import { textsFor, type DialogServices } from './DialogServices.js';
 import { deleteConversation } from './deleteConversation.js';
+import { keepConversationLonger } from './keepLonger.js';
 import { giveReturnCode } from './returnCode.js';
 import { DialogStateConfiguration } from './DialogStateConfiguration.js';
 import { dangerPriority, freeTextRoute } from './freeTextRoute.js';
@@ -247,9 +248,16 @@ export class MainDialog extends InterruptibleDialog {
         await innerDc.cancelAllDialogs();
         await deleteConversation(this.services, innerDc.context);
         return { status: DialogTurnStatus.complete };
-      case 'return_code':
-        await giveReturnCode(this.services, innerDc.context);
-        // With a counsellor in the chat, the bot asks nothing again.
+      case 'return_code': {
+        // With a counsellor in the chat, the bot asks nothing again (and offers no menu).
+        const inChat = (await this.services.profile.handoffStatus(innerDc.context)) === 'accepted';
+        // The offer to keep the conversation longer has its own buttons: no question after it.
+        const offered = await giveReturnCode(this.services, innerDc.context, !inChat);
+        if (!inChat && !offered) await innerDc.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
+      }
+      case 'keep_longer':
+        await keepConversationLonger(this.services, innerDc.context);
         if ((await this.services.profile.handoffStatus(innerDc.context)) !== 'accepted') await innerDc.repromptDialog();
         return { status: DialogTurnStatus.waiting };
     }

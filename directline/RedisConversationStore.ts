@@ -3,7 +3,8 @@
  * field `a`), a small hash holds its metadata (createdAt, endedAt). Both keys expire together
  * `ttlSeconds` after the last write. Stream entry ids are the watermarks and the second half of
  * activity ids (`<conversationId>|<entry id>`); they come from the Redis clock, so every app
- * instance sees one order. Every append (and the end marker) is announced, in the same script, on
+ * instance sees one order. (A conversation the young person chose to keep longer keeps its own,
+ * longer retention: ConversationRetention.ts, read in the same scripts.) Every append (and the end marker) is announced, in the same script, on
  * the pub/sub channel `keys.directLineAppendedChannel()` with the conversation id only (never
  * text): the instances' ActivityStreamHubs read just the streams that changed.
  */
@@ -12,6 +13,7 @@ import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { ActivitySet, ConversationStatus, ConversationStore } from './ConversationStore.js';
+import { RETENTION_LUA } from './ConversationRetention.js';
 import { ActivityTooLargeError, ConversationNotFoundError, InvalidWatermarkError } from './errors.js';
 import { TokenService } from './TokenService.js';
 
@@ -61,32 +63,37 @@ const MAX_READ_LIMIT = 1_000;
 /** Hash field of the meta hash: when the young person's page was last seen (ms, Redis clock). */
 const SEEN_FIELD = 'seenAt';
 
+// Every script that renews the expiry keeps the conversation's retention (ConversationRetention.ts):
+// the default ttl (ARGV), or longer when the young person chose to keep it longer (a field of meta).
 // KEYS: meta, stream. ARGV: ttl seconds, now ms. Returns 1 when the conversation was created now.
-const CREATE_SCRIPT = `
+const CREATE_SCRIPT = `${RETENTION_LUA}
 local created = redis.call('HSETNX', KEYS[1], 'createdAt', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[2], ARGV[1])
+local ttl = conversationRetention(KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
 return created`;
 
 // KEYS: meta, stream. ARGV: activity JSON, ttl seconds, max entries, notification channel, conversation id.
 // Returns the new entry id, or nil when the conversation does not exist (never re-creates it).
 // Announces the append (the conversation id only) in the same script, so no append goes unannounced.
-const APPEND_SCRIPT = `
+const APPEND_SCRIPT = `${RETENTION_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', '${ACTIVITY_FIELD}', ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
+local ttl = conversationRetention(KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return id`;
 
 // KEYS: meta, stream. ARGV: ttl seconds, now ms, max entries, notification channel, conversation id.
 // Marks the conversation ended once and appends (and announces) the control entry that tells live streams to close.
-const END_SCRIPT = `
+const END_SCRIPT = `${RETENTION_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('HSETNX', KEYS[1], 'endedAt', ARGV[2]) == 0 then return 0 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', '${ENDED_FIELD}', '1')
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[2], ARGV[1])
+local ttl = conversationRetention(KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
 

@@ -13,13 +13,14 @@ import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { hashTagOf, redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
+import { RETENTION_LUA } from './ConversationRetention.js';
 import { dropPrefetched, takePrefetched, type PrefetchedItem } from './turnPrefetch.js';
 
 /** Options of RedisStorage. */
 export interface RedisStorageOptions {
   redis: RedisHandle;
   keys: RedisKeys;
-  /** Seconds an item lives after its last write. */
+  /** Seconds an item lives after its last write (a conversation's item: its retention, at least this). */
   ttlSeconds: number;
 }
 
@@ -31,26 +32,32 @@ export class StorageEtagConflictError extends Error {
   }
 }
 
-// KEYS: the items' Redis keys (one hash tag). ARGV: ttl, then per key: expected eTag ('' = unconditional), new eTag, JSON.
+// KEYS: the items' Redis keys (one hash tag), then, per item, the metadata of its conversation (same
+// tag), or the item's own key again when it names no conversation. ARGV: ttl, then per item: expected
+// eTag ('' = unconditional), new eTag, JSON. An item of a conversation lives as long as the
+// conversation's retention (ConversationRetention.ts: longer when the young person chose so).
 // Checks every key first and writes nothing on a conflict; returns 0 on success or the 1-based index of the conflict.
 const COMPARE_AND_SET = redisScript(
   'lanternStorageWrite',
-  `
-local ttl = tonumber(ARGV[1])
-for i = 1, #KEYS do
+  `${RETENTION_LUA}
+local n = #KEYS / 2
+for i = 1, n do
   local expected = ARGV[(i - 1) * 3 + 2]
   if expected ~= '' then
     local current = redis.call('HGET', KEYS[i], 'etag')
     if current and current ~= expected then return i end
   end
 end
-for i = 1, #KEYS do
+for i = 1, n do
   redis.call('HSET', KEYS[i], 'etag', ARGV[(i - 1) * 3 + 3], 'data', ARGV[(i - 1) * 3 + 4])
-  redis.call('EXPIRE', KEYS[i], ttl)
+  redis.call('EXPIRE', KEYS[i], conversationRetention(KEYS[n + i], ARGV[1]))
 end
 return 0
 `,
 );
+
+/** A conversation's state key (`<channel>/conversations/<id>/…`) → the conversation id. */
+const CONVERSATION_STATE = /^[^/{}]*\/conversations\/([^/{}]+)\/.*$/s;
 
 /** `Storage` implementation on Redis hashes `{etag, data}`. */
 export class RedisStorage implements Storage {
@@ -102,7 +109,11 @@ export class RedisStorage implements Storage {
     }
     const redisKeys = keys.map((key) => this.options.keys.botState(key));
     dropPrefetched(redisKeys);
-    const conflict = Number(await runScript(this.options.redis, COMPARE_AND_SET, redisKeys, args));
+    const metaKeys = keys.map((key, index) => {
+      const conversation = CONVERSATION_STATE.exec(key)?.[1];
+      return conversation === undefined ? redisKeys[index]! : this.options.keys.conversationMeta(conversation);
+    });
+    const conflict = Number(await runScript(this.options.redis, COMPARE_AND_SET, [...redisKeys, ...metaKeys], args));
     if (conflict !== 0) throw new StorageEtagConflictError(keys[conflict - 1] ?? '?');
   }
 

@@ -6,7 +6,8 @@
  *   system's cryptographic random source.
  * - Only a keyed hash of it is stored (HMAC-SHA256 with `RETURN_CODE_KEY`, or, without one, with
  *   the channel's token secret kept in Redis), mapping to the conversation id, expiring with the
- *   conversation's retention; the code itself is never stored nor logged.
+ *   conversation's retention (the longer one once the young person chose to keep the conversation
+ *   longer: a code given before is renewed then, `renew`); the code itself is never stored nor logged.
  * - A code works once: using it removes it (the young person asks for a new one). Asking again
  *   replaces the old code. "Delete my conversation" removes it (`revoke`); a conversation that has
  *   ended (quick exit) or is gone refuses it.
@@ -19,6 +20,7 @@ import { runScript, redisScript, type RedisHandle } from '../contracts/RedisHand
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { normalizeReturnCode, RETURN_CODE_DIGITS } from '../contracts/returnCode.js';
 import type { ConversationStatus } from './ConversationStore.js';
+import { readRetention } from './ConversationRetention.js';
 
 /** How many wrong codes are allowed within a window. */
 export interface GuessLimit {
@@ -37,7 +39,10 @@ export interface ReturnCodesOptions {
   hash: (digits: string) => Promise<string>;
   /** The conversation's status on the channel (a code of an ended or gone conversation is refused). */
   status: (conversationId: string) => Promise<ConversationStatus>;
-  /** How long a code lives (s): the conversation's retention. */
+  /**
+   * How long a code lives (s): the conversation's default retention; a code of a conversation the
+   * young person chose to keep longer lives as long as that (ConversationRetention.ts).
+   */
   ttlSeconds: number;
   /** Wrong codes per client (a keyed hash of its address) per window. */
   perClient: GuessLimit;
@@ -62,6 +67,16 @@ if current ~= ARGV[1] then return 0 end
 if current ~= '' and current ~= ARGV[2] then redis.call('DEL', KEYS[3]) end
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
+return 1`,
+);
+
+// KEYS: conversation's code index, its code key. ARGV: the code's hash, ttl ms.
+// Gives both the new lifetime when the index still names that code (an unused, unreplaced one).
+const RENEW = redisScript(
+  'lanternReturnCodeRenew',
+  `if redis.call('GET', KEYS[1]) ~= ARGV[1] or redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return 1`,
 );
 
@@ -118,9 +133,27 @@ export class ReturnCodes {
     }
   }
 
-  /** How long a code lives (s). */
+  /** How long a code lives (s) by default. */
   get ttlSeconds(): number {
     return this.options.ttlSeconds;
+  }
+
+  /** How long a code of this conversation lives (s): its retention (longer when the young person chose so). */
+  lifetime(conversationId: string): Promise<number> {
+    return readRetention(this.options.redis, this.options.keys, conversationId, this.options.ttlSeconds);
+  }
+
+  /**
+   * The conversation's current code (if any) lives as long as the conversation from now: called when
+   * the young person chose to keep the conversation longer (ConversationRetention.extend).
+   */
+  async renew(conversationId: string): Promise<void> {
+    const { redis, keys } = this.options;
+    const index = keys.returnCodeOfConversation(conversationId);
+    const hash = await redis.get(index);
+    if (!hash) return;
+    const ms = (await this.lifetime(conversationId)) * 1000;
+    await runScript(redis, RENEW, [index, keys.returnCode(hash)], [hash, ms]);
   }
 
   /** A new code for the conversation (12 ASCII digits), replacing any earlier one. Only its hash is stored. */
@@ -133,7 +166,7 @@ export class ReturnCodes {
     for (let attempt = 0; attempt < 5; attempt++) {
       const old = (await redis.get(index)) ?? '';
       const oldKey = old === '' ? keys.returnCode(hash) : keys.returnCode(old);
-      const done = await runScript(redis, ISSUE, [index, keys.returnCode(hash), oldKey], [old, hash, conversationId, this.options.ttlSeconds * 1000]);
+      const done = await runScript(redis, ISSUE, [index, keys.returnCode(hash), oldKey], [old, hash, conversationId, (await this.lifetime(conversationId)) * 1000]);
       if (done === 1) return digits;
     }
     throw new Error('ReturnCodes: the code could not be stored');

@@ -13,6 +13,7 @@ import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { ActivityStreamHub } from './ActivityStreamHub.js';
 import type { ConversationStore } from './ConversationStore.js';
+import { ConversationRetention } from './ConversationRetention.js';
 import { ConversationTurnLock } from './ConversationTurnLock.js';
 import { directLinePlugin, type DirectLinePluginOptions } from './directLinePlugin.js';
 import { RedisConversationStore } from './RedisConversationStore.js';
@@ -31,6 +32,8 @@ export interface ChannelPluginOptions {
   tokenTtlSeconds: number;
   /** How long a conversation is kept after its last activity (s). */
   conversationTtlSeconds: number;
+  /** How long once the young person chose to keep it longer (s; default: `conversationTtlSeconds`, no longer retention). */
+  conversationTtlExtendedSeconds?: number;
   /**
    * Return codes: the HMAC key of their hashes (undefined = the token secret in Redis) and the
    * wrong-code limits. Default: no key, the limits of DIRECT_LINE_LIMITS.
@@ -52,6 +55,8 @@ export interface Channel {
   adapter: WebChannelAdapter;
   /** Return codes: issued by the bot, redeemed by `POST /tokens/generate`, revoked by erasure. */
   returnCodes: ReturnCodes;
+  /** The retention of each conversation (the default, or longer once the young person chose so). */
+  retention: ConversationRetention;
 }
 
 declare module 'fastify' {
@@ -86,7 +91,15 @@ const channel: FastifyPluginAsync<ChannelPluginOptions> = async (app, options) =
     global: codes.global,
     onRedeemed: codes.onRedeemed,
   });
-  app.decorate('channel', { store, tokens, hub, typing, adapter, returnCodes });
+  // Keeping a conversation longer renews its keys of its own hash slot, then its return code.
+  const retention = new ConversationRetention({
+    redis,
+    keys,
+    ttlSeconds: options.conversationTtlSeconds,
+    extendedTtlSeconds: options.conversationTtlExtendedSeconds ?? options.conversationTtlSeconds,
+    onExtended: (conversationId) => returnCodes.renew(conversationId),
+  });
+  app.decorate('channel', { store, tokens, hub, typing, adapter, returnCodes, retention });
   app.addHook('onClose', async () => {
     await hub.close();
     await typing.close();

@@ -1,12 +1,14 @@
 /**
  * What staff keep about one conversation besides its transcript, expiring with it: the internal
  * notes (written at any time, handover notes included) and what the screening read in the young
- * person's messages during a chat (codes per message, never text). Written only while the
+ * person's messages during a chat (codes per message, never text), and who had it last (a staff
+ * username, for "the same counsellor when on duty"). Written only while the
  * conversation exists and has not ended, so nothing is left behind for a deleted one.
  */
 import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { MessageScreening, NoteItem } from '../contracts/counsellorApi.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
+import { RETENTION_LUA } from '../directline/ConversationRetention.js';
 
 /** Options of ConversationNotes. */
 export interface ConversationNotesOptions {
@@ -23,14 +25,28 @@ export const NOTE_MAX = 2000;
 /**
  * RPUSH or HSET + EXPIRE, only when the conversation exists and has not ended.
  * KEYS: notes or flags, the conversation's metadata (both in the conversation's hash tag).
- * ARGV: 'list' or 'hash', field, value, ttl.
+ * ARGV: 'list' or 'hash', field, value, ttl (the conversation's longer retention, if chosen, wins: ConversationRetention.ts).
  */
 const WRITE_IF_ALIVE = redisScript(
   'lanternHandoffWriteIfAlive',
-  `
+  `${RETENTION_LUA}
 if redis.call('HGET', KEYS[2], 'createdAt') == false or redis.call('HEXISTS', KEYS[2], 'endedAt') == 1 then return 0 end
 if ARGV[1] == 'list' then redis.call('RPUSH', KEYS[1], ARGV[3]) else redis.call('HSET', KEYS[1], ARGV[2], ARGV[3]) end
-redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[1], conversationRetention(KEYS[2], ARGV[4]))
+return 1
+`,
+);
+
+/**
+ * SET with the conversation's retention, only when the conversation exists and has not ended.
+ * KEYS: the last counsellor's key, the conversation's metadata (both in the conversation's hash tag).
+ * ARGV: username, ttl (the conversation's longer retention, if chosen, wins).
+ */
+const REMEMBER_COUNSELLOR = redisScript(
+  'lanternHandoffRememberCounsellor',
+  `${RETENTION_LUA}
+if redis.call('HGET', KEYS[2], 'createdAt') == false or redis.call('HEXISTS', KEYS[2], 'endedAt') == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', conversationRetention(KEYS[2], ARGV[2]))
 return 1
 `,
 );
@@ -104,6 +120,20 @@ export class ConversationNotes {
   async mayBeWatchedMany(conversationIds: string[]): Promise<Set<string>> {
     const marked = await Promise.all(conversationIds.map(async (id) => ((await this.mayBeWatched(id)) ? id : undefined)));
     return new Set(marked.filter((id): id is string => id !== undefined));
+  }
+
+  /**
+   * Remembers the counsellor who had the conversation last (their chat with it ended or went back to
+   * the list); false when the conversation is gone.
+   */
+  async rememberCounsellor(conversationId: string, username: string): Promise<boolean> {
+    const { redis, keys, ttlSeconds } = this.options;
+    return (await runScript(redis, REMEMBER_COUNSELLOR, [keys.handoffLastCounsellor(conversationId), keys.conversationMeta(conversationId)], [username, String(ttlSeconds)])) === 1;
+  }
+
+  /** The counsellor who had the conversation last (undefined: nobody yet, or it expired). */
+  async lastCounsellor(conversationId: string): Promise<string | undefined> {
+    return (await this.options.redis.get(this.options.keys.handoffLastCounsellor(conversationId))) ?? undefined;
   }
 
   /** The flagged messages of a conversation: activity id → what the screening read. */

@@ -25,6 +25,17 @@ export interface HandoffJobData extends HandoffContext {
   reference: { userId: string; serviceUrl: string };
   /** How often it came back to the list (a counsellor left or passed it back). */
   returned?: number;
+  /**
+   * Offered first to the counsellor who had the conversation last (a new request while they were on
+   * duty with room), until `until` (ms). Changes nothing of its place in line; never in a session.
+   */
+  preferred?: PreferredCounsellor;
+}
+
+/** Who a returning conversation is offered to first, and until when (ms). */
+export interface PreferredCounsellor {
+  counsellor: string;
+  until: number;
 }
 
 /** One entry of the waiting list. */

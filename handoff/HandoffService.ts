@@ -10,12 +10,17 @@
  * everyone; each counsellor has a maximum of open conversations; young people whose page has
  * been gone for a while leave the list.
  *
+ * The same counsellor when on duty: a conversation that asks for a person again is offered first,
+ * for a short time, to the counsellor who had it last, when they are on duty with room (`preferenceFor`,
+ * `waitingList`); it keeps its place in line, anyone may claim it at any time, danger goes to whoever asks.
+ *
  * The service tells the young person's side what happened through `YoungPersonEvent`s and the
  * consoles through `HandoffEvent`s on the bus; it never calls into the bot.
  */
 import type { Activity } from 'botbuilder';
 import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import { CAME_BACK_FIELD } from '../directline/ReturnCodes.js';
+import { RETENTION_LUA } from '../directline/ConversationRetention.js';
 import type { Colleague, MessageScreening, NoteItem, QueueItem, TranscriptLine, Triage } from '../contracts/counsellorApi.js';
 import type { Language } from '../contracts/languages.js';
 import type { Translator } from '../texts/Translator.js';
@@ -29,7 +34,7 @@ import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffBus } from './HandoffBus.js';
 import type { AccessEndReason, ConversationRef, HandoffEvent, RequeueReason, YoungPersonEvent, YoungPersonListener } from './HandoffEvents.js';
 import { HandoffSessions, type HandoffSession } from './HandoffSessions.js';
-import { NotWaitingError, type HandoffJobData, type HandoffQueue, type WaitingEntry } from './HandoffQueue.js';
+import { NotWaitingError, type HandoffJobData, type HandoffQueue, type PreferredCounsellor, type WaitingEntry } from './HandoffQueue.js';
 import { isOutcome, type Outcome } from './outcomes.js';
 import type { WaitEstimator } from './WaitEstimator.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
@@ -41,6 +46,14 @@ export { AtCapacityError, ColleagueNotOnDutyError, HandoffRequestError };
 export interface ActingCounsellor {
   username: string;
   languages: Language[];
+  /** Their role (a team lead or admin sees to whom a waiting conversation is offered first). */
+  role?: string;
+}
+
+/** One entry of the waiting list with whom it is offered to first now, if anyone (never sent as such: `queueFor`). */
+export interface ListedEntry {
+  item: QueueItem;
+  preferred?: PreferredCounsellor;
 }
 
 export type { QueueItem } from '../contracts/counsellorApi.js';
@@ -92,6 +105,11 @@ export interface HandoffServiceOptions {
   isOpen?: (at: Date) => boolean;
   /** Longest life of an interpreter's link (ms); it also ends with the conversation. */
   interpreterLinkMaxMs?: number;
+  /**
+   * A conversation that asks for a person again is offered this long (ms) to the counsellor who had it
+   * last, when they are on duty with room (PREFERRED_COUNSELLOR_SECONDS); 0 or unset: never.
+   */
+  preferredCounsellorMs?: number;
   now?: () => number;
 }
 
@@ -103,10 +121,10 @@ const HANDOVER_NOTE_MAX = 500;
  */
 const WRITE_WAIT_STATE = redisScript(
   'lanternHandoffWaitState',
-  `
+  `${RETENTION_LUA}
 if redis.call('HGET', KEYS[2], 'createdAt') == false or redis.call('HEXISTS', KEYS[2], 'endedAt') == 1 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[1], conversationRetention(KEYS[2], ARGV[3]))
 return 1
 `,
 );
@@ -149,10 +167,45 @@ export class HandoffService {
     return { conversationId, ...job.reference };
   }
 
-  /** The waiting list, most urgent first, with "interpreter needed" where nobody on duty speaks the language. */
-  async queueItems(): Promise<QueueItem[]> {
-    const [entries, spoken] = await Promise.all([this.options.queue.waiting(), this.options.presence.spokenLanguages()]);
+  /**
+   * The waiting list, most urgent first, with "interpreter needed" where nobody on duty speaks the
+   * language, as `viewer` sees it: an entry offered first to them says so (`preferredForYou`), a team
+   * lead sees to whom (`preferredCounsellor`), anyone else an ordinary row. Without a viewer: no offers.
+   */
+  async queueItems(viewer?: ActingCounsellor): Promise<QueueItem[]> {
+    return this.queueFor(await this.waitingList(), viewer);
+  }
+
+  /** The waiting list as `viewer` sees it (`waitingList` read once for many consoles). */
+  queueFor(list: readonly ListedEntry[], viewer?: ActingCounsellor): QueueItem[] {
     const now = this.now();
+    return list.map(({ item, preferred }) => {
+      if (!preferred || !viewer) return item;
+      const preferredSecondsLeft = Math.max(1, Math.ceil((preferred.until - now) / 1000));
+      if (preferred.counsellor === viewer.username) return { ...item, preferredForYou: true, preferredSecondsLeft };
+      if (viewer.role === 'teamlead' || viewer.role === 'admin') return { ...item, preferredCounsellor: preferred.counsellor, preferredSecondsLeft };
+      return item;
+    });
+  }
+
+  /**
+   * The waiting list with, per entry, the counsellor it is offered to first now: the one who had it
+   * last, from a request made while they were on duty with room, until its time is up, and only while
+   * they are still on duty (signed in, console present) with room.
+   */
+  async waitingList(): Promise<ListedEntry[]> {
+    const [entries, onDuty] = await Promise.all([this.options.queue.waiting(), this.options.presence.onDuty()]);
+    const spoken = new Set(onDuty.flatMap((c) => c.languages));
+    const now = this.now();
+    const available = new Map<string, Promise<boolean>>();
+    const offers = await Promise.all(
+      entries.map(async (entry) => {
+        const preferred = entry.data.preferred;
+        if (!preferred || typeof preferred.counsellor !== 'string' || !(preferred.until > now)) return undefined;
+        if (!available.has(preferred.counsellor)) available.set(preferred.counsellor, this.canTakeMore(preferred.counsellor, onDuty).catch(() => false));
+        return (await available.get(preferred.counsellor)) ? preferred : undefined;
+      }),
+    );
     const seen = await Promise.all(entries.map((entry) => this.options.store.lastSeen(entry.conversationId).catch(() => undefined)));
     const notes = await this.notes.listMany(entries.map((entry) => entry.conversationId));
     const watched = await this.notes.mayBeWatchedMany(entries.map((entry) => entry.conversationId));
@@ -174,7 +227,34 @@ export class HandoffService {
         ...(watched.has(entry.conversationId) ? { mayBeWatched: true } : {}),
         ...(cameBack[index] ? { cameBackWithCode: true } : {}),
       };
-    });
+    }).map((item, index) => (offers[index] ? { item, preferred: offers[index] } : { item }));
+  }
+
+  /** Whether a counsellor is on duty now (signed in, console present) with room for one more conversation. */
+  private async canTakeMore(username: string, onDuty: ReadonlyArray<{ username: string }>): Promise<boolean> {
+    if (!onDuty.some((c) => c.username === username)) return false;
+    const account = await this.options.account(username);
+    if (!account?.isCounsellor || !account.signedIn) return false;
+    return (await this.options.sessions.countOf(username)) < account.maxConversations;
+  }
+
+  /**
+   * Whom a new request for a person in this conversation is offered to first, and until when: the
+   * counsellor who had it last, when they are on duty with room now (undefined otherwise, or when
+   * PREFERRED_COUNSELLOR_SECONDS is 0). It never changes the request's place in line.
+   */
+  async preferenceFor(conversationId: string): Promise<PreferredCounsellor | undefined> {
+    const ms = this.options.preferredCounsellorMs ?? 0;
+    if (!(ms > 0)) return undefined;
+    const username = await this.notes.lastCounsellor(conversationId);
+    if (!username) return undefined;
+    if (!(await this.canTakeMore(username, await this.options.presence.onDuty()))) return undefined;
+    return { counsellor: username, until: this.now() + ms };
+  }
+
+  /** Whether this counsellor had the conversation last, before their chat with it now ("was with you before"). */
+  async wasWithBefore(conversationId: string, username: string): Promise<boolean> {
+    return (await this.notes.lastCounsellor(conversationId)) === username;
   }
 
   private async capacityOf(username: string): Promise<CounsellorAccount> {
@@ -203,7 +283,7 @@ export class HandoffService {
           counsellor: counsellor.username,
           claimedAt: this.now(),
           interpreterNeeded: !counsellor.languages.includes(data.language),
-          job: data,
+          job: withoutPreference(data),
         };
         await this.options.sessions.open(session);
       },
@@ -221,14 +301,19 @@ export class HandoffService {
   /**
    * Claims the next conversation for this counsellor, by one rule: the most urgent first. A danger
    * conversation goes to whoever asks, in any language (interpreter needed when they do not speak
-   * it); then, priority by priority, the first in a language they speak, else the first that nobody
-   * on duty speaks.
+   * it), also one offered first to a colleague; then a conversation offered first to this counsellor
+   * (they had it last); then, priority by priority, the first in a language they speak, else the
+   * first that nobody on duty speaks — passing over, while their offer lasts, those offered first to
+   * a colleague (a claim by id takes any of them at any time).
    * Undefined when there is none for them.
    */
   async claimNext(counsellor: ActingCounsellor): Promise<HandoffSession | undefined> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const items = await this.queueItems();
-      const next = items.find((item) => item.danger) ?? nextForLanguages(items, counsellor.languages);
+      const list = await this.waitingList();
+      const items = list.map((entry) => entry.item);
+      const forMe = list.find((entry) => entry.preferred?.counsellor === counsellor.username)?.item;
+      const open = list.filter((entry) => !entry.preferred || entry.preferred.counsellor === counsellor.username).map((entry) => entry.item);
+      const next = items.find((item) => item.danger) ?? forMe ?? nextForLanguages(open, counsellor.languages);
       if (!next) return undefined;
       try {
         return await this.claim(next.conversationId, counsellor);
@@ -342,6 +427,17 @@ export class HandoffService {
     if (session) await this.options.sessions.raisePriority(conversationId, 'danger');
     else await this.options.queue.raise(conversationId, 'danger');
     await this.publish({ type: 'watched', conversationId, ...(session ? { counsellor: session.counsellor } : {}) });
+  }
+
+  /**
+   * Counts one re-alert of a waiting danger conversation: the consoles were told again that nobody
+   * has taken it. Counted once per interval whichever instance or console re-alerted (a mark that
+   * lives a little less than the interval); a count with the language only.
+   */
+  async countRealert(conversationId: string, language: Language, intervalMs: number): Promise<void> {
+    const { redis, keys, metrics } = this.options;
+    const fresh = await redis.set(keys.handoffRealertMark(conversationId), '1', 'PX', Math.max(1, Math.floor(intervalMs * 0.9)), 'NX');
+    if (fresh === 'OK') await metrics?.record({ name: 'danger_realert', lang: language });
   }
 
   /** Whether the young person typed their safe word in this conversation. */
@@ -533,6 +629,8 @@ export class HandoffService {
     const job = await this.options.sessions.take(conversationId, counsellor.username);
     if (!job) throw new SessionNotFoundError('No open conversation with that id for you');
     if (typeof note === 'string' && note.trim()) await this.notes.add(conversationId, { by: counsellor.username, text: note.trim() });
+    // Should the young person ask for a person again, this counsellor is offered it first while on duty.
+    await this.notes.rememberCounsellor(conversationId, counsellor.username);
     await this.interpreters.revoke(conversationId);
     await this.options.sessions.forgetHolderIfIdle(counsellor.username);
     await this.options.metrics?.record({ name: 'outcome', lang: session.job.language, code: outcome });
@@ -557,7 +655,10 @@ export class HandoffService {
       await this.publish({ type: 'ended', conversationId, counsellor: from, outcome: 'young_person_left' });
       return true;
     }
-    const position = await this.options.queue.enqueue({ ...job, returned: (job.returned ?? 0) + 1 });
+    // They had it last (a later request for a person is offered to them first while on duty), but
+    // back in the list now it is everyone's: no offer to anyone.
+    await this.notes.rememberCounsellor(conversationId, from);
+    const position = await this.options.queue.enqueue({ ...withoutPreference(job), returned: (job.returned ?? 0) + 1 });
     if (why === 'counsellor_left') await this.options.metrics?.record({ name: 'handoff_returned', lang: job.language, priority: job.priority });
     await this.options.redis.hdel(this.options.keys.handoffWaitState(conversationId), 'shown');
     await this.tell({ type: 'requeued', ref: this.ref(conversationId, job), position, why });
@@ -633,7 +734,13 @@ export class HandoffService {
   /** The young person deleted the conversation: out of the line, and an open session closes. */
   async forget(conversationId: string): Promise<void> {
     await this.options.queue.cancel(conversationId);
-    await this.options.redis.del(this.options.keys.handoffWaitState(conversationId), this.options.keys.handoffNotes(conversationId), this.options.keys.handoffFlags(conversationId));
+    await this.options.redis.del(
+      this.options.keys.handoffWaitState(conversationId),
+      this.options.keys.handoffNotes(conversationId),
+      this.options.keys.handoffFlags(conversationId),
+      this.options.keys.handoffLastCounsellor(conversationId),
+      this.options.keys.handoffRealertMark(conversationId),
+    );
     await this.interpreters.revoke(conversationId);
     const session = await this.options.sessions.closeAny(conversationId);
     if (session) {
@@ -722,6 +829,13 @@ export class HandoffService {
       }
     }
   }
+}
+
+/** The job without an offer to a counsellor (a session, or back in the list, offers nothing). */
+function withoutPreference(job: HandoffJobData): HandoffJobData {
+  if (!('preferred' in job)) return job;
+  const { preferred: _offer, ...rest } = job;
+  return rest;
 }
 
 /** Below danger: the highest priority first; within it, a language spoken, else one nobody on duty speaks. */

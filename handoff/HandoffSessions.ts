@@ -12,6 +12,7 @@
  */
 import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
+import { readRetention } from '../directline/ConversationRetention.js';
 import type { HandoffJobData } from './HandoffQueue.js';
 import { PRIORITY_RANK, type Priority } from '../contracts/profileCodes.js';
 import { SessionNotFoundError } from './errors.js';
@@ -86,7 +87,9 @@ export class HandoffSessions {
 
   /** Opens a session for a claimed conversation. */
   async open(session: HandoffSession): Promise<void> {
-    const { redis, keys, ttlSeconds } = this.options;
+    const { redis, keys } = this.options;
+    // As long as the conversation is kept (longer when the young person chose so: ConversationRetention.ts).
+    const ttlSeconds = await readRetention(redis, keys, session.conversationId, this.options.ttlSeconds);
     const hash: Record<string, string> = {
       counsellor: session.counsellor,
       claimedAt: String(session.claimedAt),

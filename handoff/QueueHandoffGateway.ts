@@ -7,7 +7,7 @@ import type { Priority } from '../contracts/profileCodes.js';
 import type { MessageScreening } from '../contracts/counsellorApi.js';
 import type { CounsellorPresence } from './CounsellorPresence.js';
 import type { HandoffContext, HandoffGateway, HandoffOutcome, YoungPersonReference } from './HandoffGateway.js';
-import type { HandoffJobData, HandoffQueue } from './HandoffQueue.js';
+import type { HandoffJobData, HandoffQueue, PreferredCounsellor } from './HandoffQueue.js';
 import type { OpeningHours } from './OpeningHours.js';
 import type { WaitEstimator } from './WaitEstimator.js';
 
@@ -22,6 +22,11 @@ export interface QueueHandoffGatewayOptions {
   flag?: (conversationId: string, activityId: string, screening: MessageScreening) => Promise<void>;
   /** Marks the conversation "may be watched" and alerts the consoles (HandoffService.markMayBeWatched). */
   watched?: (conversationId: string) => Promise<void>;
+  /**
+   * Whom a new request is offered to first (the counsellor who had the conversation last, on duty
+   * with room: HandoffService.preferenceFor). Its failure never stops the request: then nobody.
+   */
+  prefer?: (conversationId: string) => Promise<PreferredCounsellor | undefined>;
   /** A young person stopped waiting (cancelled), left (quick exit) before anyone took them, or asked outside opening hours (metrics). */
   onUnreached?: (data: Pick<HandoffJobData, 'language' | 'priority'>, why: 'cancelled' | 'left' | 'closed') => Promise<void>;
 }
@@ -41,7 +46,10 @@ export class QueueHandoffGateway implements HandoffGateway {
       await this.options.onUnreached?.(context, 'closed');
       return { status: 'unavailable', reason: 'closed', reopensAt: this.options.openingHours.nextOpening(now)?.toISOString() };
     }
-    const position = await this.options.queue.enqueue({ ...context, requestedAt: now.getTime(), reference });
+    // Offered first to the counsellor who had it last, when on duty: its place in line stays the same.
+    // (Already waiting: the queue keeps the first request, and its offer, as they were.)
+    const preferred = await this.options.prefer?.(context.conversationId).catch(() => undefined);
+    const position = await this.options.queue.enqueue({ ...context, requestedAt: now.getTime(), reference, ...(preferred ? { preferred } : {}) });
     const counsellorsOnDuty = (await this.options.presence.onDuty()).length;
     const estimatedWaitMinutes = await this.options.estimator.estimateMinutes(position, counsellorsOnDuty);
     return { status: 'queued', position, estimatedWaitMinutes, counsellorsOnDuty };

@@ -9,7 +9,9 @@
  * transfer, return to the list, logout, account removal and session expiry close the live
  * subscription at once on every instance (HandoffBus), and every refresh re-checks ownership
  * and the staff session. Danger waiting in the list alerts every open console, again every
- * `dangerRealertMs` until someone takes it, and at once when a console opens.
+ * `dangerRealertMs` until someone takes it, and at once when a console opens. A conversation offered
+ * first to the counsellor who had it last alerts their consoles only, once; each console gets its own
+ * view of the list (nobody sees to whom another entry is offered, except team leads).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -25,7 +27,7 @@ import type { HandoffBus } from './HandoffBus.js';
 import type { HandoffEvent } from './HandoffEvents.js';
 import type { HandoffSession } from './HandoffSessions.js';
 import type { TeamLead } from './TeamLead.js';
-import type { ActingCounsellor, HandoffService, QueueItem } from './HandoffService.js';
+import type { ActingCounsellor, HandoffService, ListedEntry, QueueItem } from './HandoffService.js';
 import { OUTCOMES } from './outcomes.js';
 import { staffText } from './staffTexts.js';
 import { NotSignedInError, SessionNotFoundError } from './errors.js';
@@ -75,14 +77,16 @@ interface LiveClient {
   lastSessions: string;
   /** When each waiting danger conversation last alerted this console (ms). */
   dangerAlerts: Map<string, number>;
+  /** Waiting conversations offered first to this counsellor that already alerted this console. */
+  preferredAlerts: Set<string>;
   /** Conversations followed live, with the subscription. */
   subscriptions: Map<string, StreamSubscription>;
 }
 
 function acting(request: FastifyRequest): ActingCounsellor {
-  const staff = (request as FastifyRequest & { staff?: { username: string; languages?: string[] } }).staff;
+  const staff = (request as FastifyRequest & { staff?: { username: string; role?: string; languages?: string[] } }).staff;
   if (!staff) throw new NotSignedInError();
-  return { username: staff.username, languages: (staff.languages ?? []).filter(isLanguage) };
+  return { username: staff.username, languages: (staff.languages ?? []).filter(isLanguage), ...(staff.role ? { role: staff.role } : {}) };
 }
 
 function errorReply(reply: FastifyReply, error: unknown): FastifyReply {
@@ -95,11 +99,12 @@ function errorReply(reply: FastifyReply, error: unknown): FastifyReply {
 
 /** A session as the console lists it (one shape for the list, the detail and the live view). */
 async function sessionItem(session: HandoffSession, service: HandoffService, reference: (id: string) => Promise<string>): Promise<SessionItem> {
-  const [ref, interpreter, watched, cameBack] = await Promise.all([
+  const [ref, interpreter, watched, cameBack, before] = await Promise.all([
     reference(session.conversationId),
     service.interpreterState(session.conversationId),
     service.mayBeWatched(session.conversationId),
     service.cameBackWithCode(session.conversationId),
+    service.wasWithBefore(session.conversationId, session.counsellor),
   ]);
   return {
     conversationId: session.conversationId,
@@ -115,6 +120,7 @@ async function sessionItem(session: HandoffSession, service: HandoffService, ref
       : {}),
     ...(watched ? { mayBeWatched: true } : {}),
     ...(cameBack ? { cameBackWithCode: true } : {}),
+    ...(before ? { wasWithYouBefore: true as const } : {}),
   };
 }
 
@@ -141,7 +147,8 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     }
   };
 
-  fastify.get('/api/staff/queue', { preHandler: guard }, route(async () => service.queueItems()));
+  // Each counsellor's own view: an entry offered first to them says so; nobody else sees their name (team leads do).
+  fastify.get('/api/staff/queue', { preHandler: guard }, route(async (request) => service.queueItems(acting(request))));
 
   fastify.post('/api/staff/queue/next', { preHandler: guard }, route(async (request, reply) => {
     const session = await service.claimNext(acting(request));
@@ -317,21 +324,36 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
       if (last !== undefined && now - last < realertMs) continue;
       client.dangerAlerts.set(item.conversationId, now);
       send(client.socket, { type: 'alert', kind: 'danger', conversationId: item.conversationId, repeat: last !== undefined });
+      if (last !== undefined) void service.countRealert(item.conversationId, item.language, realertMs).catch(() => undefined);
     }
     for (const id of [...client.dangerAlerts.keys()]) if (!items.some((item) => item.conversationId === id)) client.dangerAlerts.delete(id);
   };
 
-  const refreshClient = async (client: LiveClient, queueItems: QueueItem[], queueJson: string) => {
+  /** Once per waiting conversation offered first to this console's counsellor (they had it last). */
+  const alertPreferred = (client: LiveClient, items: QueueItem[]) => {
+    for (const item of items) {
+      if (!item.preferredForYou || client.preferredAlerts.has(item.conversationId)) continue;
+      client.preferredAlerts.add(item.conversationId);
+      send(client.socket, { type: 'alert', kind: 'preferred', conversationId: item.conversationId });
+    }
+    for (const id of [...client.preferredAlerts]) if (!items.some((item) => item.conversationId === id)) client.preferredAlerts.delete(id);
+  };
+
+  const refreshClient = async (client: LiveClient, list: ListedEntry[]) => {
     // The staff session may have expired or been revoked (logout elsewhere, account removed).
     if (!(await options.authenticateSocket(client.cookie))) {
       signOut(client);
       return;
     }
+    // This counsellor's own view of the list (an offer to them says so; nobody else's name).
+    const queueItems = service.queueFor(list, client.counsellor);
+    const queueJson = JSON.stringify(queueItems);
     if (client.lastQueue !== queueJson) {
       client.lastQueue = queueJson;
       send(client.socket, { type: 'queue', items: queueItems });
     }
     alertDanger(client, queueItems, Date.now());
+    alertPreferred(client, queueItems);
     const sessions = await service.mySessions(client.counsellor);
     const held = new Set(sessions.map((s) => s.conversationId));
     for (const conversationId of [...client.subscriptions.keys()]) if (!held.has(conversationId)) drop(client, conversationId, 'not_yours');
@@ -345,14 +367,13 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
 
   const refresh = async () => {
     if (clients.size === 0) return;
-    let items: QueueItem[];
+    let list: ListedEntry[];
     try {
-      items = await service.queueItems();
+      list = await service.waitingList();
     } catch {
       return;
     }
-    const queueJson = JSON.stringify(items);
-    await Promise.all([...clients].map((client) => refreshClient(client, items, queueJson).catch(() => undefined)));
+    await Promise.all([...clients].map((client) => refreshClient(client, list).catch(() => undefined)));
   };
   // A change is shown at once (no fixed delay); changes that come while a refresh runs are
   // gathered into one more refresh right after it, so a burst costs two refreshes, not one each.
@@ -441,7 +462,7 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
         socket.close(4401, 'Not signed in');
         return;
       }
-      client = { socket, cookie, counsellor, lastQueue: '', lastSessions: '', dangerAlerts: new Map(), subscriptions: new Map() };
+      client = { socket, cookie, counsellor, lastQueue: '', lastSessions: '', dangerAlerts: new Map(), preferredAlerts: new Set(), subscriptions: new Map() };
       clients.add(client);
       await options.presence.heartbeat(counsellor.username, counsellor.languages);
       scheduleRefresh();

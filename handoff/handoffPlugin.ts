@@ -52,6 +52,11 @@ export interface HandoffPluginOptions {
   handoffTickMs: number;
   /** Longest life of an interpreter's link (hours); it also ends with the conversation. */
   interpreterLinkHours: number;
+  /**
+   * A conversation that asks for a person again is offered first, this long, to the counsellor who
+   * had it last when they are on duty with room (seconds; 0: never).
+   */
+  preferredCounsellorSeconds: number;
   /** The telephone interpreting service shown in the console (config/interpreting.json). */
   interpreting: InterpretingService;
   /** Mark the interpreter's cookie `Secure`. */
@@ -107,6 +112,7 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
     metrics: app.metrics,
     isOpen: (at) => options.openingHours.isOpen(at),
     interpreterLinkMaxMs: options.interpreterLinkHours * 3600_000,
+    preferredCounsellorMs: options.preferredCounsellorSeconds * 1000,
     now,
   });
   const reference = (conversationId: string) => app.audit.reference(conversationId);
@@ -117,6 +123,7 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
     'handoffGateway',
     new QueueHandoffGateway({ queue, presence, estimator, openingHours: options.openingHours, now, flag: (conversationId, activityId, screening) => service.flagMessage(conversationId, activityId, screening),
       watched: (conversationId) => service.markMayBeWatched(conversationId),
+      prefer: (conversationId) => service.preferenceFor(conversationId),
       onUnreached: (data, why) => app.metrics.record({ name: 'handoff_unreached', lang: data.language, priority: data.priority, why }),
     }),
   );
@@ -159,7 +166,7 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
     authenticateSocket: async (cookieHeader) => {
       const session = await app.verifyStaffSessionCookie(cookieHeader);
       if (!session || !['counsellor', 'teamlead', 'admin'].includes(session.role)) return undefined;
-      return { username: session.username, languages: session.languages.filter(isLanguage) };
+      return { username: session.username, languages: session.languages.filter(isLanguage), role: session.role };
     },
   });
   await app.register(interpreterApiPlugin, { service, reference, audit, secureCookies: options.secureCookies });

@@ -39,6 +39,8 @@ export type MetricEvent =
   | { name: 'handoff_unreached'; lang: Lang; priority: Priority; why: UnreachedReason }
   /** A conversation went back to the list after its counsellor left (logout, removed, console gone). */
   | { name: 'handoff_returned'; lang: Lang; priority: Priority }
+  /** The consoles were alerted again about a danger conversation nobody had taken (once per interval). */
+  | { name: 'danger_realert'; lang: Lang }
   /** A claim refused because the counsellor already had their maximum of conversations. */
   | { name: 'claim_refused'; lang: Lang; priority: Priority; reason: 'capacity' }
   /** A claimed conversation in a language its counsellor does not speak. */

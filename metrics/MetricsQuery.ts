@@ -41,6 +41,8 @@ export interface MetricsReport {
     notReachedByReason: Array<{ reason: string; count: ShownCount }>;
     returnedAfterCounsellorLeft: ShownCount;
     claimsRefusedForCapacity: ShownCount;
+    /** Danger conversations announced again to the consoles because nobody had taken them (each interval once). */
+    dangerRealerts: ShownCount;
     interpreterNeededByLanguage: Array<{ language: string; count: ShownCount }>;
     leftWhileWaiting: ShownCount;
     chatFlagsByCategory: Array<{ category: string; count: ShownCount }>;
@@ -289,6 +291,7 @@ export class MetricsQuery {
         notReachedByReason: shownGroups(countBy('handoff_unreached', 'why', () => true)).map(([reason, count]) => ({ reason, count })),
         returnedAfterCounsellorLeft: suppress(sum('handoff_returned')),
         claimsRefusedForCapacity: suppress(sum('claim_refused', (c) => c.reason === 'capacity')),
+        dangerRealerts: suppress(sum('danger_realert')),
         interpreterNeededByLanguage: shownGroups(countBy('interpreter_needed', 'lang', () => true)).map(([language, count]) => ({ language, count })),
         leftWhileWaiting: suppress(left),
         chatFlagsByCategory: shownGroups(countBy('chat_flag_category', 'category', () => true)).map(([category, count]) => ({ category, count })),

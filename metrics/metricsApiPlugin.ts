@@ -93,6 +93,7 @@ export function reportToCsv(report: MetricsReport): string {
     ['problems', 'danger_not_reached', problems.dangerNotReached],
     ['problems', 'returned_after_counsellor_left', problems.returnedAfterCounsellorLeft],
     ['problems', 'claims_refused_for_capacity', problems.claimsRefusedForCapacity],
+    ['problems', 'danger_realerts', problems.dangerRealerts],
     ['problems', 'left_while_waiting', problems.leftWhileWaiting],
   );
   for (const r of problems.notReachedByReason) rows.push(['not_reached_reason', r.reason, r.count]);

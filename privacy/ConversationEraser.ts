@@ -1,7 +1,7 @@
 /**
  * "Delete my conversation": everything Lantern keeps about one conversation goes at once — its
  * activities (the transcript), channel metadata, bot state, a place in the handoff queue, a live
- * handoff session, counsellors' notes, the queue's events that name it, a return code — and a tombstone keeps the
+ * handoff session, counsellors' notes, who had it last, the queue's events that name it, a return code — and a tombstone keeps the
  * old token from starting it again (named by a keyed pseudonym of the id, so no key names the
  * conversation any more). Anonymous counts (metrics) are not about a conversation and stay.
  */
@@ -58,6 +58,8 @@ export class RedisConversationEraser implements ConversationEraser {
       keys.handoffNotes(conversationId),
       keys.handoffFlags(conversationId),
       keys.handoffWaitState(conversationId),
+      keys.handoffLastCounsellor(conversationId),
+      keys.handoffRealertMark(conversationId),
       keys.turnLock(conversationId),
     );
     await store.delete(conversationId);

@@ -55,6 +55,8 @@ const plugin: FastifyPluginAsync<PrivacyPluginOptions> = async (app, options) =>
     keys,
     rollup: app.metricsRollup,
     conversationTtlSeconds: options.conversationTtlSeconds,
+    // What a conversation the young person chose to keep longer may keep (the channel knows it).
+    extendedTtlSeconds: app.channel.retention.extendedTtlSeconds,
     queues: options.queues,
     pseudonym: (purpose, value) => app.channel.tokens.pseudonym(purpose, value),
   });

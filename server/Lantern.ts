@@ -134,6 +134,7 @@ export async function startLantern(
     keys,
     tokenTtlSeconds: config.tokenTtlSeconds,
     conversationTtlSeconds: ttl,
+    conversationTtlExtendedSeconds: config.conversationTtlExtendedSeconds,
     returnCodes: {
       key: config.returnCodeKey,
       perClient: { max: config.returnCodeGuessesPerClient, windowSeconds: guessWindow },
@@ -162,6 +163,7 @@ export async function startLantern(
     counsellorGraceSeconds: config.counsellorGraceSeconds,
     youngPersonAwaySeconds: config.youngPersonAwaySeconds,
     counsellorMaxConversations: config.counsellorMaxConversations,
+    preferredCounsellorSeconds: config.preferredCounsellorSeconds,
     handoffTickMs: config.handoffTickMs,
     interpreterLinkHours: config.interpreterLinkHours,
     interpreting: loadInterpretingService(config.interpretingFile),

@@ -3,6 +3,7 @@
  * Every other module receives the part it needs; nothing else reads process.env.
  */
 import path from 'node:path';
+import { checkRetentions } from '../directline/ConversationRetention.js';
 import { DIRECT_LINE_LIMITS } from '../directline/limits.js';
 import { checkAllowedHost, checkAllowedOrigin, checkPublicUrl, checkTokenTtl, listFrom } from '../directline/settings.js';
 
@@ -31,6 +32,11 @@ export interface LanternConfig {
   keyPrefix: string;
   /** How long a conversation (its activities and bot state) is kept after its last activity, in seconds. */
   conversationTtlSeconds: number;
+  /**
+   * How long a conversation is kept after its last activity once the young person chose, once, to
+   * keep it longer ("keep_longer"), in seconds; at least `conversationTtlSeconds`.
+   */
+  conversationTtlExtendedSeconds: number;
   /** How long a Direct Line token is valid, in seconds. */
   tokenTtlSeconds: number;
   /** Anonymous token generation: max requests per window per client. */
@@ -92,6 +98,11 @@ export interface LanternConfig {
   counsellorMaxConversations: number;
   /** A waiting young person whose page has been gone this long leaves the list (seconds). */
   youngPersonAwaySeconds: number;
+  /**
+   * A conversation that asks for a person again is offered first, this long, to the counsellor who had
+   * it last when they are on duty with room (seconds; 0: never). Anyone may still claim it meanwhile.
+   */
+  preferredCounsellorSeconds: number;
   /** Staff cookies only over HTTPS (browsers also accept them on http://localhost). */
   secureCookies: boolean;
   /** How long the anonymous daily counters are kept (days). */
@@ -123,6 +134,9 @@ export const defaultConfig: LanternConfig = {
   // 48 hours: long enough for a young person to come back to a conversation the same or the next
   // day, and for a counsellor to finish a handoff; short enough that little can be found on a server.
   conversationTtlSeconds: 48 * 3600,
+  // 7 days: a young person who got a return code may choose, once, to come back later than 48 hours.
+  // When unset it is never less than CONVERSATION_TTL_SECONDS.
+  conversationTtlExtendedSeconds: 7 * 24 * 3600,
   tokenTtlSeconds: 3600,
   tokenRateLimitMax: 20,
   tokenRateLimitWindowMs: 60_000,
@@ -148,6 +162,9 @@ export const defaultConfig: LanternConfig = {
   counsellorGraceSeconds: 60,
   counsellorMaxConversations: 3,
   youngPersonAwaySeconds: 300,
+  // Two minutes: long enough to see the alert and finish a sentence elsewhere, short enough that a
+  // young person who came back is not kept waiting for one person.
+  preferredCounsellorSeconds: 120,
   secureCookies: true,
   // Counts only, no conversation can be found in them: kept long enough to compare year on year.
   metricsRetentionDays: 400,
@@ -191,6 +208,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     dataDir: env.DATA_DIR ? path.resolve(env.DATA_DIR) : defaultConfig.dataDir,
     keyPrefix: env.KEY_PREFIX || defaultConfig.keyPrefix,
     conversationTtlSeconds: intFrom(env.CONVERSATION_TTL_SECONDS, defaultConfig.conversationTtlSeconds, 'CONVERSATION_TTL_SECONDS'),
+    conversationTtlExtendedSeconds: intFrom(env.CONVERSATION_TTL_EXTENDED_SECONDS, defaultConfig.conversationTtlExtendedSeconds, 'CONVERSATION_TTL_EXTENDED_SECONDS'),
     tokenTtlSeconds: intFrom(env.TOKEN_TTL_SECONDS, defaultConfig.tokenTtlSeconds, 'TOKEN_TTL_SECONDS'),
     tokenRateLimitMax: intFrom(env.TOKEN_RATE_LIMIT_MAX, defaultConfig.tokenRateLimitMax, 'TOKEN_RATE_LIMIT_MAX'),
     tokenRateLimitWindowMs: intFrom(env.TOKEN_RATE_LIMIT_WINDOW_MS, defaultConfig.tokenRateLimitWindowMs, 'TOKEN_RATE_LIMIT_WINDOW_MS'),
@@ -213,6 +231,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     counsellorGraceSeconds: intFrom(env.COUNSELLOR_GRACE_SECONDS, defaultConfig.counsellorGraceSeconds, 'COUNSELLOR_GRACE_SECONDS'),
     counsellorMaxConversations: intFrom(env.COUNSELLOR_MAX_CONVERSATIONS, defaultConfig.counsellorMaxConversations, 'COUNSELLOR_MAX_CONVERSATIONS'),
     youngPersonAwaySeconds: intFrom(env.YOUNG_PERSON_AWAY_SECONDS, defaultConfig.youngPersonAwaySeconds, 'YOUNG_PERSON_AWAY_SECONDS'),
+    preferredCounsellorSeconds: intFrom(env.PREFERRED_COUNSELLOR_SECONDS, defaultConfig.preferredCounsellorSeconds, 'PREFERRED_COUNSELLOR_SECONDS'),
     metricsRetentionDays: intFrom(env.METRICS_RETENTION_DAYS, defaultConfig.metricsRetentionDays, 'METRICS_RETENTION_DAYS'),
     interpreterLinkHours: positiveIntFrom(env.INTERPRETER_LINK_HOURS, defaultConfig.interpreterLinkHours, 'INTERPRETER_LINK_HOURS'),
     interpretingFile: env.INTERPRETING_FILE || undefined,
@@ -226,7 +245,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     allowedHosts: env.ALLOWED_HOSTS ? listFrom(env.ALLOWED_HOSTS) : defaultConfig.allowedHosts,
     allowedOrigins: env.ALLOWED_ORIGINS ? listFrom(env.ALLOWED_ORIGINS) : defaultConfig.allowedOrigins,
   };
-  return checkRedisSettings(checkChannelSettings({ ...fromEnv, ...overrides }));
+  const merged = { ...fromEnv, ...overrides };
+  // Unset, the longer retention is never shorter than the default one.
+  if (!env.CONVERSATION_TTL_EXTENDED_SECONDS && overrides.conversationTtlExtendedSeconds === undefined) {
+    merged.conversationTtlExtendedSeconds = Math.max(defaultConfig.conversationTtlExtendedSeconds, merged.conversationTtlSeconds);
+  }
+  return checkRedisSettings(checkChannelSettings(merged));
 }
 
 /** One node of REDIS_CLUSTER_NODES, read. */
@@ -290,6 +314,7 @@ function checkReturnCodeKey(key: string | undefined): string | undefined {
 /** The Direct Line settings, checked at start: a mistake stops the server with a clear message. */
 function checkChannelSettings(config: LanternConfig): LanternConfig {
   try {
+    checkRetentions(config.conversationTtlSeconds, config.conversationTtlExtendedSeconds);
     return {
       ...config,
       tokenTtlSeconds: checkTokenTtl(config.tokenTtlSeconds),

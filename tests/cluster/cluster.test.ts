@@ -245,6 +245,22 @@ describe('metrics, erasure, retention and jobs', () => {
     expect(await scanKeys(a.redis, a.keys.metricsHour('2026-03-02T*'))).toEqual([]);
   });
 
+  it('keeping a conversation longer: one slot per script, every key of it the longer retention, on either instance', async () => {
+    const young = await YoungPersonClient.start(a, 'en');
+    await young.say('return code');
+    await young.post({ type: 'event', name: 'lantern.keepLonger' });
+    await young.waitFor((x) => x.type === 'message' && /kept until 7 days after your last message/.test(String(x.text)));
+    const extended = a.config.conversationTtlExtendedSeconds;
+    const ttlOf = (key: string) => cluster.ttl(key);
+    const keysOfIt = [a.keys.conversationActivities(young.conversationId), a.keys.conversationMeta(young.conversationId), a.keys.botState(`webchat/conversations/${young.conversationId}/`), a.keys.returnCodeOfConversation(young.conversationId)];
+    // A later turn on the other instance keeps it so.
+    await young.post({ type: 'message', text: 'x', value: { command: 'menu' } }, b);
+    for (const key of keysOfIt) {
+      await until(async () => (await ttlOf(key)) > a.config.conversationTtlSeconds, `the longer retention of ${key}`);
+      expect(await ttlOf(key)).toBeLessThanOrEqual(extended);
+    }
+  });
+
   it('"delete my conversation" leaves no key naming it on any node; the retention job runs over every node', async () => {
     const young = await YoungPersonClient.start(a, 'nl');
     await young.say('x', { command: 'talk_to_human' });

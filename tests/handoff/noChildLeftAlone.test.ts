@@ -7,6 +7,7 @@
  */
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { scanKeys } from '../../contracts/RedisHandle.js';
 import { Translator } from '../../texts/Translator.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
@@ -162,14 +163,26 @@ describe('nothing is orphaned, access ends when it ends', () => {
     await young.say('x', { choice: 'yes' });
     await young.waitFor(isStatus('waiting'));
     await first.waitFor((m) => m.type === 'alert' && m.kind === 'danger' && m.conversationId === young.conversationId);
+    const firstAlertAt = Date.now();
     await first.waitFor((m) => m.type === 'alert' && m.kind === 'danger' && m.repeat === true && m.conversationId === young.conversationId, 5_000);
     const sam = await CounsellorClient.login(b, 'sam', ['en']);
     const late = live(b, sam);
     await late.opened;
     await late.waitFor((m) => m.type === 'alert' && m.kind === 'danger' && m.conversationId === young.conversationId, 3_000);
+    await late.waitFor((m) => m.type === 'alert' && m.kind === 'danger' && m.repeat === true && m.conversationId === young.conversationId, 5_000);
     // Sam does not speak Dari: "claim next" still gives him the danger conversation, with the interpreter flag.
     const next = await sam.api<{ conversationId: string; interpreterNeeded: boolean }>('POST', '/api/staff/queue/next');
     expect(next.body).toMatchObject({ conversationId: young.conversationId, interpreterNeeded: true });
+    // The re-alerts are counted (a language code, no id) once per interval, not once per console or
+    // instance: two consoles on two instances were re-alerted, yet at most one count per second waited.
+    const seconds = Math.ceil((Date.now() - firstAlertAt) / 1000);
+    const realerts = async () => {
+      let total = 0;
+      for (const key of await scanKeys(a.redis, a.keys.metricsHourPattern())) total += Number((await a.redis.hget(key, 'danger_realert|lang=prs')) ?? 0);
+      return total;
+    };
+    await expect.poll(realerts).toBeGreaterThanOrEqual(2);
+    expect(await realerts()).toBeLessThanOrEqual(seconds + 1);
     first.socket.close();
     late.socket.close();
   });

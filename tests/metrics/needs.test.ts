@@ -83,6 +83,7 @@ describe('waits by priority, what went wrong, staffing', () => {
     // What went wrong.
     await record(monday, { name: 'handoff_returned', lang: 'ar', priority: 'danger' }, 3);
     await record(monday, { name: 'claim_refused', lang: 'nl', priority: 'normal', reason: 'capacity' }, 6);
+    await record(monday, { name: 'danger_realert', lang: 'ar' }, 7);
     await record(monday, { name: 'interpreter_needed', lang: 'ti', priority: 'raised' }, 8);
     await record(monday, { name: 'chat_flag', lang: 'ar', level: 'urgent', categories: ['threat'] }, 4);
     // Staffing: Monday 12:00 two samples (2 and 1 on duty); Tuesday 03:00 one sample, nobody.
@@ -120,6 +121,7 @@ describe('waits by priority, what went wrong, staffing', () => {
       ],
       returnedAfterCounsellorLeft: '<5',
       claimsRefusedForCapacity: 5,
+      dangerRealerts: 5,
       interpreterNeededByLanguage: [{ language: 'ti', count: 10 }],
       leftWhileWaiting: 0,
       chatFlagsByCategory: [{ category: 'threat', count: '<5' }],

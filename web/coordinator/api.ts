@@ -51,6 +51,8 @@ export interface Metrics {
     notReachedByReason: Array<{ reason: string; count: Count }>;
     returnedAfterCounsellorLeft: Count;
     claimsRefusedForCapacity: Count;
+    /** Danger conversations announced again because nobody had taken them (absent in figures from before it was counted). */
+    dangerRealerts?: Count;
     interpreterNeededByLanguage: Array<{ language: string; count: Count }>;
     leftWhileWaiting: Count;
     chatFlagsByCategory: Array<{ category: string; count: Count }>;

@@ -161,6 +161,7 @@ export function problems(m: Metrics): HTMLElement {
     { label: 'dangerNotReached', value: p.dangerNotReached, id: 'dangerNotReached' },
     { label: 'returnedAfterCounsellorLeft', value: p.returnedAfterCounsellorLeft, id: 'returnedAfterCounsellorLeft' },
     { label: 'claimsRefusedForCapacity', value: p.claimsRefusedForCapacity, id: 'claimsRefusedForCapacity' },
+    { label: 'dangerRealerts', value: p.dangerRealerts ?? 0, id: 'dangerRealerts' },
     { label: 'leftWhileWaiting', value: p.leftWhileWaiting, id: 'problemsLeftWhileWaiting' },
   ];
   const groups = [...p.notReachedByReason, ...p.interpreterNeededByLanguage, ...p.chatFlagsByCategory].map((row) => row.count);

@@ -60,6 +60,30 @@ export function playDangerSound(): void {
   });
 }
 
+/**
+ * Two soft tones (about 0.5 s), not the danger sound: a young person who talked with this counsellor
+ * before asks for them again. Silent when the browser allows no sound yet.
+ */
+export function playChime(): void {
+  unlockAudio();
+  const context = audio;
+  if (!context) return;
+  const start = context.currentTime + 0.02;
+  [880, 660].forEach((frequency, index) => {
+    const at = start + index * 0.25;
+    const oscillator = context.createOscillator();
+    const gain = context.createGain();
+    oscillator.type = 'sine';
+    oscillator.frequency.setValueAtTime(frequency, at);
+    gain.gain.setValueAtTime(0.0001, at);
+    gain.gain.exponentialRampToValueAtTime(0.18, at + 0.03);
+    gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.22);
+    oscillator.connect(gain).connect(context.destination);
+    oscillator.start(at);
+    oscillator.stop(at + 0.24);
+  });
+}
+
 let flashing: ReturnType<typeof setInterval> | undefined;
 let baseTitle = '';
 let alertTitle = '';

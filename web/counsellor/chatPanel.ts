@@ -356,6 +356,12 @@ export class ChatPanel {
       badge.title = t('cameBackWithCodeTitle');
       this.badges.append(badge);
     }
+    // This counsellor had the conversation last, before this chat.
+    if (info.wasWithYouBefore) {
+      const badge = el('span', 'badge preferred', t('withYouBefore'));
+      badge.title = t('withYouBeforeChatTitle');
+      this.badges.append(badge);
+    }
     this.watched.hidden = !info.mayBeWatched;
     this.watched.textContent = t('mayBeWatchedAdvice');
     this.watched.title = t('mayBeWatchedTitle');

@@ -4,7 +4,7 @@
  * transfer and end them. Hand-written, no framework; Dutch with an English toggle.
  */
 import { setupAccount } from '../shared/account.js';
-import { audioReady, flashTitle, onAudioChange, playDangerSound, setBaseTitle, unlockAudio } from './alert.js';
+import { audioReady, flashTitle, onAudioChange, playChime, playDangerSound, setBaseTitle, unlockAudio } from './alert.js';
 import { api, ApiError, onSignedOut, setCsrfToken, type Me, type QueueItem, type SessionItem, type Triage } from './api.js';
 import { ChatPanel, reason } from './chatPanel.js';
 import { button, byId, el, say, staffShell } from './dom.js';
@@ -284,6 +284,13 @@ const live = new LiveConnection({
       showToast(t('returnedAlert'));
       return;
     }
+    if (kind === 'preferred') {
+      // A young person who talked with me before asks for a person again: offered to me first (marked in the list).
+      playChime();
+      flashTitle(t('preferredTitle'));
+      showToast(t('preferredAlert'), 15_000);
+      return;
+    }
     if (kind !== 'danger') return;
     // Again every minute while it waits (the server decides), until someone takes it.
     alerted.add(conversationId);
@@ -417,6 +424,7 @@ function renderQueue(items: QueueItem[], fresh = true): void {
   for (const item of queue) {
     const row = el('li', item.danger ? 'item danger' : 'item');
     if (alerted.has(item.conversationId)) row.classList.add('alerting');
+    if (item.preferredForYou) row.classList.add('preferred');
     row.dataset.conversation = item.conversationId;
     const main = el('div', 'itemMain');
     main.append(el('span', `badge priority-${item.priority}`, priorityName(item.priority)), el('span', 'languageName', languageName(item.language)));
@@ -430,6 +438,14 @@ function renderQueue(items: QueueItem[], fresh = true): void {
       badge.title = t('cameBackWithCodeTitle');
       main.append(badge);
     }
+    // Offered to me first: I had this conversation last (anyone may still take it). A team lead sees to whom.
+    if (item.preferredForYou) {
+      const badge = el('span', 'badge preferred', t('withYouBefore'));
+      badge.title = t('withYouBeforeTitle');
+      main.append(badge);
+    } else if (item.preferredCounsellor) {
+      main.append(el('span', 'badge preferred', t('preferredFor', { name: item.preferredCounsellor })));
+    }
     const meta = el('div', 'itemMeta');
     const wait = el('span', 'wait');
     wait.dataset.seconds = String(item.waitingSeconds);
@@ -438,6 +454,11 @@ function renderQueue(items: QueueItem[], fresh = true): void {
     if (item.lastSeenSeconds !== null && item.lastSeenSeconds !== undefined) {
       const seen = el('span', item.lastSeenSeconds > 60 ? 'lastSeen away' : 'lastSeen', item.lastSeenSeconds <= 60 ? t('onPage') : t('lastSeen', { time: duration(item.lastSeenSeconds) }));
       meta.append(' · ', seen);
+    }
+    if (item.preferredSecondsLeft && (item.preferredForYou || item.preferredCounsellor)) {
+      const left = el('span', 'preferredLeft');
+      left.dataset.seconds = String(item.preferredSecondsLeft);
+      meta.append(' · ', left);
     }
     const claim = button('primary small', 'claim', () => void claimOne(item));
     claim.dataset.action = 'claim';
@@ -492,6 +513,11 @@ function triageText(triage: Triage | undefined): string[] {
 function tickWaiting(): void {
   const extra = (Date.now() - queueAt) / 1000;
   for (const cell of queueBody.querySelectorAll<HTMLElement>('.wait')) cell.textContent = duration(Number(cell.dataset.seconds) + extra);
+  // The offer to one counsellor counts down; at the end the list from the server shows an ordinary row.
+  for (const cell of queueBody.querySelectorAll<HTMLElement>('.preferredLeft')) {
+    const left = Math.max(0, Number(cell.dataset.seconds) - extra);
+    cell.textContent = t('preferredLeft', { time: duration(left) });
+  }
 }
 setInterval(tickWaiting, 1000);
 
