@@ -191,6 +191,10 @@ export interface InterpreterView {
 export interface SummaryLine {
   label: string;
   value: string;
+  /** A line the console keeps current from the live conversation (`priority`: raised by a flag or the safe word). */
+  field?: 'priority';
+  /** What the line says once the conversation is in danger (the console shows it when the priority is raised to danger). */
+  dangerValue?: string;
 }
 
 /** An open conversation with transcript and summary (GET /api/staff/conversations/{id}). */

@@ -10,6 +10,10 @@ import { staffText, type StaffLanguage } from './staffTexts.js';
 export interface SummaryLine {
   label: string;
   value: string;
+  /** A line the console keeps current from the live conversation (contracts/counsellorApi.ts). */
+  field?: 'priority';
+  /** What the line says once the conversation is in danger (the console shows it when the priority is raised to danger). */
+  dangerValue?: string;
 }
 
 /** A summary in both staff languages. */
@@ -33,8 +37,8 @@ export function summaryLines(
   const none = t('summary.none');
   const lines: SummaryLine[] = [
     { label: t('summary.language'), value: t(`languages.${job.language}`) + (options.interpreterNeeded ? ` · ${t('summary.interpreter')}` : '') },
-    { label: t('summary.priority'), value: t(`priority.${job.priority}`) },
-    { label: t('summary.dangerFlag'), value: job.priority === 'danger' || (job.screening.freeText?.dangerFlags ?? 0) > 0 ? t('summary.yes') : t('summary.no') },
+    { label: t('summary.priority'), value: t(`priority.${job.priority}`), field: 'priority' },
+    { label: t('summary.dangerFlag'), value: job.priority === 'danger' || (job.screening.freeText?.dangerFlags ?? 0) > 0 ? t('summary.yes') : t('summary.no'), dangerValue: t('summary.yes') },
     { label: t('summary.reason'), value: t(`reason.${job.reason}`) },
   ];
   if (options.waitedMs !== undefined) lines.push({ label: t('summary.waited'), value: t('summary.minutes', { count: Math.round(options.waitedMs / 60_000) }) });

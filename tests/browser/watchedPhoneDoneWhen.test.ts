@@ -213,6 +213,13 @@ describe("issue 16's Done when, one young person on a watched phone", () => {
       await expect.poll(() => panel.locator('.badges .badge.watched').textContent(), { timeout: WAIT }).toBe(staffNl.console['mayBeWatched']);
       await expect.poll(() => panel.locator('.watchedAdvice').textContent(), { timeout: WAIT }).toBe(staffNl.console['mayBeWatchedAdvice']);
       expect(await panel.locator('.watchedAdvice').isVisible()).toBe(true);
+      // The summary's priority follows: the safe word made it danger (not the "normal" it was claimed at).
+      const staffAll = JSON.parse(readFileSync('locales/staff/nl.json', 'utf8')) as { priority: Record<string, string>; summary: Record<string, string> };
+      await expect.poll(() => panel.locator('.summaryList dd').allTextContents(), { timeout: WAIT }).toContain(staffAll.priority['danger']);
+      const summaryNow = await panel.locator('.summaryList dd').allTextContents();
+      expect(summaryNow).not.toContain(staffAll.priority['normal']);
+      // "Danger signal": yes, now.
+      expect(summaryNow[(await panel.locator('.summaryList dt').allTextContents()).indexOf(staffAll.summary['dangerFlag']!)]).toBe(staffAll.summary['yes']);
       await expect.poll(() => panel.locator('.line.young .text').allTextContents(), { timeout: WAIT }).toContain(safeWord);
       await panel.locator('textarea.messageInput').focus();
       await desk.keyboard.press('Control+k');

@@ -405,7 +405,12 @@ export class ChatPanel {
     this.summaryBox.textContent = '';
     const lines = this.detail ? this.detail.summary[uiLanguage()] : [];
     if (!this.detail) this.summaryBox.append(el('dd', 'muted', t('loading')));
-    for (const line of lines) this.summaryBox.append(el('dt', '', line.label), el('dd', '', line.value));
+    // The priority as it is now (a flag or the safe word may have raised it since the summary was made).
+    const danger = this.info.priority === 'danger';
+    for (const line of lines) {
+      const value = line.field === 'priority' ? priorityName(this.info.priority) : danger && line.dangerValue !== undefined ? line.dangerValue : line.value;
+      this.summaryBox.append(el('dt', '', line.label), el('dd', '', value));
+    }
     const handover = this.detail?.handover ?? this.info.handover;
     if (handover) this.summaryBox.append(el('dd', 'handover', t('handoverFrom', { name: handover.from, note: handover.note })));
     const written = this.detail?.whileWaiting ?? [];
