@@ -80,8 +80,8 @@ export class MainDialog extends InterruptibleDialog {
     const dc = await dialogSet.createContext(context);
     this.stateConfiguration.keep(dc);
 
-    const screening = await this.screenTypedText(context);
     const command = this.commands.recognize(context.activity);
+    const screening = await this.screenTypedText(context, command !== undefined);
     // While waiting for a person, what the young person types is for the counsellor: a short
     // acknowledgement (danger moves them to the front), whatever dialog is open.
     if (screening && !command && (await this.services.profile.handoffStatus(context)) === 'waiting') {
@@ -146,13 +146,15 @@ export class MainDialog extends InterruptibleDialog {
    * Before a language is chosen, a clearly identified language is taken (so a first message in
    * danger is answered in the young person's language without a language question first).
    */
-  private async screenTypedText(context: TurnContext): Promise<ScreeningResult | undefined> {
+  private async screenTypedText(context: TurnContext, isCommand = false): Promise<ScreeningResult | undefined> {
     const activity = context.activity;
     if (activity.type !== 'message' || typeof activity.text !== 'string' || !activity.text.trim()) return undefined;
     if (activity.value && typeof activity.value === 'object') return undefined;
     const result = this.services.screener.screen(activity.text);
     context.turnState.set(SCREENING_TURN_KEY, result);
-    await this.services.profile.recordFreeText(context, result);
+    // A command's words ("return code", "keep my chat longer") are not what the young person told us:
+    // they never reach the counsellor's "read in the text".
+    if (!isCommand) await this.services.profile.recordFreeText(context, result);
     if (!(await this.services.profile.language(context)) && result.lang !== 'und' && (result.words >= 2 || result.danger)) {
       await this.services.profile.setLanguage(context, result.lang);
     }

@@ -131,6 +131,18 @@ describe('intents in free text', () => {
     expect(handoffEvent(replies)?.value).toMatchObject({ priority: 'raised', screening: { freeText: { messages: 2, intents: expect.arrayContaining(['exploitation']) } } });
   });
 
+  it("a command's words are not read as what the young person told us (the counsellor's \"read in the text\")", async () => {
+    const bot = new BotHarness(redis, keys);
+    await bot.start('prs');
+    // Words of commands in Dari that the classifier alone would read as exploitation or debt.
+    for (const words of [...bot.built.translator.list('prs', 'commands:return_code'), ...bot.built.translator.list('prs', 'commands:keep_longer')]) await bot.say(words);
+    const replies = await bot.send({ type: 'message', text: 'x', value: { command: 'talk_to_human' } });
+    const request = handoffEvent(replies)?.value as { screening: { freeText?: { messages: number; intents: string[] } } } | undefined;
+    expect(request).toBeDefined();
+    expect(request!.screening.freeText?.messages ?? 0).toBe(0);
+    expect(request!.screening.freeText?.intents ?? []).toEqual([]);
+  });
+
   it('"I want to talk to a real person" starts the handoff', async () => {
     const bot = new BotHarness(redis, keys);
     await bot.start('en');
