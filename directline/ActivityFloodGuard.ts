@@ -7,7 +7,9 @@
  * - the shared rate (ActivityRateLimiter, in Redis, so across instances), per conversation token,
  *   an activity counting once per started `charactersPerCount` characters of its text; a refusal
  *   for the rate is answered after a pause of up to `rateLimitedDelayMs` (see `holdFor`);
- * - the quick exit (`endOfConversation`) is never limited, but runs one at a time per conversation.
+ * - the quick exit (`endOfConversation`) is never limited, but runs one at a time per conversation;
+ * - `typing` is echoed, never stored: at most `typingMax` per `typingWindowMs` per conversation on
+ *   this instance (no Redis), so a flood of them cannot load the streams.
  */
 import type { Activity } from 'botbuilder';
 import type { FastifyBaseLogger } from 'fastify';
@@ -31,6 +33,8 @@ export interface ActivityFloodGuardOptions {
   charactersPerCount?: number;
   maxInFlight?: number;
   rateLimitedDelayMs?: number;
+  typingMax?: number;
+  typingWindowMs?: number;
 }
 
 /** A positive integer option, or its default; anything else is a configuration mistake. */
@@ -68,6 +72,10 @@ export class ActivityFloodGuard {
   private readonly ending = new Set<string>();
   /** Refusals whose answer is held back, and for how long (ms). */
   private readonly held = new WeakMap<object, number>();
+  private readonly typingMax: number;
+  private readonly typingWindowMs: number;
+  /** Typing activities of each conversation in its current window on this instance. */
+  private readonly typing = new Map<string, { since: number; count: number }>();
 
   constructor(private readonly options: ActivityFloodGuardOptions) {
     const limits = DIRECT_LINE_LIMITS;
@@ -82,6 +90,8 @@ export class ActivityFloodGuard {
     this.charactersPerCount = positiveInt(options.charactersPerCount, limits.activityCharactersPerCount, 'activityRateLimit.charactersPerCount');
     this.maxInFlight = positiveInt(options.maxInFlight, limits.maxActivitiesInFlight, 'maxActivitiesInFlight');
     this.rateLimitedDelayMs = options.rateLimitedDelayMs ?? limits.rateLimitedDelayMs;
+    this.typingMax = positiveInt(options.typingMax, limits.typingMax, 'typingMax');
+    this.typingWindowMs = positiveInt(options.typingWindowMs, limits.typingWindowMs, 'typingWindowMs');
     if (!Number.isSafeInteger(this.rateLimitedDelayMs) || this.rateLimitedDelayMs < 0) {
       throw new RangeError('directLinePlugin: rateLimitedDelayMs must be a non-negative integer');
     }
@@ -99,6 +109,10 @@ export class ActivityFloodGuard {
       this.ending.add(conversationId);
       return { release: () => this.ending.delete(conversationId) };
     }
+    if (activity.type === 'typing') {
+      this.admitTyping(conversationId);
+      return { release: () => undefined };
+    }
     if (activity.type !== 'message' && activity.type !== 'event') return { release: () => undefined };
     // Cheapest first, so a flood is refused without touching Redis: this instance's queue of
     // turns, then a block this instance already knows of.
@@ -112,6 +126,20 @@ export class ActivityFloodGuard {
       release();
       throw error;
     }
+  }
+
+  /** Counts one typing activity of the conversation in its window, or refuses it (429) over `typingMax`. */
+  private admitTyping(conversationId: string): void {
+    const now = Date.now();
+    let window = this.typing.get(conversationId);
+    if (!window || now - window.since >= this.typingWindowMs) {
+      // Forget finished windows now and then, so the map holds only conversations typing lately.
+      if (this.typing.size >= 10_000) for (const [id, old] of this.typing) if (now - old.since >= this.typingWindowMs) this.typing.delete(id);
+      window = { since: now, count: 0 };
+      this.typing.set(conversationId, window);
+    }
+    if (window.count >= this.typingMax) throw new RateLimitedError('Too many typing activities, try again later.', Math.max(1, Math.ceil((window.since + this.typingWindowMs - now) / 1000)));
+    window.count += 1;
   }
 
   /** Counts an admitted message or event against the shared rate (all instances), or refuses it (429). */

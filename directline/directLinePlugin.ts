@@ -99,8 +99,8 @@ export interface DirectLinePluginOptions {
   /** Deepest nesting of objects and arrays in a request body. Default 32. */
   maxJsonDepth?: number;
   /**
-   * Per-token limit on `POST …/activities` (messages and events; `typing` and `endOfConversation`
-   * are not counted), counted in Redis on `rateLimit.redis` under `rateLimit.keyPrefix`, so it holds
+   * Per-token limit on `POST …/activities` (messages and events; `typing` has its own limit,
+   * `typingLimit`, and `endOfConversation` is never limited), counted in Redis on `rateLimit.redis` under `rateLimit.keyPrefix`, so it holds
    * across instances: at most `burstMax` per `burstWindowMs` and `max` per `windowMs`, an activity
    * counting once per started `charactersPerCount` characters of its text. Over it: 429
    * `TooManyRequests` with `Retry-After`. Defaults (DIRECT_LINE_LIMITS): 8 per 5 s, 40 per minute,
@@ -112,6 +112,11 @@ export interface DirectLinePluginOptions {
    * instance; one more is answered 429 at once, without storing it. Default 3.
    */
   maxActivitiesInFlight?: number;
+  /**
+   * `typing` activities (echoed, never stored) of one conversation on this instance: at most `max`
+   * per `windowMs`; one more is answered 429 with `Retry-After`. Default 10 per 10 s.
+   */
+  typingLimit?: { max?: number; windowMs?: number };
   /** A WebSocket client that sends more than `max` messages within `windowMs` is closed with 1008. Default 20 per 10 s. */
   streamMessageLimit?: { max?: number; windowMs?: number };
   /**
@@ -140,6 +145,8 @@ export const directLinePlugin: FastifyPluginAsync<DirectLinePluginOptions> = asy
     ...options.activityRateLimit,
     maxInFlight: options.maxActivitiesInFlight,
     rateLimitedDelayMs: options.rateLimitedDelayMs,
+    typingMax: options.typingLimit?.max,
+    typingWindowMs: options.typingLimit?.windowMs,
   });
   const context: RouteContext = {
     store,

@@ -16,6 +16,12 @@ export const DIRECT_LINE_LIMITS = {
   rateLimitedDelayMs: 1_000,
   /** POST …/activities of one conversation awaiting the bot at the same time on one instance. */
   maxActivitiesInFlight: 3,
+  /**
+   * `typing` activities of one conversation per `typingWindowMs`, per instance (Web Chat sends one
+   * at most every few seconds while someone types; each is echoed to every stream of the conversation).
+   */
+  typingMax: 10,
+  typingWindowMs: 10_000,
   /** A WebSocket client sending more than this many messages within `streamMessageWindowMs` is closed (1008). */
   streamMessageMax: 20,
   streamMessageWindowMs: 10_000,

@@ -100,6 +100,25 @@ describe('per-token rate limit on POST …/activities', () => {
     expect(await a.store.status(c.conversationId)).toBe('ended');
   });
 
+  it('limits typing per conversation (it is echoed, never stored): a flood is refused, others still type', async () => {
+    const typing = await startHarness({ keys, plugin: { typingLimit: { max: 3, windowMs: 60_000 } } });
+    try {
+      const c = await startConversation(typing);
+      const other = await startConversation(typing);
+      const url = (conversation: StartedConversation) => `${typing.baseUrl}/conversations/${conversation.conversationId}/activities`;
+      const answers = [];
+      for (let i = 0; i < 6; i++) answers.push(await call(url(c), { token: c.token, json: { type: 'typing' } }));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429, 429, 429]);
+      expectTooMany(answers[3]!);
+      expect(Number(answers[3]!.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Another conversation types; the flooded one still sends messages (typing has its own limit).
+      expect((await call(url(other), { token: other.token, json: { type: 'typing' } })).status).toBe(200);
+      expect((await postMessage(typing, c, 'hello')).status).toBe(200);
+    } finally {
+      await typing.close();
+    }
+  });
+
   it('limits the longer window too, and lets the young person go on after Retry-After', async () => {
     const shortWindow = await startHarness({
       keys,
