@@ -39,25 +39,38 @@ export function unlockAudio(): void {
   audioChanged();
 }
 
-/** Three short rising beeps (about 0.7 s). Silent when the browser allows no sound yet. */
-export function playDangerSound(): void {
+/** One tone of a signal: its pitch (Hz), loudness (peak gain) and length (s), played one after another. */
+interface Tone {
+  frequency: number;
+  peak: number;
+  length: number;
+  gap: number;
+}
+
+/** Plays tones one after another (silent when the browser allows no sound yet). */
+function playTones(tones: readonly Tone[]): void {
   unlockAudio();
   const context = audio;
   if (!context) return;
-  const start = context.currentTime + 0.02;
-  [660, 880, 1100].forEach((frequency, index) => {
-    const at = start + index * 0.22;
+  let at = context.currentTime + 0.02;
+  for (const { frequency, peak, length, gap } of tones) {
     const oscillator = context.createOscillator();
     const gain = context.createGain();
     oscillator.type = 'sine';
     oscillator.frequency.setValueAtTime(frequency, at);
     gain.gain.setValueAtTime(0.0001, at);
-    gain.gain.exponentialRampToValueAtTime(0.3, at + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.18);
+    gain.gain.exponentialRampToValueAtTime(peak, at + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, at + length - 0.02);
     oscillator.connect(gain).connect(context.destination);
     oscillator.start(at);
-    oscillator.stop(at + 0.2);
-  });
+    oscillator.stop(at + length);
+    at += gap;
+  }
+}
+
+/** Three short rising beeps (about 0.7 s). Silent when the browser allows no sound yet. */
+export function playDangerSound(): void {
+  playTones([660, 880, 1100].map((frequency) => ({ frequency, peak: 0.3, length: 0.2, gap: 0.22 })));
 }
 
 /**
@@ -65,23 +78,7 @@ export function playDangerSound(): void {
  * before asks for them again. Silent when the browser allows no sound yet.
  */
 export function playChime(): void {
-  unlockAudio();
-  const context = audio;
-  if (!context) return;
-  const start = context.currentTime + 0.02;
-  [880, 660].forEach((frequency, index) => {
-    const at = start + index * 0.25;
-    const oscillator = context.createOscillator();
-    const gain = context.createGain();
-    oscillator.type = 'sine';
-    oscillator.frequency.setValueAtTime(frequency, at);
-    gain.gain.setValueAtTime(0.0001, at);
-    gain.gain.exponentialRampToValueAtTime(0.18, at + 0.03);
-    gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.22);
-    oscillator.connect(gain).connect(context.destination);
-    oscillator.start(at);
-    oscillator.stop(at + 0.24);
-  });
+  playTones([880, 660].map((frequency) => ({ frequency, peak: 0.18, length: 0.24, gap: 0.25 })));
 }
 
 let flashing: ReturnType<typeof setInterval> | undefined;
