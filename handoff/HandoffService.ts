@@ -198,7 +198,7 @@ export class HandoffService {
     const spoken = new Set(onDuty.flatMap((c) => c.languages));
     const now = this.now();
     const available = new Map<string, Promise<boolean>>();
-    const offers = await Promise.all(
+    const offered = Promise.all(
       entries.map(async (entry) => {
         const preferred = entry.data.preferred;
         if (!preferred || typeof preferred.counsellor !== 'string' || !(preferred.until > now)) return undefined;
@@ -206,10 +206,15 @@ export class HandoffService {
         return (await available.get(preferred.counsellor)) ? preferred : undefined;
       }),
     );
-    const seen = await Promise.all(entries.map((entry) => this.options.store.lastSeen(entry.conversationId).catch(() => undefined)));
-    const notes = await this.notes.listMany(entries.map((entry) => entry.conversationId));
-    const watched = await this.notes.mayBeWatchedMany(entries.map((entry) => entry.conversationId));
-    const cameBack = await Promise.all(entries.map((entry) => this.cameBackWithCode(entry.conversationId).catch(() => false)));
+    // The rows' other facts, read side by side (the list is read again on every change of the queue).
+    const ids = entries.map((entry) => entry.conversationId);
+    const [offers, seen, notes, watched, cameBack] = await Promise.all([
+      offered,
+      Promise.all(ids.map((id) => this.options.store.lastSeen(id).catch(() => undefined))),
+      this.notes.listMany(ids),
+      this.notes.mayBeWatchedMany(ids),
+      Promise.all(ids.map((id) => this.cameBackWithCode(id).catch(() => false))),
+    ]);
     return entries.map((entry, index) => {
       const lastSeen = seen[index];
       return {

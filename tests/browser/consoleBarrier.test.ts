@@ -23,7 +23,7 @@ import type { ConversationDetail, QueueItem } from '../../contracts/counsellorAp
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { startLantern } from '../../server/Lantern.js';
-import { externalRequests, js, launchBrowser, type Browser } from '../helpers/browser.js';
+import { type Browser, externalRequests, js, launchBrowser, signInToConsole } from '../helpers/browser.js';
 import { YoungPersonClient } from '../helpers/lanternClients.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -136,12 +136,7 @@ describe('the console for a Dutch counsellor and a young person who writes Tigri
       sockets.push(socket);
     });
     try {
-      await page.goto(`${lantern.url}/counsellor`);
-      await page.locator('#loginForm').waitFor({ state: 'visible' });
-      await page.locator('#loginUser').fill('hulp.nl');
-      await page.locator('#loginPassword').fill(PASSWORD);
-      await page.locator('#loginForm button[type=submit]').click();
-      await page.locator('#console').waitFor({ state: 'visible', timeout: 10_000 });
+      await signInToConsole(page, lantern.url, 'hulp.nl', PASSWORD);
       // A counsellor has no team view.
       expect(await page.locator('#views').isHidden()).toBe(true);
 

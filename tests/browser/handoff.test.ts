@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { startLantern } from '../../server/Lantern.js';
-import { externalRequests, js, launchBrowser, type Browser } from '../helpers/browser.js';
+import { type Browser, externalRequests, js, launchBrowser, signInToConsole } from '../helpers/browser.js';
 import { YoungPersonClient } from '../helpers/lanternClients.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -126,13 +126,8 @@ async function expectPlaceShown(page: Page, conversationId: string, strings: Rec
     .toBe(true);
 }
 
-async function login(page: Page, username: string): Promise<void> {
-  await page.goto(`${lantern.url}/counsellor`);
-  await page.locator('#loginForm').waitFor({ state: 'visible' });
-  await page.locator('#loginUser').fill(username);
-  await page.locator('#loginPassword').fill(PASSWORD);
-  await page.locator('#loginForm button[type=submit]').click();
-  await page.locator('#console').waitFor({ state: 'visible', timeout: 10_000 });
+function login(page: Page, username: string): Promise<void> {
+  return signInToConsole(page, lantern.url, username, PASSWORD);
 }
 
 beforeAll(async () => {

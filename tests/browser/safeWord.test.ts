@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LanternInstance } from '../../server/Lantern.js';
 import { readLanguage } from '../../texts/localeFiles.js';
 import { Translator } from '../../texts/Translator.js';
-import { js, launchBrowser } from '../helpers/browser.js';
+import { CONSOLE_HANDLED_ERRORS, js, launchBrowser, signInToConsole } from '../helpers/browser.js';
 import { ARTIFACTS, startBuiltLantern, stopBuiltLantern } from '../helpers/builtLantern.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -64,7 +64,7 @@ describe('the safe word, from a watched phone to the console', () => {
       ignoreConsole: /net::ERR_/,
     });
     // The console's 401 before logging in is a failed request the page handles itself, not an error.
-    const counsellor = await launchBrowser({ tempDirs, context: { viewport: { width: 1280, height: 900 }, locale: 'nl-NL' }, ignoreConsole: /net::ERR_|Failed to load resource: the server responded with a status of 401/ });
+    const counsellor = await launchBrowser({ tempDirs, context: { viewport: { width: 1280, height: 900 }, locale: 'nl-NL' }, ignoreConsole: CONSOLE_HANDLED_ERRORS });
     try {
       const page = young.page;
       await page.goto(`${lantern.url}/?lang=prs&look=calm`);
@@ -99,12 +99,7 @@ describe('the safe word, from a watched phone to the console', () => {
       // The console, in another browser context: the entry says "may be watched".
       await lantern.app.staffStore.create({ username: 'hulp.prs', role: 'counsellor', languages: ['prs', 'nl'], password: PASSWORD });
       const desk = counsellor.page;
-      await desk.goto(`${lantern.url}/counsellor`);
-      await desk.locator('#loginForm').waitFor({ state: 'visible' });
-      await desk.locator('#loginUser').fill('hulp.prs');
-      await desk.locator('#loginPassword').fill(PASSWORD);
-      await desk.locator('#loginForm button[type=submit]').click();
-      await desk.locator('#console').waitFor({ state: 'visible', timeout: 10_000 });
+      await signInToConsole(desk, lantern.url, 'hulp.prs', PASSWORD);
       const row = desk.locator(`#queue li[data-conversation="${id}"]`);
       await row.waitFor({ timeout: 10_000 });
       await expect.poll(() => row.locator('.badge.watched').textContent(), { timeout: 10_000 }).toBe(staffNl.console['mayBeWatched']);

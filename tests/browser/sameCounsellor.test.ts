@@ -15,7 +15,7 @@ import type { Activity } from 'botbuilder';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LanternInstance } from '../../server/Lantern.js';
-import { launchBrowser, type Browser } from '../helpers/browser.js';
+import { type Browser, CONSOLE_HANDLED_ERRORS, launchBrowser, signInToConsole } from '../helpers/browser.js';
 import { ARTIFACTS, startBuiltLantern, stopBuiltLantern } from '../helpers/builtLantern.js';
 import { CounsellorClient, YoungPersonClient } from '../helpers/lanternClients.js';
 import { uniquePrefix } from '../helpers/redis.js';
@@ -37,14 +37,8 @@ afterAll(() => stopBuiltLantern(lantern, tempDirs));
 /** A console in its own browser, signed in. */
 async function consoleOf(username: string): Promise<Browser> {
   // The console's 401 before logging in is a failed request the page handles itself, not an error.
-  const browser = await launchBrowser({ tempDirs, context: { viewport: { width: 1280, height: 900 }, locale: 'nl-NL' }, ignoreConsole: /net::ERR_|Failed to load resource: the server responded with a status of 401/ });
-  const page = browser.page;
-  await page.goto(`${lantern.url}/counsellor`);
-  await page.locator('#loginForm').waitFor({ state: 'visible' });
-  await page.locator('#loginUser').fill(username);
-  await page.locator('#loginPassword').fill(PASSWORD);
-  await page.locator('#loginForm button[type=submit]').click();
-  await page.locator('#console').waitFor({ state: 'visible', timeout: 10_000 });
+  const browser = await launchBrowser({ tempDirs, context: { viewport: { width: 1280, height: 900 }, locale: 'nl-NL' }, ignoreConsole: CONSOLE_HANDLED_ERRORS });
+  await signInToConsole(browser.page, lantern.url, username, PASSWORD);
   return browser;
 }
 

@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LANGUAGES, type Language } from '../../contracts/languages.js';
 import type { LanternInstance } from '../../server/Lantern.js';
 import { readLanguage } from '../../texts/localeFiles.js';
-import { externalRequests, js, launchBrowser, type Browser } from '../helpers/browser.js';
+import { type Browser, chatCovered as covered, externalRequests, js, launchBrowser, setVisibility } from '../helpers/browser.js';
 import { ARTIFACTS, startBuiltLantern, stopBuiltLantern } from '../helpers/builtLantern.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -93,11 +93,6 @@ async function conversationId(page: Page): Promise<string> {
 async function visibleLines(page: Page): Promise<string[]> {
   const text = await js<string>(page, 'document.body.innerText');
   return text.split('\n').map((line) => line.trim()).filter(Boolean);
-}
-
-/** Whether the neutral face covers the page (the cover shown, the chat invisible). */
-async function covered(page: Page): Promise<boolean> {
-  return js<boolean>(page, "!document.getElementById('cover').hidden && getComputedStyle(document.querySelector('.app')).visibility === 'hidden'");
 }
 
 /** A red colour: what the quick exit, 112 and "not sent" use in the usual look (light and dark). */
@@ -182,18 +177,6 @@ async function axe(page: Page): Promise<string[]> {
       });
       const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
       return result.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '));
-    })()`,
-  );
-}
-
-/** Makes the document report `state` and tells the page, as the browser does when the young person switches apps. */
-async function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<void> {
-  await js(
-    page,
-    `(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${state === 'hidden'} });
-      document.dispatchEvent(new Event('visibilitychange'));
     })()`,
   );
 }

@@ -38,7 +38,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LanternInstance } from '../../server/Lantern.js';
 import { readLanguage } from '../../texts/localeFiles.js';
 import { Translator } from '../../texts/Translator.js';
-import { js, launchBrowser, type Browser } from '../helpers/browser.js';
+import { type Browser, chatCovered as covered, CONSOLE_HANDLED_ERRORS, js, launchBrowser, setVisibility, signInToConsole } from '../helpers/browser.js';
 import { ARTIFACTS, startBuiltLantern, stopBuiltLantern } from '../helpers/builtLantern.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -77,14 +77,8 @@ function phone(locale: string): Promise<Browser> {
 /** Counsellor A's console, laptop size, in Dutch, signed in. */
 async function consoleOf(username: string): Promise<Browser> {
   // The console's 401 before logging in is a failed request the page handles itself, not an error.
-  const browser = await launchBrowser({ tempDirs, context: { viewport: { width: 1280, height: 900 }, locale: 'nl-NL' }, ignoreConsole: /net::ERR_|Failed to load resource: the server responded with a status of 401/ });
-  const page = browser.page;
-  await page.goto(`${lantern.url}/counsellor`);
-  await page.locator('#loginForm').waitFor({ state: 'visible', timeout: WAIT });
-  await page.locator('#loginUser').fill(username);
-  await page.locator('#loginPassword').fill(PASSWORD);
-  await page.locator('#loginForm button[type=submit]').click();
-  await page.locator('#console').waitFor({ state: 'visible', timeout: WAIT });
+  const browser = await launchBrowser({ tempDirs, context: { viewport: { width: 1280, height: 900 }, locale: 'nl-NL' }, ignoreConsole: CONSOLE_HANDLED_ERRORS });
+  await signInToConsole(browser.page, lantern.url, username, PASSWORD, WAIT);
   return browser;
 }
 
@@ -121,23 +115,6 @@ async function send(page: Page, text: string): Promise<void> {
 async function visibleLines(page: Page): Promise<string[]> {
   const text = await js<string>(page, 'document.body.innerText');
   return text.split('\n').map((line) => line.trim()).filter(Boolean);
-}
-
-/** Whether the neutral face covers the page (the cover shown, the chat invisible). */
-function covered(page: Page): Promise<boolean> {
-  return js<boolean>(page, "!document.getElementById('cover').hidden && getComputedStyle(document.querySelector('.app')).visibility === 'hidden'");
-}
-
-/** Makes the document report `state` and tells the page, as the browser does when the young person switches apps. */
-async function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<void> {
-  await js(
-    page,
-    `(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${state === 'hidden'} });
-      document.dispatchEvent(new Event('visibilitychange'));
-    })()`,
-  );
 }
 
 /** The start of a text with placeholders (up to its first `{{`), trimmed: enough to recognise it on a screen. */

@@ -76,3 +76,36 @@ export function externalRequests(requests: string[], serverUrl: string, skip: (u
     return parsed.hostname !== '127.0.0.1' || parsed.port !== origin.port;
   });
 }
+
+/**
+ * Failed requests the counsellors' pages handle themselves (the 401 before logging in), not errors of
+ * the page: pass as `ignoreConsole` with `net::ERR_` for a console's browser.
+ */
+export const CONSOLE_HANDLED_ERRORS = /net::ERR_|Failed to load resource: the server responded with a status of 401/;
+
+/** Logs a counsellor in on the console page (`/counsellor`) and waits until the console shows. */
+export async function signInToConsole(page: Page, baseUrl: string, username: string, password: string, timeoutMs = 10_000): Promise<void> {
+  await page.goto(`${baseUrl}/counsellor`);
+  await page.locator('#loginForm').waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('#loginUser').fill(username);
+  await page.locator('#loginPassword').fill(password);
+  await page.locator('#loginForm button[type=submit]').click();
+  await page.locator('#console').waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Makes the document report `state` and tells the page, as the browser does when the young person switches apps. */
+export async function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<void> {
+  await js(
+    page,
+    `(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${state === 'hidden'} });
+      document.dispatchEvent(new Event('visibilitychange'));
+    })()`,
+  );
+}
+
+/** Whether the chat page's neutral face covers it (the cover shown, the chat invisible). */
+export function chatCovered(page: Page): Promise<boolean> {
+  return js<boolean>(page, "!document.getElementById('cover').hidden && getComputedStyle(document.querySelector('.app')).visibility === 'hidden'");
+}
