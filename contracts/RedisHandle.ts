@@ -3,13 +3,16 @@
  * by the server's factory (server/redisClient.ts) and shared by every area. Both have the same
  * commands; what differs is handled here, once:
  * - `duplicateConnection`: a connection of its own (blocking reads, pub/sub subscribers, BullMQ);
- * - `runScript`: a Lua script defined once per connection (ioredis `defineCommand`) and run by its
- *   SHA (EVALSHA; ioredis sends the body once per socket, and again only after NOSCRIPT);
+ * - `runScript`: a Lua script run by its SHA (EVALSHA), its body sent only after NOSCRIPT (once per
+ *   Redis restart or `SCRIPT FLUSH`). Plain EVALSHA and EVAL, not ioredis `defineCommand`: a command
+ *   defined after ioredis' auto-pipeline has started can misalign that pipeline's replies
+ *   (redis/ioredis#1931, fixed only in ioredis 6), and the app's main connection pipelines;
  * - `scanKeys`: SCAN over every master of a cluster, not only the node a command happens to reach.
  *
  * In a cluster every script and MULTI must touch keys of one slot only: RedisKeys gives the keys
  * that are used together one hash tag (`{…}`), and every key a script touches is in its KEYS.
  */
+import { createHash } from 'node:crypto';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 
 /** One Redis or a Redis Cluster. */
@@ -26,9 +29,11 @@ export function duplicateConnection(redis: RedisHandle, overrides: ConnectionOve
   if (redis.isCluster) {
     const cluster = redis as Cluster;
     // A cluster's connection options live under `redisOptions` (every node's connection uses them).
-    return cluster.duplicate([], { redisOptions: { ...cluster.options.redisOptions, ...overrides } });
+    return cluster.duplicate([], { enableAutoPipelining: false, redisOptions: { ...cluster.options.redisOptions, ...overrides } });
   }
-  return (redis as Redis).duplicate(overrides);
+  // Only the shared main connection pipelines: a connection of its own (blocking reads,
+  // subscribers, BullMQ with its own scripts) sends its commands one by one, as before.
+  return (redis as Redis).duplicate({ enableAutoPipelining: false, ...overrides });
 }
 
 /** A Lua script with a stable name (a custom ioredis command, `lantern…`). */
@@ -43,25 +48,37 @@ export function redisScript(name: string, lua: string): RedisScript {
   return { name, lua };
 }
 
-const defined = new WeakMap<object, Map<string, string>>();
+interface LoadedScript {
+  readonly lua: string;
+  readonly sha: string;
+}
+
+const scripts = new Map<string, LoadedScript>();
+
+/** The script's SHA-1, computed once per name; two different scripts under one name are a mistake. */
+function loaded(script: RedisScript): LoadedScript {
+  const known = scripts.get(script.name);
+  if (known) {
+    if (known.lua !== script.lua) throw new TypeError(`runScript: two scripts are named ${script.name}`);
+    return known;
+  }
+  const entry = { lua: script.lua, sha: createHash('sha1').update(script.lua).digest('hex') };
+  scripts.set(script.name, entry);
+  return entry;
+}
 
 /**
- * Runs a script by its SHA (defining it on this connection the first time). `keys` are every key it
- * touches; in a cluster they must share one slot (one hash tag).
+ * Runs a script by its SHA (EVALSHA), sending its body (EVAL) only when this Redis does not know it
+ * yet (NOSCRIPT). `keys` are every key it touches; in a cluster they must share one slot (one hash tag).
  */
-export function runScript(redis: RedisHandle, script: RedisScript, keys: readonly string[], args: ReadonlyArray<string | number> = []): Promise<unknown> {
-  let names = defined.get(redis);
-  if (!names) defined.set(redis, (names = new Map()));
-  const known = names.get(script.name);
-  if (known === undefined) {
-    // No numberOfKeys: the first argument of each call says how many keys follow.
-    redis.defineCommand(script.name, { lua: script.lua });
-    names.set(script.name, script.lua);
-  } else if (known !== script.lua) {
-    throw new TypeError(`runScript: two scripts are named ${script.name}`);
+export async function runScript(redis: RedisHandle, script: RedisScript, keys: readonly string[], args: ReadonlyArray<string | number> = []): Promise<unknown> {
+  const { lua, sha } = loaded(script);
+  try {
+    return await redis.evalsha(sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return await redis.eval(lua, keys.length, ...keys, ...args);
   }
-  const command = (redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[script.name]!;
-  return command.call(redis, keys.length, ...keys, ...args);
 }
 
 /** The keys of one node (or one Redis) that match a pattern (SCAN with MATCH, never KEYS). */

@@ -9,10 +9,10 @@
  * connection before anything this instance sends later (the next turn's lock among it), and the
  * other instances poll, so nobody can see the lock held longer than the release takes.
  */
-import { randomBytes } from 'node:crypto';
 import type { RedisHandle } from '../contracts/RedisHandle.js';
 import { redisScript, runScript } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
+import { uniqueToken } from '../contracts/uniqueToken.js';
 import { withPrefetched, type PrefetchedItem } from './turnPrefetch.js';
 
 /** Options of ConversationTurnLock. */
@@ -84,7 +84,7 @@ export class ConversationTurnLock {
     // Without a state item to read, the lock's own key stands in (HMGET of a string key is refused, so
     // the script would fail): a hash that never exists in the same slot.
     const stateKey = storageKey === undefined ? `${key}:none` : keys.botState(storageKey);
-    const token = randomBytes(12).toString('base64url');
+    const token = uniqueToken();
     const deadline = Date.now() + this.waitMs;
     let delay = 10;
     let taken: unknown;

@@ -9,9 +9,9 @@
  * where a script may only touch one slot, it is one per hash tag (all or nothing per conversation;
  * Lantern's turns write their own conversation's state only, so one).
  */
-import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { hashTagOf, redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
+import { uniqueToken } from '../contracts/uniqueToken.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { RETENTION_LUA } from './ConversationRetention.js';
 import { dropPrefetched, takePrefetched, type PrefetchedItem } from './turnPrefetch.js';
@@ -105,7 +105,7 @@ export class RedisStorage implements Storage {
     for (const key of keys) {
       const { eTag, ...data } = (changes[key] ?? {}) as { eTag?: string; [k: string]: unknown };
       const expected = !eTag || eTag === '*' ? '' : eTag;
-      args.push(expected, randomBytes(9).toString('base64url'), JSON.stringify(data));
+      args.push(expected, uniqueToken(), JSON.stringify(data));
     }
     const redisKeys = keys.map((key) => this.options.keys.botState(key));
     dropPrefetched(redisKeys);

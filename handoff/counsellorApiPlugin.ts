@@ -339,9 +339,9 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     for (const id of [...client.preferredAlerts]) if (!items.some((item) => item.conversationId === id)) client.preferredAlerts.delete(id);
   };
 
-  const refreshClient = async (client: LiveClient, list: ListedEntry[]) => {
+  const refreshClient = async (client: LiveClient, signedIn: Promise<unknown>, list: ListedEntry[]) => {
     // The staff session may have expired or been revoked (logout elsewhere, account removed).
-    if (!(await options.authenticateSocket(client.cookie))) {
+    if (!(await signedIn)) {
       signOut(client);
       return;
     }
@@ -367,13 +367,17 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
 
   const refresh = async () => {
     if (clients.size === 0) return;
+    const listening = [...clients];
+    // Each console's session is checked while the list is read, not after it: under a burst of
+    // requests every Redis round trip waits behind the turns, so one hop less is a list shown sooner.
+    const signedIn = listening.map((client) => options.authenticateSocket(client.cookie).catch(() => undefined));
     let list: ListedEntry[];
     try {
       list = await service.waitingList();
     } catch {
       return;
     }
-    await Promise.all([...clients].map((client) => refreshClient(client, list).catch(() => undefined)));
+    await Promise.all(listening.map((client, index) => refreshClient(client, signedIn[index]!, list).catch(() => undefined)));
   };
   // A change is shown at once (no fixed delay); changes that come while a refresh runs are
   // gathered into one more refresh right after it, so a burst costs two refreshes, not one each.

@@ -4,10 +4,18 @@
  */
 const HOUR = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
 
+/** The last hour asked for (every event of a busy hour asks for the same one). */
+let lastHour: { index: number; key: string } | undefined;
+
 /** The Amsterdam hour of a moment: "YYYY-MM-DDTHH". */
 export function amsterdamHour(at: Date): string {
+  // Amsterdam's offset is whole hours and changes only on the hour: one UTC hour is one Amsterdam hour.
+  const index = Math.floor(at.getTime() / 3_600_000);
+  if (lastHour?.index === index) return lastHour.key;
   const p = Object.fromEntries(HOUR.formatToParts(at).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}T${p.hour}`;
+  const key = `${p.year}-${p.month}-${p.day}T${p.hour}`;
+  if (Number.isFinite(index)) lastHour = { index, key };
+  return key;
 }
 
 /** The Amsterdam day of a moment: "YYYY-MM-DD". */

@@ -48,7 +48,11 @@ const COMMON = { maxRetriesPerRequest: 20 } as const;
 
 /** A client for the target (not yet waited for; see `redisReady`). */
 export function createRedisClient(target: RedisTarget, connectionName: string): RedisHandle {
-  if (target.kind === 'single') return new Redis(target.url, { ...COMMON, connectionName });
+  // One Redis: the commands that many turns send in the same event-loop turn leave in one write
+  // (ioredis auto-pipelining); a socket write per command was the largest single cost of a busy
+  // server (docs/performance.md). Not on a cluster: ioredis groups an auto-pipeline by the slot of
+  // a command's first argument, which for EVALSHA is the script's SHA, not a key (redis/ioredis#2109).
+  if (target.kind === 'single') return new Redis(target.url, { ...COMMON, connectionName, enableAutoPipelining: true });
   return new Cluster(target.nodes, {
     redisOptions: {
       ...COMMON,

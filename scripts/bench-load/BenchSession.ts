@@ -109,6 +109,7 @@ export class BenchSession {
     this.generator ??= forkTs(GENERATOR, [], {
       snapshot: (payload: { gc?: boolean } | null) => current().snapshot(payload?.gc === true),
       createCounsellor: (account: CounsellorAccount) => current().createCounsellor(account),
+      handoffEnqueuedAt: (conversationIds: string[]) => current().handoffEnqueuedAt(conversationIds),
     });
     return this.generator;
   }

@@ -24,7 +24,7 @@ export async function forkTs<Ready>(file: string, args: string[], handlers: Hand
   const child = fork(file, args, {
     // tsx runs the TypeScript; --expose-gc lets a target collect garbage before a memory reading.
     // BENCH_CPU_PROF_DIR: every child writes a V8 CPU profile there when it exits (docs/performance.md).
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])],
     // The children's stdout is not read (a target's log goes nowhere, as into a cheap sink); errors show.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

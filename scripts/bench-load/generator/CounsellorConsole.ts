@@ -11,7 +11,15 @@ interface Watcher {
   conversationId: string;
   /** Resolve when it is listed (true) or no longer listed (false). */
   listed: boolean;
-  resolve: (at: number) => void;
+  resolve: (at: SeenAt) => void;
+}
+
+/** When a `queue` message arrived: on this process's clock, and on the machine's wall clock. */
+export interface SeenAt {
+  /** performance.now() of this process. */
+  at: number;
+  /** Date.now(): comparable with a time the server took on the same machine (e.g. a queue job's timestamp). */
+  wallMs: number;
 }
 
 /** A logged-in counsellor with the live view open. */
@@ -37,10 +45,10 @@ export class CounsellorConsole {
   }
 
   /**
-   * Resolves with the time (performance.now()) of the first `queue` message, from now on, that
-   * lists the conversation (`listed` true) or does not (false); rejects after `timeoutMs`.
+   * Resolves with the time of the first `queue` message, from now on, that lists the conversation
+   * (`listed` true) or does not (false); rejects after `timeoutMs`.
    */
-  when(conversationId: string, listed: boolean, timeoutMs: number): Promise<number> {
+  when(conversationId: string, listed: boolean, timeoutMs: number): Promise<SeenAt> {
     return new Promise((resolve, reject) => {
       const watcher: Watcher = {
         conversationId,
@@ -64,7 +72,7 @@ export class CounsellorConsole {
   }
 
   private receive(text: string): void {
-    const now = performance.now();
+    const now: SeenAt = { at: performance.now(), wallMs: Date.now() };
     let message: { type?: string; items?: Array<{ conversationId?: string }> };
     try {
       message = JSON.parse(text);

@@ -46,7 +46,7 @@ export interface Usage {
 }
 
 const MiB = 1024 * 1024;
-const TOP_COMMANDS = 8;
+const TOP_COMMANDS = 16;
 
 /** Takes readings through the orchestrator. */
 export class Probe {

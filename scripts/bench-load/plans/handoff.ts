@@ -20,6 +20,9 @@ export const handoffPlan: ScenarioPlan<HandoffParams, HandoffResult> = {
     metric(`${params.burst} at once: visible p50 (ms)`, 1, (r) => r.burst.visible.p50),
     metric(`${params.burst} at once: visible p99 (ms)`, 1, (r) => r.burst.visible.p99),
     metric(`${params.burst} at once: POST answered p99 (ms)`, 1, (r) => r.burst.post.p99),
+    metric('one at a time: enqueued → visible p99 (ms)', 1, (r) => r.sequential.enqueuedToVisible.p99),
+    metric(`${params.burst} at once: enqueued → visible p50 (ms)`, 1, (r) => r.burst.enqueuedToVisible.p50),
+    metric(`${params.burst} at once: enqueued → visible p99 (ms)`, 1, (r) => r.burst.enqueuedToVisible.p99),
     metric('failures', 0, (r) => total(r.sequential.failures) + total(r.burst.failures)),
   ],
 };

@@ -17,4 +17,9 @@ export interface RunningTarget {
   stop(): Promise<void>;
   /** Creates a counsellor account (the full target only). */
   createCounsellor?(account: CounsellorAccount): Promise<void>;
+  /**
+   * When each conversation was put in the handoff queue (ms since the epoch, the server's clock:
+   * the queue job's timestamp), or null when it is not in the queue (the full target only).
+   */
+  handoffEnqueuedAt?(conversationIds: string[]): Promise<Record<string, number | null>>;
 }

@@ -56,6 +56,11 @@ export class TargetProcess {
     return { server, redis };
   }
 
+  /** When each conversation was put in the handoff queue (the server's clock, ms), or null. */
+  handoffEnqueuedAt(conversationIds: string[]): Promise<Record<string, number | null>> {
+    return this.server.peer.request('handoffEnqueuedAt', conversationIds);
+  }
+
   /** Creates a counsellor account (full target only). */
   createCounsellor(account: CounsellorAccount): Promise<void> {
     return this.server.peer.request('createCounsellor', account);

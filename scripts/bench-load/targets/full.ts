@@ -40,5 +40,9 @@ export async function startFull(spec: TargetSpec): Promise<RunningTarget> {
     async createCounsellor(account) {
       if (!(await lantern.app.staffStore.get(account.username))) await lantern.app.staffStore.create({ ...account, role: 'counsellor' });
     },
+    async handoffEnqueuedAt(conversationIds) {
+      const jobs = await Promise.all(conversationIds.map((id) => lantern.app.handoffQueue.queue.getJob(id)));
+      return Object.fromEntries(conversationIds.map((id, index) => [id, jobs[index]?.timestamp ?? null]));
+    },
   };
 }

@@ -52,6 +52,10 @@ const peer = new IpcPeer(processEndpoint(), {
     if (!target.createCounsellor) throw new Error(`the ${spec.kind} target has no counsellors`);
     await target.createCounsellor(account);
   },
+  handoffEnqueuedAt: async (conversationIds: string[]) => {
+    if (!target.handoffEnqueuedAt) throw new Error(`the ${spec.kind} target has no handoff queue`);
+    return target.handoffEnqueuedAt(conversationIds);
+  },
   stop: async () => {
     await target.stop();
     setImmediate(() => process.exit(0));

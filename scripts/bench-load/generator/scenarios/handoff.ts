@@ -28,6 +28,11 @@ export interface HandoffFigures {
   visible: Distribution;
   /** "Talk to a person" POSTed → its HTTP answer (ms). */
   post: Distribution;
+  /**
+   * Put in the queue (the job's timestamp, taken by the server just before it adds the job) →
+   * listed in the console (ms, both on the machine's wall clock: whole milliseconds).
+   */
+  enqueuedToVisible: Distribution;
   failures: Record<string, number>;
 }
 
@@ -55,13 +60,15 @@ async function youngPeople(context: ScenarioContext, total: number, timeoutMs: n
 interface Measured {
   visible: number[];
   post: number[];
+  enqueuedToVisible: number[];
   failures: Record<string, number>;
 }
 
-const nothingYet = (): Measured => ({ visible: [], post: [], failures: {} });
+const nothingYet = (): Measured => ({ visible: [], post: [], enqueuedToVisible: [], failures: {} });
 
 /** Asks for a person in each conversation at once; measures into `into`; lets them all stop waiting again. */
-async function askAtOnce(counsellor: CounsellorConsole, conversations: DirectLineConversation[], timeoutMs: number, into: Measured): Promise<void> {
+async function askAtOnce(context: ScenarioContext, counsellor: CounsellorConsole, conversations: DirectLineConversation[], timeoutMs: number, into: Measured): Promise<void> {
+  const seen = new Map<string, number>();
   await Promise.all(
     conversations.map(async (conversation) => {
       const listed = counsellor.when(conversation.conversationId, true, timeoutMs);
@@ -69,13 +76,22 @@ async function askAtOnce(counsellor: CounsellorConsole, conversations: DirectLin
       try {
         if (turn.status !== 200) throw new Error(`HTTP ${turn.status || turn.failure}`);
         into.post.push(turn.answeredAt! - turn.postedAt);
-        into.visible.push((await listed) - turn.postedAt);
+        const at = await listed;
+        into.visible.push(at.at - turn.postedAt);
+        seen.set(conversation.conversationId, at.wallMs);
       } catch (error) {
         listed.catch(() => undefined);
         count(into.failures, (error as Error).message);
       }
     }),
   );
+  // While they still wait: when the server put each in the queue.
+  const enqueued = await context.orchestrator.request<Record<string, number | null>>('handoffEnqueuedAt', [...seen.keys()]);
+  for (const [conversationId, wallMs] of seen) {
+    const at = enqueued[conversationId];
+    if (typeof at === 'number') into.enqueuedToVisible.push(wallMs - at);
+    else count(into.failures, 'not in the queue when listed');
+  }
   await Promise.all(
     conversations.map(async (conversation) => {
       const gone = counsellor.when(conversation.conversationId, false, timeoutMs);
@@ -86,7 +102,13 @@ async function askAtOnce(counsellor: CounsellorConsole, conversations: DirectLin
 }
 
 function figures(requests: number, measured: Measured): HandoffFigures {
-  return { requests, visible: distribution(measured.visible), post: distribution(measured.post), failures: measured.failures };
+  return {
+    requests,
+    visible: distribution(measured.visible),
+    post: distribution(measured.post),
+    enqueuedToVisible: distribution(measured.enqueuedToVisible),
+    failures: measured.failures,
+  };
 }
 
 /** Runs the handoff scenario. */
@@ -97,12 +119,12 @@ export const handoff: Scenario<HandoffParams, HandoffResult> = async (context, p
   try {
     const sequential = nothingYet();
     for (const conversation of await youngPeople(context, params.sequential, params.timeoutMs)) {
-      await askAtOnce(counsellor, [conversation], params.timeoutMs, sequential);
+      await askAtOnce(context, counsellor, [conversation], params.timeoutMs, sequential);
       conversation.close();
     }
     const crowd = await youngPeople(context, params.burst, params.timeoutMs);
     const burst = nothingYet();
-    await askAtOnce(counsellor, crowd, params.timeoutMs, burst);
+    await askAtOnce(context, counsellor, crowd, params.timeoutMs, burst);
     for (const conversation of crowd) conversation.close();
     context.log(`handoff: ${sequential.visible.length} one at a time, ${burst.visible.length} at once`);
     return { sequential: figures(params.sequential, sequential), burst: figures(params.burst, burst) };
