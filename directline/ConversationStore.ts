@@ -30,6 +30,11 @@ export interface ConversationStore {
    * `channelId: 'webchat'` and `conversation.id`, refreshes the expiry, and returns the stored activity.
    */
   append(conversationId: string, activity: Partial<Activity>): Promise<Activity>;
+  /**
+   * Appends several activities in this order, all or none, as `append` does each (one write and one
+   * announcement for all of them), and returns them stored.
+   */
+  appendMany(conversationId: string, activities: ReadonlyArray<Partial<Activity>>): Promise<Activity[]>;
   /** Activities after `watermark` (exclusive; from the start when undefined), oldest first. */
   read(conversationId: string, watermark?: string, limit?: number): Promise<ActivitySet>;
   /** Marks the conversation ended: no new activities are accepted from the young person. */

@@ -85,6 +85,21 @@ redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return id`;
 
+// KEYS: meta, stream. ARGV: ttl seconds, max entries, notification channel, conversation id, then
+// the activities' JSON. Appends them all in order (one expiry refresh, one announcement) and returns
+// their entry ids, or nil when the conversation does not exist (nothing is written).
+const APPEND_MANY_SCRIPT = `${RETENTION_LUA}
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local ids = {}
+for i = 5, #ARGV do
+  ids[#ids + 1] = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', '${ACTIVITY_FIELD}', ARGV[i])
+end
+local ttl = conversationRetention(KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return ids`;
+
 // KEYS: meta, stream. ARGV: ttl seconds, now ms, max entries, notification channel, conversation id.
 // Marks the conversation ended once and appends (and announces) the control entry that tells live streams to close.
 const END_SCRIPT = `${RETENTION_LUA}
@@ -117,6 +132,7 @@ function script(body: string): Script {
 const SCRIPTS = {
   create: script(CREATE_SCRIPT),
   append: script(APPEND_SCRIPT),
+  appendMany: script(APPEND_MANY_SCRIPT),
   end: script(END_SCRIPT),
   seen: script(SEEN_SCRIPT),
 };
@@ -220,17 +236,47 @@ export class RedisConversationStore implements ConversationStore {
    * and ActivityTooLargeError above `maxActivityBytes`.
    */
   async append(conversationId: string, activity: Partial<Activity>): Promise<Activity> {
+    const [stored, json] = this.encode(conversationId, activity);
+    const entryId = await this.eval(SCRIPTS.append, conversationId, [json, this.options.ttlSeconds, this.maxEntries, this.options.keys.directLineAppendedChannel(), conversationId]);
+    if (typeof entryId !== 'string') throw new ConversationNotFoundError();
+    return RedisConversationStore.storedAs(conversationId, entryId, stored);
+  }
+
+  /**
+   * Appends several activities in order, in one script: all or none, one expiry refresh, one
+   * announcement (so a reader reads them in one go). Same checks as `append`, made for every
+   * activity before anything is written.
+   */
+  async appendMany(conversationId: string, activities: ReadonlyArray<Partial<Activity>>): Promise<Activity[]> {
+    if (activities.length === 0) return [];
+    if (activities.length === 1) return [await this.append(conversationId, activities[0]!)];
+    const encoded = activities.map((activity) => this.encode(conversationId, activity));
+    const entryIds = await this.eval(SCRIPTS.appendMany, conversationId, [
+      this.options.ttlSeconds,
+      this.maxEntries,
+      this.options.keys.directLineAppendedChannel(),
+      conversationId,
+      ...encoded.map(([, json]) => json),
+    ]);
+    if (!Array.isArray(entryIds) || entryIds.length !== encoded.length) throw new ConversationNotFoundError();
+    return encoded.map(([stored], index) => RedisConversationStore.storedAs(conversationId, String(entryIds[index]), stored));
+  }
+
+  /** An activity as stored (its id and timestamp left out, the channel's fields set) and its JSON; refuses one too large. */
+  private encode(conversationId: string, activity: Partial<Activity>): [stored: Partial<Activity>, json: string] {
     const { id: _id, timestamp: _timestamp, ...rest } = activity;
     const stored = {
       ...rest,
       channelId: 'webchat',
       conversation: { ...(rest.conversation ?? {}), id: conversationId },
-    };
+    } as Partial<Activity>;
     const json = JSON.stringify(stored);
     if (Buffer.byteLength(json, 'utf8') > this.maxActivityBytes) throw new ActivityTooLargeError();
-    const entryId = await this.eval(SCRIPTS.append, conversationId, [json, this.options.ttlSeconds, this.maxEntries, this.options.keys.directLineAppendedChannel(), conversationId]);
-    if (typeof entryId !== 'string') throw new ConversationNotFoundError();
-    // What a reader decodes from the entry (decodeEntry), without parsing back the JSON just made.
+    return [stored, json];
+  }
+
+  /** What a reader decodes from the entry (decodeEntry), without parsing back the JSON just made. */
+  private static storedAs(conversationId: string, entryId: string, stored: Partial<Activity>): Activity {
     return { ...(stored as Activity), id: `${conversationId}|${entryId}`, timestamp: new Date(Number(entryId.split('-')[0])) };
   }
 

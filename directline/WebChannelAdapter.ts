@@ -46,28 +46,40 @@ export class WebChannelAdapter extends BotAdapter {
     });
   }
 
-  /** Appends the bot's activities to the conversation's stream, in order. */
+  /**
+   * Appends the bot's activities to the conversation's stream, in order. Consecutive ones for the
+   * same conversation are written together (RedisConversationStore.appendMany: one round trip, one
+   * announcement, so the page's stream reads them in one go); a `delay` waits between what comes
+   * before and after it; `trace` and invoke responses are not stored.
+   */
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
+    let run: { conversationId: string; activities: Partial<Activity>[] } | undefined;
+    const flush = async () => {
+      if (!run) return;
+      const stored = await this.options.store.appendMany(run.conversationId, run.activities);
+      for (const activity of stored) responses.push({ id: activity.id ?? '' });
+      run = undefined;
+    };
     for (const activity of activities) {
       if (activity.type === 'delay') {
+        await flush();
         const ms = Math.min(Number(activity.value) || 0, this.options.maxDelayMs ?? 2_000);
         await new Promise((resolve) => setTimeout(resolve, ms));
         responses.push({ id: '' });
         continue;
       }
       if (activity.type === ActivityTypes.InvokeResponse || activity.type === 'trace') {
+        await flush();
         responses.push({ id: '' });
         continue;
       }
       const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
-      const stored = await this.options.store.append(conversationId, {
-        ...activity,
-        from: { ...BOT_ACCOUNT },
-        recipient: activity.recipient ?? context.activity.from,
-      });
-      responses.push({ id: stored.id ?? '' });
+      if (run && run.conversationId !== conversationId) await flush();
+      run ??= { conversationId, activities: [] };
+      run.activities.push({ ...activity, from: { ...BOT_ACCOUNT }, recipient: activity.recipient ?? context.activity.from });
     }
+    await flush();
     return responses;
   }
 

@@ -54,6 +54,38 @@ describe('RedisConversationStore', () => {
     expect(raw[0]![1]).toHaveLength(2);
   });
 
+  it('appends several activities in one go: in order, each with its own id, one announcement for all', async () => {
+    const id = newId();
+    await store.create(id);
+    const listener = redis.duplicate();
+    const announced: string[] = [];
+    listener.on('message', (_channel, message: string) => announced.push(message));
+    await listener.subscribe(keys.directLineAppendedChannel());
+    try {
+      const stored = await store.appendMany(id, [userMessage('one'), userMessage('two'), userMessage('three')]);
+      expect(stored.map((a) => a.text)).toEqual(['one', 'two', 'three']);
+      expect(new Set(stored.map((a) => a.id)).size).toBe(3);
+      const page = await store.read(id);
+      expect(page.activities.map((a) => [a.id, a.text])).toEqual(stored.map((a) => [a.id, a.text]));
+      await expect.poll(() => announced.filter((m) => m === id).length).toBe(1);
+      // A fourth append is announced on its own: the one above was not late.
+      await store.append(id, userMessage('four'));
+      await expect.poll(() => announced.filter((m) => m === id).length).toBe(2);
+    } finally {
+      await listener.quit();
+    }
+  });
+
+  it('appends several activities all or none: one too large, or a missing conversation, writes nothing', async () => {
+    const id = newId();
+    await store.create(id);
+    const small = new RedisConversationStore({ redis, keys, ttlSeconds: 120, maxActivityBytes: 400 });
+    await expect(small.appendMany(id, [userMessage('fine'), userMessage('x'.repeat(500))])).rejects.toBeInstanceOf(ActivityTooLargeError);
+    expect((await store.read(id)).activities).toEqual([]);
+    await expect(store.appendMany(newId(), [userMessage('a'), userMessage('b')])).rejects.toBeInstanceOf(ConversationNotFoundError);
+    expect(await store.appendMany(id, [])).toEqual([]);
+  });
+
   it('reads after a watermark (exclusive), in order, page by page', async () => {
     const id = newId();
     await store.create(id);
