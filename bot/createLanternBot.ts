@@ -1,7 +1,8 @@
 /**
  * Builds the bot and everything it needs, in one place, for the server and for tests alike.
  */
-import { ConversationState, type Storage } from 'botbuilder';
+import type { ConversationState, Storage } from 'botbuilder';
+import { LanternConversationState } from './LanternConversationState.js';
 import { MainDialog } from '../dialogs/MainDialog.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import type { ConversationEraser } from '../privacy/ConversationEraser.js';
@@ -56,7 +57,7 @@ export interface BuiltBot {
 /** Wires the bot from its parts. */
 export function createLanternBot(parts: LanternBotParts): BuiltBot {
   const translator = parts.translator ?? new Translator({ variables: { retentionHours: parts.retentionHours } });
-  const conversationState = new ConversationState(parts.storage);
+  const conversationState = new LanternConversationState(parts.storage);
   const profile = new ConversationProfile(conversationState);
   const now = parts.now ?? (() => new Date());
   const safeWords = new SafeWords(conversationState);

@@ -59,8 +59,16 @@ return 0
 /** A conversation's state key (`<channel>/conversations/<id>/…`) → the conversation id. */
 const CONVERSATION_STATE = /^[^/{}]*\/conversations\/([^/{}]+)\/.*$/s;
 
-/** `Storage` implementation on Redis hashes `{etag, data}`. */
+/**
+ * `Storage` implementation on Redis hashes `{etag, data}`. An item written back unchanged (the same
+ * object this storage read or last wrote, serialising to the same JSON) is not written again: this
+ * is the change check BotState makes with its hash, made here on the JSON the write needs anyway
+ * (bot/LanternConversationState.ts leaves it to the storage).
+ */
 export class RedisStorage implements Storage {
+  /** The JSON each item object was read as (or last written as), by object: gone with the object. */
+  private readonly asStored = new WeakMap<object, string>();
+
   constructor(private readonly options: RedisStorageOptions) {}
 
   /** Reads items; missing keys are left out of the result, as the Storage contract says. */
@@ -78,7 +86,10 @@ export class RedisStorage implements Storage {
     const items: StoreItems = {};
     keys.forEach((key, index) => {
       const [etag, data] = replies[index] ?? [null, null];
-      if (data !== null) items[key] = { ...(JSON.parse(data) as object), eTag: etag ?? undefined };
+      if (data === null) return;
+      const item = { ...(JSON.parse(data) as object), eTag: etag ?? undefined };
+      this.asStored.set(item, data);
+      items[key] = item;
     });
     return items;
   }
@@ -100,13 +111,22 @@ export class RedisStorage implements Storage {
     for (const group of groups.values()) await this.writeGroup(group, changes);
   }
 
-  private async writeGroup(keys: string[], changes: StoreItems): Promise<void> {
+  private async writeGroup(allKeys: string[], changes: StoreItems): Promise<void> {
     const args: string[] = [String(this.options.ttlSeconds)];
-    for (const key of keys) {
-      const { eTag, ...data } = (changes[key] ?? {}) as { eTag?: string; [k: string]: unknown };
+    const keys: string[] = [];
+    const written: Array<[item: object, json: string]> = [];
+    for (const key of allKeys) {
+      const item = (changes[key] ?? {}) as { eTag?: string; [k: string]: unknown };
+      const { eTag, ...data } = item;
+      const json = JSON.stringify(data);
+      // Unchanged since read or last written: nothing to write (an eTag asked for is still checked).
+      if (this.asStored.get(item) === json && (!eTag || eTag === '*')) continue;
       const expected = !eTag || eTag === '*' ? '' : eTag;
-      args.push(expected, uniqueToken(), JSON.stringify(data));
+      args.push(expected, uniqueToken(), json);
+      keys.push(key);
+      written.push([item, json]);
     }
+    if (keys.length === 0) return;
     const redisKeys = keys.map((key) => this.options.keys.botState(key));
     dropPrefetched(redisKeys);
     const metaKeys = keys.map((key, index) => {
@@ -115,6 +135,7 @@ export class RedisStorage implements Storage {
     });
     const conflict = Number(await runScript(this.options.redis, COMPARE_AND_SET, [...redisKeys, ...metaKeys], args));
     if (conflict !== 0) throw new StorageEtagConflictError(keys[conflict - 1] ?? '?');
+    for (const [item, json] of written) this.asStored.set(item, json);
   }
 
   /** Deletes items at once (one DEL per item: items of different conversations live in different slots). */

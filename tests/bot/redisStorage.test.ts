@@ -68,3 +68,47 @@ describe('RedisStorage', () => {
     expect(await storage.read(['f'])).toEqual({});
   });
 });
+
+describe('LanternConversationState on RedisStorage', () => {
+  it('writes the state when it changed, and not when a turn changed nothing (as BotState did with its hash)', async () => {
+    const { LanternConversationState } = await import('../../bot/LanternConversationState.js');
+    const { TestAdapter, TurnContext } = await import('botbuilder');
+    const state = new LanternConversationState(storage);
+    const counter = state.createProperty<number>('counter');
+    const conversationId = `c-${Date.now()}`;
+    const turn = () =>
+      new TurnContext(new TestAdapter(), { type: 'message', channelId: 'webchat', conversation: { id: conversationId } as never, from: { id: 'u' } as never, recipient: { id: 'b' } as never });
+    const redisKey = keys.botState(`webchat/conversations/${conversationId}/`);
+
+    const first = turn();
+    await counter.set(first, 1);
+    await state.saveChanges(first);
+    const etag1 = await redis.hget(redisKey, 'etag');
+    expect(etag1).toBeTruthy();
+
+    // A turn that only reads: nothing is written (the eTag stays).
+    const second = turn();
+    expect(await counter.get(second)).toBe(1);
+    await state.saveChanges(second);
+    expect(await redis.hget(redisKey, 'etag')).toBe(etag1);
+
+    // A turn that changes it: written (a new eTag), and a second save in the same turn changes nothing more.
+    const third = turn();
+    await counter.set(third, 2);
+    await state.saveChanges(third);
+    const etag3 = await redis.hget(redisKey, 'etag');
+    expect(etag3).not.toBe(etag1);
+    await state.saveChanges(third);
+    expect(await redis.hget(redisKey, 'etag')).toBe(etag3);
+    expect(JSON.parse((await redis.hget(redisKey, 'data'))!)).toMatchObject({ counter: 2 });
+
+    // clear + save writes the empty state; delete removes it.
+    const fourth = turn();
+    await state.load(fourth);
+    await state.clear(fourth);
+    await state.saveChanges(fourth);
+    expect(await counter.get(turn())).toBeUndefined();
+    await state.delete(turn());
+    expect(await redis.exists(redisKey)).toBe(0);
+  });
+});
