@@ -6,6 +6,7 @@
  * SDK's own DialogManager keeps one set for all turns. So the bot builds them once and hands the
  * same set to every turn.
  */
+import { createRequire } from 'node:module';
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext, DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 
@@ -16,6 +17,10 @@ export const DIALOG_STATE_CONFIGURATION_KEY = 'DialogStateManagerConfiguration';
 export class DialogStateConfiguration {
   private kept: DialogStateManagerConfiguration | undefined;
 
+  constructor() {
+    shareDialogsComponentRegistration();
+  }
+
   /** Before a turn makes its first DialogContext: gives it the set kept from an earlier turn. */
   lend(context: TurnContext): void {
     if (this.kept && !context.turnState.has(DIALOG_STATE_CONFIGURATION_KEY)) context.turnState.set(DIALOG_STATE_CONFIGURATION_KEY, this.kept);
@@ -25,4 +30,43 @@ export class DialogStateConfiguration {
   keep(dc: DialogContext): void {
     this.kept ??= dc.state.configuration;
   }
+}
+
+/** The SDK module whose class every DialogStateManager constructs (botbuilder-dialogs 4.23.3). */
+interface RegistrationModule {
+  DialogsComponentRegistration: new () => object;
+}
+
+let registrationShared = false;
+
+/**
+ * botbuilder-dialogs 4.23.3 also registers its components anew for every DialogContext
+ * (`ComponentRegistration.add(new DialogsComponentRegistration())` in DialogStateManager's
+ * constructor): each one a ServiceCollection with a dependency graph of about twenty factories,
+ * built and thrown away 8 to 10 times a turn (about 7 % of what a busy server allocates,
+ * docs/performance.md). The registration holds no state of a turn or a conversation, and the
+ * registry keeps one per class name anyway (the newest replaces the last), so every
+ * DialogStateManager is given the same one instead. Done once per process; true when done.
+ * With an SDK whose module is not shaped so, nothing is changed (and the test of this fails).
+ */
+export function shareDialogsComponentRegistration(): boolean {
+  if (registrationShared) return true;
+  const require = createRequire(import.meta.url);
+  let module: Partial<RegistrationModule>;
+  try {
+    module = require('botbuilder-dialogs/lib/dialogsComponentRegistration.js') as Partial<RegistrationModule>;
+  } catch {
+    return false;
+  }
+  const Original = module.DialogsComponentRegistration;
+  if (typeof Original !== 'function') return false;
+  let shared: object | undefined;
+  // Called with `new`, a constructor that returns an object gives that object: the one registration.
+  const Shared = function DialogsComponentRegistration() {
+    return (shared ??= new Original());
+  } as unknown as RegistrationModule['DialogsComponentRegistration'];
+  Shared.prototype = Original.prototype;
+  module.DialogsComponentRegistration = Shared;
+  registrationShared = true;
+  return true;
 }

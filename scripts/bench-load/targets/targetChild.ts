@@ -45,6 +45,28 @@ function sample(gc: boolean): ServerSample {
   return { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, eventLoopP99Ms, runQueueWaitMs: runQueueWaitMs() };
 }
 
+/**
+ * BENCH_HEAP_PROF_DIR: samples where the server allocates (V8's sampling heap profiler, garbage
+ * included: what the collector has to clean up) and writes a `.heapprofile` there when it stops.
+ */
+async function startAllocationSampling(): Promise<(() => Promise<void>) | undefined> {
+  const dir = process.env.BENCH_HEAP_PROF_DIR;
+  if (!dir) return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  return async () => {
+    const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: unknown };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/${spec.kind}-${process.pid}.heapprofile`, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+const stopAllocationSampling = await startAllocationSampling();
 const target = await STARTERS[spec.kind](spec);
 const peer = new IpcPeer(processEndpoint(), {
   sample: (payload: { gc?: boolean } | null) => sample(payload?.gc === true),
@@ -57,6 +79,7 @@ const peer = new IpcPeer(processEndpoint(), {
     return target.handoffEnqueuedAt(conversationIds);
   },
   stop: async () => {
+    await stopAllocationSampling?.();
     await target.stop();
     setImmediate(() => process.exit(0));
   },
