@@ -3,10 +3,8 @@
  * by the server's factory (server/redisClient.ts) and shared by every area. Both have the same
  * commands; what differs is handled here, once:
  * - `duplicateConnection`: a connection of its own (blocking reads, pub/sub subscribers, BullMQ);
- * - `runScript`: a Lua script run by its SHA (EVALSHA), its body sent only after NOSCRIPT (once per
- *   Redis restart or `SCRIPT FLUSH`). Plain EVALSHA and EVAL, not ioredis `defineCommand`: a command
- *   defined after ioredis' auto-pipeline has started can misalign that pipeline's replies
- *   (redis/ioredis#1931, fixed only in ioredis 6), and the app's main connection pipelines;
+ * - `runScript`: a Lua script sent in full the first time on a connection, then run by its SHA
+ *   (EVALSHA), in the order of the commands around it;
  * - `scanKeys`: SCAN over every master of a cluster, not only the node a command happens to reach.
  *
  * In a cluster every script and MULTI must touch keys of one slot only: RedisKeys gives the keys
@@ -67,17 +65,59 @@ function loaded(script: RedisScript): LoadedScript {
   return entry;
 }
 
+/** Per connection to one Redis: the scripts sent in full since it last connected. */
+const sentOn = new WeakMap<Redis, Set<string>>();
+
+function sentScripts(redis: Redis): Set<string> {
+  let sent = sentOn.get(redis);
+  if (!sent) {
+    sentOn.set(redis, (sent = new Set()));
+    // A new connection may reach a Redis that never saw them (a restart): send them in full again.
+    redis.on('ready', () => sent!.clear());
+  }
+  return sent;
+}
+
+/** A cluster's clients have a script defined on them once (ioredis `defineCommand`). */
+const definedOn = new WeakMap<object, Set<string>>();
+
 /**
- * Runs a script by its SHA (EVALSHA), sending its body (EVAL) only when this Redis does not know it
- * yet (NOSCRIPT). `keys` are every key it touches; in a cluster they must share one slot (one hash tag).
+ * Runs a script. `keys` are every key it touches; in a cluster they must share one slot (one hash
+ * tag). Commands on one connection reach Redis in the order they were sent, and callers rely on it
+ * (a count sent without waiting is seen by a read sent after it), so a script goes in full (EVAL)
+ * the first time on a connection, and by its SHA (EVALSHA) after that, as ioredis' own custom
+ * commands do; only a NOSCRIPT (a Redis that lost its scripts without the connection noticing)
+ * sends it again in full, after the error.
+ *
+ * On one Redis this is done here rather than with ioredis `defineCommand`: a command defined while
+ * ioredis' auto-pipeline is collecting commands can misalign that pipeline's replies
+ * (redis/ioredis#1931, fixed only in ioredis 6), and the app's main connection pipelines. A
+ * cluster's clients do not pipeline automatically, and there ioredis tracks each node's connection.
  */
 export async function runScript(redis: RedisHandle, script: RedisScript, keys: readonly string[], args: ReadonlyArray<string | number> = []): Promise<unknown> {
   const { lua, sha } = loaded(script);
+  if (redis.isCluster) {
+    let names = definedOn.get(redis);
+    if (!names) definedOn.set(redis, (names = new Set()));
+    if (!names.has(script.name)) {
+      // No numberOfKeys: the first argument of each call says how many keys follow.
+      redis.defineCommand(script.name, { lua });
+      names.add(script.name);
+    }
+    const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[script.name]!;
+    return command.call(redis, keys.length, ...keys, ...args);
+  }
+  const single = redis as Redis;
+  const sent = sentScripts(single);
+  if (!sent.has(sha)) {
+    sent.add(sha);
+    return single.eval(lua, keys.length, ...keys, ...args);
+  }
   try {
-    return await redis.evalsha(sha, keys.length, ...keys, ...args);
+    return await single.evalsha(sha, keys.length, ...keys, ...args);
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return await redis.eval(lua, keys.length, ...keys, ...args);
+    return await single.eval(lua, keys.length, ...keys, ...args);
   }
 }
 

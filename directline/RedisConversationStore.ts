@@ -8,9 +8,9 @@
  * the pub/sub channel `keys.directLineAppendedChannel()` with the conversation id only (never
  * text): the instances' ActivityStreamHubs read just the streams that changed.
  */
-import { createHash } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
+import { redisScript, runScript, type RedisScript } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import type { ActivitySet, ConversationStatus, ConversationStore } from './ConversationStore.js';
 import { RETENTION_LUA } from './ConversationRetention.js';
@@ -120,21 +120,12 @@ local now = redis.call('TIME')
 redis.call('HSET', KEYS[1], '${SEEN_FIELD}', string.format('%d', now[1] * 1000 + math.floor(now[2] / 1000)))
 return 1`;
 
-interface Script {
-  body: string;
-  sha: string;
-}
-
-function script(body: string): Script {
-  return { body, sha: createHash('sha1').update(body).digest('hex') };
-}
-
 const SCRIPTS = {
-  create: script(CREATE_SCRIPT),
-  append: script(APPEND_SCRIPT),
-  appendMany: script(APPEND_MANY_SCRIPT),
-  end: script(END_SCRIPT),
-  seen: script(SEEN_SCRIPT),
+  create: redisScript('lanternConversationCreate', CREATE_SCRIPT),
+  append: redisScript('lanternConversationAppend', APPEND_SCRIPT),
+  appendMany: redisScript('lanternConversationAppendMany', APPEND_MANY_SCRIPT),
+  end: redisScript('lanternConversationEnd', END_SCRIPT),
+  seen: redisScript('lanternConversationSeen', SEEN_SCRIPT),
 };
 
 /** Redis Streams implementation of ConversationStore (see docs/protocol.md). */
@@ -359,19 +350,13 @@ export class RedisConversationStore implements ConversationStore {
     return keys.conversationTombstone(name);
   }
 
-  /** Runs a script by SHA, loading it on first use (NOSCRIPT). */
-  private async eval(s: Script, conversationId: string, args: (string | number)[]): Promise<unknown> {
+  /** Runs a script on the conversation's two keys (metadata, stream). */
+  private eval(script: RedisScript, conversationId: string, args: (string | number)[]): Promise<unknown> {
     const { keys } = this.options;
-    return this.evalKeys(s, [keys.conversationMeta(conversationId), keys.conversationActivities(conversationId)], args);
+    return this.evalKeys(script, [keys.conversationMeta(conversationId), keys.conversationActivities(conversationId)], args);
   }
 
-  private async evalKeys(s: Script, redisKeys: string[], args: (string | number)[]): Promise<unknown> {
-    const { redis } = this.options;
-    try {
-      return await redis.evalsha(s.sha, redisKeys.length, ...redisKeys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return await redis.eval(s.body, redisKeys.length, ...redisKeys, ...args);
-    }
+  private evalKeys(script: RedisScript, redisKeys: string[], args: (string | number)[]): Promise<unknown> {
+    return runScript(this.options.redis, script, redisKeys, args);
   }
 }
