@@ -311,6 +311,15 @@ export class RedisKeys {
   }
 
   /**
+   * The key of the noise that changes every count coordinators see (32 random bytes, kept; it names
+   * nobody): the same figure with the same count always gets the same noise, on every instance
+   * (metrics/suppression.ts). Created by the first instance that reads the metrics.
+   */
+  metricsNoiseSecret(): string {
+    return `${this.prefix}secret:metrics-noise`;
+  }
+
+  /**
    * Marks a deleted conversation so an old token cannot start it again (until the retention ends).
    * Named by a keyed pseudonym of the conversation id (`TokenService.pseudonym('tombstone', id)`:
    * HMAC-SHA256 with the shared token secret), never the id itself: after a deletion no key names

@@ -1,7 +1,10 @@
 /**
  * Reads the anonymous counters for a date range (and language) and returns the figures the
- * coordinators' dashboard and API show, suppressed. Day counters plus the hours not rolled up yet.
+ * coordinators' dashboard and API show, each count through the disclosure control of
+ * metrics/suppression.ts (changed by a keyed noise of at most 2, then "<5" or rounded to fives)
+ * under its own stable figure name. Day counters plus the hours not rolled up yet.
  */
+import { randomBytes } from 'node:crypto';
 import { scanKeys, type RedisHandle } from '../contracts/RedisHandle.js';
 import { LANGUAGES, type Language } from '../contracts/languages.js';
 import { checkLocales } from '../texts/localeCheck.js';
@@ -9,7 +12,7 @@ import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { daysBetween } from './calendar.js';
 import { parseField, WAIT_BUCKETS } from './MetricEvent.js';
 import type { Priority } from '../contracts/profileCodes.js';
-import { safeRatio, shownRatioBand, suppress, type ShownCount } from './suppression.js';
+import { Disclosure, safeRatio, shownRatioBand, SUPPRESS_BELOW, type ShownCount } from './suppression.js';
 
 /** The figures of a range, as shown (see docs/api.md). */
 export interface MetricsReport {
@@ -69,11 +72,12 @@ export interface PriorityFigures {
   /** Stopped waiting, left, or the conversation ended while waiting, before anyone took it. */
   notReached: ShownCount;
   waitBuckets: Array<{ bucket: string; count: ShownCount }>;
+  /** From the shown bucket counts (see `shownQuantile`). */
   waitMedianMinutes: number | null;
   waitP90Minutes: number | null;
-  /** Shown claims within 5 minutes / shown claims (null when either is under 5). */
+  /** Shown claims within 5 minutes (a figure of its own, never above the claims) / shown claims (null when either is under 5). */
   within5MinRate: number | null;
-  /** The band the true share lies in, from the same two shown counts ([0.67, 1] for 10 of 10; null when either is under 5). */
+  /** The band the true share lies in, from the same two shown counts ([0.42, 1] for 10 of 10: 6 to 14 of 6 to 14; null when either is under 5). */
   within5MinBand: [number, number] | null;
 }
 
@@ -105,12 +109,37 @@ export const FUNNEL_TREE: ReadonlyArray<[node: string, parent: string | null]> =
   ['handoff', 'menu'],
 ];
 
+/** A stored noise key: 32 bytes in base64url. */
+const NOISE_KEY = /^[A-Za-z0-9_-]{43}$/;
+
 /** Reads and shapes the metrics. */
 export class MetricsQuery {
   /** Translation coverage comes from the locale files, which do not change while the server runs: read once. */
   private coverage: ReturnType<typeof checkLocales>['coverage'] | undefined;
+  /** The noise key as last read from Redis: its stored text and its bytes. */
+  private noiseKey: { stored: string; bytes: Buffer } | undefined;
 
   constructor(private readonly options: { redis: RedisHandle; keys: RedisKeys }) {}
+
+  /**
+   * The noise key (metrics/suppression.ts) at `keys.metricsNoiseSecret()`: created once (SET NX,
+   * 32 random bytes) by whichever instance asks first, then read by all. Its bytes are kept here;
+   * the stored text is read again with every report (one GET), so that no instance goes on with a
+   * key that has since been replaced (then two instances would show the same figure with two
+   * different noises, and comparing them would narrow the count down).
+   */
+  private async noiseSecret(): Promise<Buffer> {
+    const { redis, keys } = this.options;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const stored = await redis.get(keys.metricsNoiseSecret());
+      if (stored !== null && NOISE_KEY.test(stored)) {
+        if (this.noiseKey?.stored !== stored) this.noiseKey = { stored, bytes: Buffer.from(stored, 'base64url') };
+        return this.noiseKey.bytes;
+      }
+      if (stored === null) await redis.set(keys.metricsNoiseSecret(), randomBytes(32).toString('base64url'), 'NX');
+    }
+    throw new Error('MetricsQuery: the noise key could not be read from Redis');
+  }
 
   /** Raw counts per day (each a map of field → count), filtered by language. */
   private async countsByDay(days: string[], language: Language | null): Promise<Map<string, Counts>> {
@@ -139,10 +168,17 @@ export class MetricsQuery {
     return byDay;
   }
 
-  /** The report for a range (validated by the caller). */
+  /**
+   * The report for a range (validated by the caller). Every count goes through `show.count(n,
+   * figureId)` with a figure name that never holds the range or the language filter, so a figure
+   * shows the same whenever its true count is the same (see metrics/suppression.ts). Figures that
+   * are the same count share a name (a language-filtered total is that language's count; "left
+   * while waiting" and "in danger, not reached" appear twice), so they never show two noises.
+   */
   async report(from: string, to: string, language: Language | null): Promise<MetricsReport> {
     const days = daysBetween(from, to);
-    const byDay = await this.countsByDay(days, language);
+    const [byDay, secret] = await Promise.all([this.countsByDay(days, language), this.noiseSecret()]);
+    const show = new Disclosure(secret);
     const total: Counts = new Map();
     for (const counts of byDay.values()) for (const [k, v] of counts) total.set(k, (total.get(k) ?? 0) + v);
 
@@ -165,6 +201,8 @@ export class MetricsQuery {
 
     const conversations = sum('conversation_started');
     const shownLanguages = language ? [language] : LANGUAGES;
+    // Under a language filter the total is that language's count: the same figure.
+    const totalFigure = language ? `conversations.${language}` : 'conversations.total';
     const perDay = days.map((day) => {
       const counts = byDay.get(day) ?? new Map();
       const row: Record<string, ShownCount | string> = { date: day };
@@ -172,9 +210,9 @@ export class MetricsQuery {
       for (const l of shownLanguages) {
         const n = sum('conversation_started', (c) => c.lang === l, counts);
         dayTotal += n;
-        row[l] = suppress(n);
+        row[l] = show.count(n, `conversations.${l}`);
       }
-      row.total = suppress(dayTotal);
+      row.total = show.count(dayTotal, totalFigure);
       return row;
     });
 
@@ -183,29 +221,22 @@ export class MetricsQuery {
     const order = new Map(FUNNEL_TREE.map(([node], i) => [node, i]));
     const parents = new Map(FUNNEL_TREE);
     const funnel = [...entered.entries()]
-      .sort((a, b) => (order.get(a[0]) ?? 99) - (order.get(b[0]) ?? 99) || b[1] - a[1])
       .map(([node, n]) => {
         const on = Math.min(n, continued.get(node) ?? 0);
-        const shownEntered = suppress(n);
-        const shownContinued = suppress(on);
+        const shownEntered = show.count(n, `funnel.${node}.entered`);
+        // "Went on" is part of "entered": each has its own noise, so it is never shown above it.
+        const shownContinued = atMost(show.count(on, `funnel.${node}.continued`), shownEntered);
         // Drop-off is the shown "entered" minus the shown "went on" whenever both are numbers, so the
         // three never contradict each other (and the rate is the same two shown numbers).
-        const dropOff = typeof shownEntered === 'number' && typeof shownContinued === 'number' ? shownEntered - shownContinued : suppress(n - on);
+        const dropOff =
+          typeof shownEntered === 'number' && typeof shownContinued === 'number' ? shownEntered - shownContinued : atMost(show.count(n - on, `funnel.${node}.dropOff`), shownEntered);
         return { node, parent: parents.get(node) ?? null, entered: shownEntered, continued: shownContinued, dropOff, continuedRate: shownRatio(shownContinued, shownEntered) };
-      });
+      })
+      // Tree order; nodes outside the tree by their shown count (never the true one), then by name.
+      .sort((a, b) => (order.get(a.node) ?? 99) - (order.get(b.node) ?? 99) || rank(b.entered) - rank(a.entered) || (a.node < b.node ? -1 : 1));
 
     const buckets = groups('handoff_claimed', 'wait');
     const claimed = [...buckets.values()].reduce((a, b) => a + b, 0);
-    const quantile = (q: number, of: Map<string, number> = buckets): number | null => {
-      const all = [...of.values()].reduce((a, b) => a + b, 0);
-      if (all < 5) return null;
-      let seen = 0;
-      for (const bucket of WAIT_BUCKETS) {
-        seen += of.get(bucket) ?? 0;
-        if (seen >= q * all) return BUCKET_UPPER[bucket] ?? null;
-      }
-      return null;
-    };
     const countBy = (name: string, code: string, filter: (codes: Record<string, string>) => boolean) => {
       const out = new Map<string, number>();
       for (const [stored, v] of total) {
@@ -219,27 +250,34 @@ export class MetricsQuery {
     const byPriority = Object.fromEntries(
       PRIORITIES.map((priority): [Priority, PriorityFigures] => {
         const mine = (c: Record<string, string>) => c.priority === priority;
+        const figure = `handoff.byPriority.${priority}`;
         const waits = countBy('handoff_claimed', 'wait', mine);
         const claimedHere = [...waits.values()].reduce((a, b) => a + b, 0);
         const within5 = (waits.get('0-1') ?? 0) + (waits.get('1-5') ?? 0);
+        const shownClaimed = show.count(claimedHere, `${figure}.claimed`);
+        const shownWaits = WAIT_BUCKETS.map((bucket) => ({ bucket, count: show.count(waits.get(bucket) ?? 0, `${figure}.waitBuckets.${bucket}`) }));
+        // Within 5 minutes is part of the claims: its own noise, never shown above them.
+        const shownWithin5 = atMost(show.count(within5, `${figure}.within5Min`), shownClaimed);
         return [
           priority,
           {
-            requested: suppress(sum('handoff_requested', mine)),
-            claimed: suppress(claimedHere),
-            notReached: suppress(sum('handoff_unreached', mine)),
-            waitBuckets: WAIT_BUCKETS.map((bucket) => ({ bucket, count: suppress(waits.get(bucket) ?? 0) })),
-            waitMedianMinutes: quantile(0.5, waits),
-            waitP90Minutes: quantile(0.9, waits),
-            // From the shown (rounded) counts, like every rate.
-            within5MinRate: shownRatio(suppress(within5), suppress(claimedHere)),
-            within5MinBand: shownRatioBand(suppress(within5), suppress(claimedHere)),
+            requested: show.count(sum('handoff_requested', mine), `${figure}.requested`),
+            claimed: shownClaimed,
+            notReached: show.count(sum('handoff_unreached', mine), `${figure}.notReached`),
+            waitBuckets: shownWaits,
+            waitMedianMinutes: shownQuantile(0.5, shownWaits, shownClaimed),
+            waitP90Minutes: shownQuantile(0.9, shownWaits, shownClaimed),
+            // From the shown counts, like every rate; the band from the true counts they stand for.
+            within5MinRate: shownRatio(shownWithin5, shownClaimed),
+            within5MinBand: shownRatioBand(shownWithin5, shownClaimed),
           },
         ];
       }),
     ) as Record<Priority, PriorityFigures>;
-    const shownGroups = (counts: Map<string, number>): Array<[string, ShownCount]> =>
-      [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([key, n]) => [key, suppress(n)]);
+    // A list of counts by code, largest shown first (never ordered by the true counts: two "<5" in
+    // the order of their true counts would tell which is larger), then by code.
+    const shownGroups = (counts: Map<string, number>, figure: string): Array<[string, ShownCount]> =>
+      [...counts.entries()].map(([key, n]): [string, ShownCount] => [key, show.count(n, `${figure}.${key}`)]).sort((a, b) => rank(b[1]) - rank(a[1]) || (a[0] < b[0] ? -1 : 1));
     const demand = new Array<number>(168).fill(0);
     const dangerDemand = new Array<number>(168).fill(0);
     const dutySamples = new Array<number>(168).fill(0);
@@ -255,65 +293,72 @@ export class MetricsQuery {
       } else if (parsed.name === 'duty_samples') add(dutySamples);
       else if (parsed.name === 'duty_on') add(dutyOn);
     }
-    const requested = sum('handoff_requested');
     const cancelled = sum('handoff_cancelled');
     const left = sum('handoff_left');
-    const byCategory = groups('danger_category', 'category');
+    const shownClaimed = show.count(claimed, 'handoff.claimed');
+    const shownBuckets = WAIT_BUCKETS.map((bucket) => ({ bucket, count: show.count(buckets.get(bucket) ?? 0, `handoff.waitBuckets.${bucket}`) }));
+    const shownRequested = show.count(sum('handoff_requested'), 'handoff.requested');
+    const shownConversations = show.count(conversations, totalFigure);
+    const shownLeft = show.count(left, 'handoff.leftWhileWaiting');
+    const dangerNowYes = sum('danger_now', (c) => c.answer === 'yes');
 
     return {
       from,
       to,
       language,
-      suppressedBelow: 5,
+      suppressedBelow: SUPPRESS_BELOW,
       conversationsPerDay: perDay,
       conversations: {
-        total: suppress(conversations),
-        byLanguage: Object.fromEntries(shownLanguages.map((l) => [l, suppress(sum('conversation_started', (c) => c.lang === l))])) as Record<Language, ShownCount>,
+        total: shownConversations,
+        byLanguage: Object.fromEntries(shownLanguages.map((l) => [l, show.count(sum('conversation_started', (c) => c.lang === l), `conversations.${l}`)])) as Record<Language, ShownCount>,
       },
-      languageSwitches: suppress(sum('language_switch')),
+      languageSwitches: show.count(sum('language_switch'), 'languageSwitches'),
       funnel,
       handoff: {
-        requested: suppress(requested),
-        claimed: suppress(claimed),
-        cancelled: suppress(cancelled),
-        timedOut: suppress(sum('handoff_timed_out')),
-        leftWhileWaiting: suppress(left),
-        abandoned: suppress(cancelled + left),
-        // From the shown (rounded) counts, so the rate reveals nothing the counts do not.
-        handoffRate: shownRatio(suppress(requested), suppress(conversations)),
-        waitMedianMinutes: quantile(0.5),
-        waitP90Minutes: quantile(0.9),
-        waitBuckets: WAIT_BUCKETS.map((bucket) => ({ bucket, count: suppress(buckets.get(bucket) ?? 0) })),
+        requested: shownRequested,
+        claimed: shownClaimed,
+        cancelled: show.count(cancelled, 'handoff.cancelled'),
+        timedOut: show.count(sum('handoff_timed_out'), 'handoff.timedOut'),
+        leftWhileWaiting: shownLeft,
+        abandoned: show.count(cancelled + left, 'handoff.abandoned'),
+        // From the shown counts, so the rate reveals nothing the counts do not (not capped at 1:
+        // a conversation may ask more than once).
+        handoffRate: shownRatio(shownRequested, shownConversations),
+        waitMedianMinutes: shownQuantile(0.5, shownBuckets, shownClaimed),
+        waitP90Minutes: shownQuantile(0.9, shownBuckets, shownClaimed),
+        waitBuckets: shownBuckets,
         byPriority,
       },
       problems: {
-        dangerNotReached: suppress(sum('handoff_unreached', (c) => c.priority === 'danger')),
-        notReachedByReason: shownGroups(countBy('handoff_unreached', 'why', () => true)).map(([reason, count]) => ({ reason, count })),
-        returnedAfterCounsellorLeft: suppress(sum('handoff_returned')),
-        claimsRefusedForCapacity: suppress(sum('claim_refused', (c) => c.reason === 'capacity')),
-        dangerRealerts: suppress(sum('danger_realert')),
-        interpreterNeededByLanguage: shownGroups(countBy('interpreter_needed', 'lang', () => true)).map(([language, count]) => ({ language, count })),
-        leftWhileWaiting: suppress(left),
-        chatFlagsByCategory: shownGroups(countBy('chat_flag_category', 'category', () => true)).map(([category, count]) => ({ category, count })),
+        // The same count as byPriority.danger.notReached: the same figure.
+        dangerNotReached: byPriority.danger.notReached,
+        notReachedByReason: shownGroups(countBy('handoff_unreached', 'why', () => true), 'problems.notReachedByReason').map(([reason, count]) => ({ reason, count })),
+        returnedAfterCounsellorLeft: show.count(sum('handoff_returned'), 'problems.returnedAfterCounsellorLeft'),
+        claimsRefusedForCapacity: show.count(sum('claim_refused', (c) => c.reason === 'capacity'), 'problems.claimsRefusedForCapacity'),
+        dangerRealerts: show.count(sum('danger_realert'), 'problems.dangerRealerts'),
+        interpreterNeededByLanguage: shownGroups(countBy('interpreter_needed', 'lang', () => true), 'problems.interpreterNeeded').map(([language, count]) => ({ language, count })),
+        leftWhileWaiting: shownLeft,
+        chatFlagsByCategory: shownGroups(countBy('chat_flag_category', 'category', () => true), 'problems.chatFlags').map(([category, count]) => ({ category, count })),
       },
       staffing: demand.map((n, hourOfWeek) => ({
         hourOfWeek,
-        requests: suppress(n),
-        dangerRequests: suppress(dangerDemand[hourOfWeek] ?? 0),
+        requests: show.count(n, `staffing.requests.h${hourOfWeek}`),
+        dangerRequests: show.count(dangerDemand[hourOfWeek] ?? 0, `staffing.dangerRequests.h${hourOfWeek}`),
+        // Counsellors, not young people: their average on duty is not a count of anyone helped.
         counsellorsOnDutyAvg: (dutySamples[hourOfWeek] ?? 0) > 0 ? Math.round((10 * (dutyOn[hourOfWeek] ?? 0)) / (dutySamples[hourOfWeek] ?? 1)) / 10 : null,
       })),
       danger: {
-        flags: suppress(sum('screening', (c) => c.result !== 'none') + sum('danger_now', (c) => c.answer === 'yes')),
-        dangerNowYes: suppress(sum('danger_now', (c) => c.answer === 'yes')),
-        byCategory: [...byCategory.entries()].sort((a, b) => b[1] - a[1]).map(([category, n]) => ({ category, count: suppress(n) })),
+        flags: show.count(sum('screening', (c) => c.result !== 'none') + dangerNowYes, 'danger.flags'),
+        dangerNowYes: show.count(dangerNowYes, 'danger.dangerNowYes'),
+        byCategory: shownGroups(groups('danger_category', 'category'), 'danger.byCategory').map(([category, count]) => ({ category, count })),
       },
-      outcomes: [...groups('outcome', 'code').entries()].sort((a, b) => b[1] - a[1]).map(([code, n]) => ({ code, count: suppress(n) })),
-      quickExits: suppress(sum('quick_exit')),
-      outOfHoursDemand: suppress(sum('out_of_hours')),
+      outcomes: shownGroups(groups('outcome', 'code'), 'outcomes').map(([code, count]) => ({ code, count })),
+      quickExits: show.count(sum('quick_exit'), 'quickExits'),
+      outOfHoursDemand: show.count(sum('out_of_hours'), 'outOfHoursDemand'),
       watchedPhone: {
-        mayBeWatched: suppress(sum('may_be_watched')),
-        returnCodesGiven: suppress(sum('return_code_given')),
-        returnCodesUsed: language ? null : suppress(sum('return_code_used')),
+        mayBeWatched: show.count(sum('may_be_watched'), 'watchedPhone.mayBeWatched'),
+        returnCodesGiven: show.count(sum('return_code_given'), 'watchedPhone.returnCodesGiven'),
+        returnCodesUsed: language ? null : show.count(sum('return_code_used'), 'watchedPhone.returnCodesUsed'),
       },
       translationCoverage: (this.coverage ??= checkLocales().coverage)
         .filter((c) => !language || c.language === language)
@@ -322,7 +367,47 @@ export class MetricsQuery {
   }
 }
 
-/** A ratio of two shown counts, or null when either is suppressed or zero. */
+/** The order of shown counts: 0, then "<5", then the numbers. */
+function rank(shown: ShownCount): number {
+  return shown === '<5' ? 1 : shown;
+}
+
+/** A shown count of a part, never above the shown count of its whole (each has its own noise). */
+function atMost(part: ShownCount, whole: ShownCount): ShownCount {
+  return rank(part) > rank(whole) ? whole : part;
+}
+
+/** A ratio of two shown counts, or null when either is suppressed or under 5. */
 function shownRatio(part: ShownCount, whole: ShownCount): number | null {
   return typeof part === 'number' && typeof whole === 'number' ? safeRatio(part, whole) : null;
+}
+
+/**
+ * A quantile of the wait (the upper bound of its bucket, in minutes) from the shown bucket counts
+ * only, never the true ones: null when the shown number of claims is not a number of at least 5, or
+ * when the buckets shown "<5" (each anything from 1 to 4) leave more than one answer. The answer is
+ * the same for every choice when it is the same for each choice of 1 or 4 per "<5" bucket (the
+ * earliest and the latest bucket are reached at such extremes), so only those are tried.
+ */
+function shownQuantile(q: number, buckets: Array<{ bucket: string; count: ShownCount }>, claims: ShownCount): number | null {
+  if (typeof claims !== 'number' || claims < SUPPRESS_BELOW) return null;
+  const unknown = buckets.flatMap((b, i) => (b.count === '<5' ? [i] : []));
+  let answer: number | null | undefined;
+  for (let choice = 0; choice < 1 << unknown.length; choice += 1) {
+    const counts = buckets.map((b) => (typeof b.count === 'number' ? b.count : 1));
+    unknown.forEach((index, bit) => (counts[index] = choice & (1 << bit) ? SUPPRESS_BELOW - 1 : 1));
+    const all = counts.reduce((a, b) => a + b, 0);
+    let seen = 0;
+    let found: number | null = null;
+    for (const [index, count] of counts.entries()) {
+      seen += count;
+      if (all > 0 && seen >= q * all) {
+        found = BUCKET_UPPER[buckets[index]!.bucket] ?? null;
+        break;
+      }
+    }
+    if (answer === undefined) answer = found;
+    else if (answer !== found) return null;
+  }
+  return answer ?? null;
 }

@@ -1,6 +1,7 @@
 /**
  * `GET /api/metrics?from=YYYY-MM-DD&to=YYYY-MM-DD[&language=xx][&format=csv]` for coordinators:
- * anonymised counts, suppressed under 5 (see docs/api.md).
+ * anonymised counts, each changed by a keyed noise of at most 2, then "<5" or rounded to fives
+ * (metrics/suppression.ts, docs/api.md).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '../audit/auditPlugin.js';

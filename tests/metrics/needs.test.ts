@@ -1,8 +1,11 @@
 /**
  * The figures a helpline's coordinator is asked for first: waits by priority, what went wrong and
- * demand against staffing by hour of the week. Every new count is suppressed ("<5") and rounded to
- * fives like the others (JSON, CSV, API), every rate needs two shown parts of at least 5, staffing
- * goes by hour of the week (never a date), and whole months, quarters and years can be asked for.
+ * demand against staffing by hour of the week. Every new count goes through the same disclosure
+ * control as the others (changed by at most 2, then "<5" or rounded to fives; JSON, CSV, API), so
+ * the tests check that each true count lies in the range its shown figure stands for; every rate
+ * and median is made from shown counts of at least 5, staffing goes by hour of the week (never a
+ * date), and whole months, quarters and years can be asked for (showing the same figures when they
+ * hold no other events).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hourOfWeek, type MetricEvent } from '../../metrics/MetricEvent.js';
@@ -11,6 +14,7 @@ import { MetricsRecorder } from '../../metrics/MetricsRecorder.js';
 import { reportToCsv } from '../../metrics/metricsApiPlugin.js';
 import { periodRange } from '../../metrics/calendar.js';
 import { shownRatioBand, type ShownCount } from '../../metrics/suppression.js';
+import { expectStandsFor, untilCounted } from '../helpers/metrics.js';
 import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { startLantern, type LanternInstance } from '../../server/Lantern.js';
 import { testKeys, testRedis } from '../helpers/redis.js';
@@ -42,10 +46,11 @@ describe('hour of the week and calendar periods', () => {
 
 describe('a share as a band from two shown counts', () => {
   it.each([
-    [10, 10, [0.66, 1]], // 8–12 of 8–12
-    [5, 10, [0.41, 0.88]], // 5–7 of 8–12
-    [5, 5, [0.71, 1]], // 5–7 of 5–7
-    [20, 40, [0.42, 0.58]], // 18–22 of 38–42
+    [10, 10, [0.42, 1]], // 6–14 of 6–14
+    [5, 10, [0.21, 1]], // 3–9 of 6–14
+    [5, 5, [0.33, 1]], // 3–9 of 3–9
+    [20, 40, [0.36, 0.67]], // 16–24 of 36–44
+    [50, 100, [0.44, 0.57]], // 46–54 of 96–104
     ['<5', 10, null],
     [10, '<5', null],
     [0, 10, null],
@@ -90,6 +95,7 @@ describe('waits by priority, what went wrong, staffing', () => {
     await record(monday, { name: 'duty_sample', onDuty: 2 });
     await record(monday, { name: 'duty_sample', onDuty: 1 });
     await record(tuesdayNight, { name: 'duty_sample', onDuty: 0 });
+    await untilCounted(redis, keys, { handoff_requested: 19, handoff_claimed: 16, handoff_unreached: 3, interpreter_needed: 8, duty_samples: 3 });
     report = await new MetricsQuery({ redis, keys }).report('2026-06-15', '2026-06-16', null);
     lantern = await startLantern({ redisUrl: inject('redisUrl'), keyPrefix: keys.prefix, port: 0, host: '127.0.0.1', logLevel: 'silent', secureCookies: false }, { openingHours: OpeningHours.always() });
     await lantern.app.staffStore.create({ username: 'coord', role: 'coordinator', password: 'coordinator password 1' });
@@ -99,38 +105,61 @@ describe('waits by priority, what went wrong, staffing', () => {
     await redis.quit();
   });
 
-  it('waits by priority: counts suppressed and rounded, rates only from two shown parts of 5 or more', () => {
+  it('waits by priority: each count stands for its true one, rates and medians only from shown counts of 5 or more', () => {
     const { danger, raised, normal } = report.handoff.byPriority;
-    expect(danger).toMatchObject({ requested: 5, claimed: 5, notReached: '<5', waitMedianMinutes: 1, waitP90Minutes: 15, within5MinRate: null });
-    expect(danger.waitBuckets.slice(0, 3)).toEqual([
-      { bucket: '0-1', count: '<5' },
+    expectStandsFor(danger.requested, 7, 'danger requested');
+    expectStandsFor(danger.claimed, 6, 'danger claimed');
+    // One not reached, one waited 1 to 5 minutes, two 5 to 15: the noise cannot lift them above 4.
+    expect(danger.notReached).toBe('<5');
+    expect(danger.waitBuckets.slice(1, 3)).toEqual([
       { bucket: '1-5', count: '<5' },
       { bucket: '5-15', count: '<5' },
     ]);
-    expect(normal).toMatchObject({ requested: 10, claimed: 10, notReached: '<5', waitMedianMinutes: 1, within5MinRate: 1, within5MinBand: [0.66, 1] });
-    expect(danger.within5MinBand).toBeNull();
-    expect(raised).toMatchObject({ requested: 0, claimed: 0, notReached: 0, waitMedianMinutes: null, within5MinRate: null });
+    expectStandsFor(danger.waitBuckets[0]!.count, 3, 'danger 0-1');
+    expect(danger.waitBuckets.slice(3).map((b) => b.count)).toEqual([0, 0, 0]);
+    // The median of three buckets of "<5" (each 1 to 4 as far as anyone can tell) is not known; the p90 is 15 at most.
+    expect(danger.waitMedianMinutes).toBeNull();
+    expect([15, null]).toContain(danger.waitP90Minutes);
+    // Four of six within 5 minutes: a rate only from two shown numbers, and a band that holds the true share.
+    expect(danger.within5MinRate === null).toBe(danger.within5MinBand === null);
+    if (danger.within5MinBand) {
+      expect(danger.within5MinBand[0]).toBeLessThanOrEqual(4 / 6);
+      expect(danger.within5MinBand[1]).toBeGreaterThanOrEqual(4 / 6);
+      expect(danger.within5MinRate).toBeLessThanOrEqual(1);
+    }
+    expectStandsFor(normal.requested, 12, 'normal requested');
+    // Ten taken within a minute: 10 can only show as 10 (changed to 8 to 12), so the rate is 1 and the band 42–100 %.
+    expect(normal).toMatchObject({ claimed: 10, notReached: '<5', waitMedianMinutes: 1, waitP90Minutes: 1, within5MinRate: 1, within5MinBand: [0.42, 1] });
+    expect(raised).toMatchObject({ requested: 0, claimed: 0, notReached: 0, waitMedianMinutes: null, within5MinRate: null, within5MinBand: null });
   });
 
   it('what went wrong, counted (no ids, no text)', () => {
-    expect(report.problems).toEqual({
+    const problems = report.problems;
+    expect(problems).toMatchObject({
       dangerNotReached: '<5',
       notReachedByReason: [
         { reason: 'cancelled', count: '<5' },
         { reason: 'left', count: '<5' },
       ],
-      returnedAfterCounsellorLeft: '<5',
-      claimsRefusedForCapacity: 5,
-      dangerRealerts: 5,
-      interpreterNeededByLanguage: [{ language: 'ti', count: 10 }],
       leftWhileWaiting: 0,
-      chatFlagsByCategory: [{ category: 'threat', count: '<5' }],
     });
+    // The same count as the danger priority's "not reached": the same figure.
+    expect(problems.dangerNotReached).toBe(report.handoff.byPriority.danger.notReached);
+    expectStandsFor(problems.returnedAfterCounsellorLeft, 3, 'returned');
+    expectStandsFor(problems.claimsRefusedForCapacity, 6, 'refused');
+    expectStandsFor(problems.dangerRealerts, 7, 'realerts');
+    expect(problems.interpreterNeededByLanguage.map((l) => l.language)).toEqual(['ti']);
+    expectStandsFor(problems.interpreterNeededByLanguage[0]!.count, 8, 'interpreter ti');
+    expect(problems.chatFlagsByCategory.map((c) => c.category)).toEqual(['threat']);
+    expectStandsFor(problems.chatFlagsByCategory[0]!.count, 4, 'threat');
+    expect(Object.keys(problems).sort()).toEqual(['chatFlagsByCategory', 'claimsRefusedForCapacity', 'dangerNotReached', 'dangerRealerts', 'interpreterNeededByLanguage', 'leftWhileWaiting', 'notReachedByReason', 'returnedAfterCounsellorLeft']);
   });
 
-  it('staffing by hour of the week: requests suppressed, the average on duty from the samples', () => {
+  it('staffing by hour of the week: requests each stand for their true count, the average on duty from the samples', () => {
     expect(report.staffing).toHaveLength(168);
-    expect(report.staffing[12]).toEqual({ hourOfWeek: 12, requests: 20, dangerRequests: 5, counsellorsOnDutyAvg: 1.5 });
+    expect(report.staffing[12]).toMatchObject({ hourOfWeek: 12, counsellorsOnDutyAvg: 1.5 });
+    expectStandsFor(report.staffing[12]!.requests, 18, 'requests at 12');
+    expectStandsFor(report.staffing[12]!.dangerRequests, 6, 'danger requests at 12');
     expect(report.staffing[27]).toEqual({ hourOfWeek: 27, requests: '<5', dangerRequests: '<5', counsellorsOnDutyAvg: 0 });
     expect(report.staffing[100]).toEqual({ hourOfWeek: 100, requests: 0, dangerRequests: 0, counsellorsOnDutyAvg: null });
   });
@@ -142,9 +171,20 @@ describe('waits by priority, what went wrong, staffing', () => {
     expect(ti.handoff.byPriority.danger.requested).toBe('<5');
   });
 
-  it('the CSV carries the same suppressed figures and never a count from 1 to 4', () => {
+  it('the CSV carries the same figures and never a count from 1 to 4', () => {
     const csv = reportToCsv(report);
-    for (const row of ['handoff_danger,requested,5', 'handoff_danger,not_reached,<5', 'handoff_danger,within_5_min_rate,', 'handoff_normal,within_5_min_rate,1', 'handoff_normal,within_5_min_band,0.66-1', 'problems,claims_refused_for_capacity,5', 'interpreter_needed,ti,10', 'staffing_requests,12,20', 'staffing_on_duty_avg,12,1.5']) {
+    const danger = report.handoff.byPriority.danger;
+    for (const row of [
+      `handoff_danger,requested,${danger.requested}`,
+      'handoff_danger,not_reached,<5',
+      `handoff_danger,within_5_min_rate,${danger.within5MinRate ?? ''}`,
+      'handoff_normal,within_5_min_rate,1',
+      'handoff_normal,within_5_min_band,0.42-1',
+      `problems,claims_refused_for_capacity,${report.problems.claimsRefusedForCapacity}`,
+      `interpreter_needed,ti,${report.problems.interpreterNeededByLanguage[0]!.count}`,
+      `staffing_requests,12,${report.staffing[12]!.requests}`,
+      'staffing_on_duty_avg,12,1.5',
+    ]) {
       expect(csv).toContain(`${row}\n`);
     }
     const counts = csv.split('\n').filter((line) => line && !/^(staffing_on_duty_avg|handoff(_\w+)?,(wait|within|handoffRate)|translation|funnel_continued_rate)/.test(line));
@@ -157,7 +197,10 @@ describe('waits by priority, what went wrong, staffing', () => {
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const quarter = (await (await fetch(`${lantern.url}/api/metrics?period=2026-Q2`, { headers: { cookie } })).json()) as MetricsReport;
     expect(quarter).toMatchObject({ from: '2026-04-01', to: '2026-06-30' });
-    expect(quarter.handoff.byPriority.normal.requested).toBe(10);
+    // No other events in the quarter: the same figures as the two days.
+    expect(quarter.handoff).toEqual(report.handoff);
+    expect(quarter.problems).toEqual(report.problems);
+    expectStandsFor(quarter.handoff.byPriority.normal.requested, 12, 'normal requested in the quarter');
     const year = (await (await fetch(`${lantern.url}/api/metrics?period=2026`, { headers: { cookie } })).json()) as MetricsReport;
     expect(year).toMatchObject({ from: '2026-01-01', to: '2026-12-31' });
     for (const query of ['period=2026-Q5', 'period=x', 'period=2026-Q2&from=2026-04-01&to=2026-04-02']) {
@@ -167,13 +210,20 @@ describe('waits by priority, what went wrong, staffing', () => {
     }
   });
 
-  it('the funnel cannot contradict itself: drop-off is shown "entered" minus shown "went on"', async () => {
+  it('the funnel cannot contradict itself: "went on" never above "entered", drop-off is shown "entered" minus shown "went on"', async () => {
     const k = testKeys('needs-funnel');
     const recorder = new MetricsRecorder({ redis, keys: k, now: () => monday });
-    // 13 entered, 12 went on: shown 15 and 10, so drop-off shows 5 (rounding the true 1 on its own gave "<5").
+    // 13 entered, 12 went on: each shows 10 or 15, so drop-off shows 0 or 5 (the true 1 on its own would be "<5").
     for (let i = 0; i < 13; i += 1) await recorder.record({ name: 'node', lang: 'en', node: 'rights', from: 'menu' });
     for (let i = 0; i < 12; i += 1) await recorder.record({ name: 'node', lang: 'en', node: 'rights_guardian', from: 'rights' });
-    const funnel = (await new MetricsQuery({ redis, keys: k }).report('2026-06-15', '2026-06-15', null)).funnel.find((f) => f.node === 'rights');
-    expect(funnel).toMatchObject({ entered: 15, continued: 10, dropOff: 5, continuedRate: 0.67 });
+    await untilCounted(redis, k, { node: 25 });
+    const funnel = (await new MetricsQuery({ redis, keys: k }).report('2026-06-15', '2026-06-15', null)).funnel.find((f) => f.node === 'rights')!;
+    expectStandsFor(funnel.entered, 13, 'entered');
+    expectStandsFor(funnel.continued, 12, 'went on');
+    const entered = funnel.entered as number;
+    const continued = funnel.continued as number;
+    expect(continued).toBeLessThanOrEqual(entered);
+    expect(funnel.dropOff).toBe(entered - continued);
+    expect(funnel.continuedRate).toBe(Math.round((100 * continued) / entered) / 100);
   });
 });

@@ -24,8 +24,10 @@ export function isSuppressed(value: Count | null | undefined): value is string {
 }
 
 /**
- * The range a suppressed count stands for: "<5" is 1 to 4 (0 is always given as 0). Undefined for a
- * marker of another form (then it is only shown as text).
+ * The range a suppressed count is drawn over: "<5" from 1 to 4, as the API shows it (numbers are
+ * drawn at their shown value too; every count was changed by at most 2 before, so the true count
+ * behind "<5" is 1 to 6, docs/api.md). 0 is always given as 0. Undefined for a marker of another
+ * form (then it is only shown as text).
  */
 export function suppressedRange(value: Count | null | undefined): [number, number] | undefined {
   if (!isSuppressed(value)) return undefined;
