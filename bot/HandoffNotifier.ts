@@ -15,6 +15,7 @@ import type { ConversationRef, YoungPersonEvent } from '../handoff/HandoffEvents
 import type { BuiltBot } from './createLanternBot.js';
 import type { WebChannelAdapter } from '../directline/WebChannelAdapter.js';
 import { BOT_ACCOUNT } from '../directline/WebChannelAdapter.js';
+import { textLogOf } from '../texts/textLog.js';
 
 export type { ConversationRef };
 
@@ -64,7 +65,7 @@ export class HandoffNotifier {
   }
 
   private async say(context: TurnContext, keys: string[], variables: Record<string, unknown> = {}): Promise<void> {
-    const t = this.bot.translator.forLanguage((await this.bot.profile.language(context)) ?? 'en');
+    const t = this.bot.translator.forLanguage((await this.bot.profile.language(context)) ?? 'en', textLogOf(context));
     await context.sendActivities(keys.map((key) => ({ type: 'message', text: t(key, variables) })));
   }
 
@@ -147,7 +148,7 @@ export class HandoffNotifier {
       // Other ways to talk to a person: Veilig Thuis (day and night), and only the lines open now.
       const language = (await this.bot.profile.language(context)) ?? 'en';
       await this.say(context, ['handoff:timeout', 'handoff:helplines']);
-      await context.sendActivity(helplineLines(this.bot.translator, language, this.bot.now(), { reachableOnly: true }));
+      await context.sendActivity(helplineLines(this.bot.translator, language, this.bot.now(), { reachableOnly: true, log: textLogOf(context) }));
       await this.sendWaitingButtons(context, 'handoff:keepWaitingQuestion', ['keep_waiting', 'cancel_waiting']);
     });
   }
@@ -176,7 +177,7 @@ export class HandoffNotifier {
 
   /** A message with the waiting buttons (stop waiting, or keep waiting after a long wait), as commands. */
   private async sendWaitingButtons(context: TurnContext, key = 'handoff:whatNext', choices: string[] = ['menu', 'cancel_waiting']): Promise<void> {
-    const t = this.bot.translator.forLanguage((await this.bot.profile.language(context)) ?? 'en');
+    const t = this.bot.translator.forLanguage((await this.bot.profile.language(context)) ?? 'en', textLogOf(context));
     const actions = commandButtons(t, choices);
     await context.sendActivity({ type: 'message', text: t(key), suggestedActions: { to: [], actions } });
   }

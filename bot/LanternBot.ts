@@ -17,6 +17,7 @@ import { findPersonalDetails } from './personalDetails.js';
 import type { ChatScreening } from './chatScreening.js';
 import type { SafeWordSignal } from './safeWordSignal.js';
 import type { Translator } from '../texts/Translator.js';
+import { textLogOf } from '../texts/textLog.js';
 
 /** What the bot is built from. */
 export interface LanternBotOptions {
@@ -114,6 +115,6 @@ export class LanternBot extends ActivityHandler {
     const text = context.activity.text;
     if (typeof text !== 'string' || findPersonalDetails(text).length === 0) return;
     const language = (await this.options.profile.language(context)) ?? 'en';
-    await context.sendActivity(this.options.translator.forLanguage(language)('common:personalDetails'));
+    await context.sendActivity(this.options.translator.forLanguage(language, textLogOf(context))('common:personalDetails'));
   }
 }

@@ -55,7 +55,7 @@ const plugin: FastifyPluginAsync<BotPluginOptions> = async (app, options) => {
   const { adapter } = app.channel;
   adapter.onTurnError = built.onTurnError;
   // What the bot says carries the keys of its texts, for the counsellors' console.
-  adapter.use(new TextKeysMiddleware(built.translator));
+  adapter.use(new TextKeysMiddleware());
   // The handoff tells the young person's side what happened; the bot says it (one direction).
   const notifier = new HandoffNotifier(adapter, built);
   app.handoff.onYoungPerson((event) => notifier.handle(event));

@@ -21,6 +21,7 @@ import type { SafeWords } from '../dialogs/SafeWords.js';
 import type { HandoffContext, HandoffGateway } from '../handoff/HandoffGateway.js';
 import type { MetricsRecorder } from '../metrics/MetricsRecorder.js';
 import type { Translator } from '../texts/Translator.js';
+import { textLogOf } from '../texts/textLog.js';
 
 /** What the safe word's handling needs. */
 export interface SafeWordSignalParts {
@@ -48,7 +49,7 @@ export class SafeWordSignal {
     await handoff.mayBeWatched(context.activity.conversation.id);
     if (status !== 'accepted') {
       const language = (await profile.language(context)) ?? 'en';
-      await context.sendActivity({ type: 'message', text: translator.forLanguage(language)('privacy:safeWord.reply') });
+      await context.sendActivity({ type: 'message', text: translator.forLanguage(language, textLogOf(context))('privacy:safeWord.reply') });
     }
     return true;
   }

@@ -2,10 +2,12 @@
  * Lets every message the bot sends carry the keys of the texts it is made of, in
  * `channelData.lantern.texts` (with `textLanguage`), so the counsellors' console can show what the
  * bot said in Dutch or English beside the young person's language. The page never shows channelData.
- * Recorded per turn (proactive turns too) by the Translator; only keys and numeric or code values.
+ * Recorded per turn (proactive turns too) in the turn's text log (texts/textLog.ts), which every
+ * caller making a text for the turn hands to the Translator; only keys and numeric or code values.
  */
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import type { RecordedText, TextUse, Translator } from '../texts/Translator.js';
+import { startTextLog } from '../texts/textLog.js';
+import type { RecordedText, TextUse } from '../texts/Translator.js';
 
 /** The texts an activity's text is made of, in the order they appear (longest match first). */
 export function textsOf(text: string, used: readonly RecordedText[]): RecordedText[] {
@@ -43,19 +45,15 @@ export function annotate(activity: Partial<Activity>, used: readonly RecordedTex
   };
 }
 
-/** Bot Framework middleware recording the texts of each turn and annotating what is sent. */
+/** Bot Framework middleware starting each turn's text log and annotating what is sent. */
 export class TextKeysMiddleware implements Middleware {
-  constructor(private readonly translator: Translator) {}
-
-  /** Runs the turn inside a recording; every send is annotated with the texts used so far. */
+  /** Starts the turn's text log; every send is annotated with the texts used so far. */
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    await this.translator.recording(async () => {
-      context.onSendActivities(async (_context, activities, nextSend) => {
-        const used = this.translator.recorded();
-        for (const activity of activities) annotate(activity, used);
-        return nextSend();
-      });
-      await next();
+    const used = startTextLog(context);
+    context.onSendActivities(async (_context, activities, nextSend) => {
+      for (const activity of activities) annotate(activity, used);
+      return nextSend();
     });
+    await next();
   }
 }

@@ -6,6 +6,7 @@
 import type { ConversationState, TurnContext } from 'botbuilder';
 import type { ConversationProfile } from '../dialogs/ConversationProfile.js';
 import type { Translator } from '../texts/Translator.js';
+import { textLogOf } from '../texts/textLog.js';
 
 /** Errors that mean the conversation is no longer there to answer (see directline/errors.ts). */
 const GONE = new Set(['ConversationNotFoundError', 'ConversationEndedError']);
@@ -32,7 +33,7 @@ export function createTurnErrorHandler(options: {
     options.log.error({ event: 'bot_turn_failed', error: error.name, code: (error as { code?: unknown }).code }, 'bot turn failed');
     try {
       const language = (await options.profile.language(context)) ?? 'en';
-      await context.sendActivity(options.translator.forLanguage(language)('common:turnError'));
+      await context.sendActivity(options.translator.forLanguage(language, textLogOf(context))('common:turnError'));
       const dialogState = options.conversationState.createProperty('dialogState');
       await dialogState.delete(context);
       await options.conversationState.saveChanges(context, true);

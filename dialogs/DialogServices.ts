@@ -14,6 +14,7 @@ import type { ConversationEraser } from '../privacy/ConversationEraser.js';
 import type { Screener } from '../screening/Screener.js';
 import type { ReturnCodes } from '../directline/ReturnCodes.js';
 import type { ConversationRetention } from '../directline/ConversationRetention.js';
+import { textLogOf } from '../texts/textLog.js';
 
 /** Services shared by all dialogs. */
 export interface DialogServices {
@@ -50,5 +51,5 @@ export async function languageOf(services: DialogServices, context: TurnContext)
 
 /** The translate function for this turn's conversation. */
 export async function textsFor(services: DialogServices, context: TurnContext): Promise<Translate> {
-  return services.translator.forLanguage(await languageOf(services, context));
+  return services.translator.forLanguage(await languageOf(services, context), textLogOf(context));
 }

@@ -11,6 +11,7 @@ import type { HandoffContext } from '../handoff/HandoffGateway.js';
 import { enterNode, languageOf, textsFor, type DialogServices } from './DialogServices.js';
 import { formatWhen, helplineLines } from './helplineTexts.js';
 import { TopicDialog } from './TopicDialog.js';
+import { textLogOf } from '../texts/textLog.js';
 
 const WATERFALL = 'handoffWaterfall';
 
@@ -73,7 +74,7 @@ export class HandoffDialog extends TopicDialog {
     } else {
       // Who can talk with them instead: Veilig Thuis (day and night), and the lines open now.
       const t = await textsFor(this.services, step.context);
-      const lines = helplineLines(this.services.translator, handoffContext.language, this.services.now(), { reachableOnly: true });
+      const lines = helplineLines(this.services.translator, handoffContext.language, this.services.now(), { reachableOnly: true, log: textLogOf(step.context) });
       await step.context.sendActivities([
         { type: 'message', text: t(outcome.reason === 'closed' ? 'handoff:closed' : 'handoff:notAvailable', { when }) },
         { type: 'message', text: t('handoff:helplines') },

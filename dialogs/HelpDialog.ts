@@ -13,11 +13,11 @@ export class HelpDialog extends TopicTreeDialog {
   constructor(services: DialogServices) {
     super(HelpDialog.id, services, {
       topic: 'help',
-      intro: ['help:emergency', (s, language) => helplineLines(s.translator, language, s.now())],
+      intro: ['help:emergency', (s, language, log) => helplineLines(s.translator, language, s.now(), { log })],
       prompt: 'help:prompt',
       sections: {
         help_people: { topic: 'help', texts: ['help:people', 'help:location'] },
-        help_more: { topic: 'help', texts: [(s, language) => helplineLine(s.translator, language, 'comensha', s.now()), 'help:language'] },
+        help_more: { topic: 'help', texts: [(s, language, log) => helplineLine(s.translator, language, 'comensha', s.now(), log), 'help:language'] },
       },
       exits: ['human', 'menu'],
     });

@@ -7,6 +7,7 @@ import { LANGUAGE_EVENT } from '../contracts/ChatCommand.js';
 import { isLanguage, LANGUAGES, type Language } from '../contracts/languages.js';
 import type { DialogServices } from './DialogServices.js';
 import { TopicDialog } from './TopicDialog.js';
+import { textLogOf } from '../texts/textLog.js';
 
 const WATERFALL = 'languageWaterfall';
 
@@ -40,6 +41,6 @@ export class LanguageDialog extends TopicDialog {
     if (previous && previous !== language) await services.metrics.record({ name: 'language_switch', lang: language, from: previous });
     await services.profile.setLanguage(step.context, language);
     await step.context.sendActivity({ type: 'event', name: LANGUAGE_EVENT, value: language });
-    await step.context.sendActivity(services.translator.forLanguage(language)('language:changed'));
+    await step.context.sendActivity(services.translator.forLanguage(language, textLogOf(step.context))('language:changed'));
   }
 }

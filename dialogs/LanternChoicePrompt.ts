@@ -24,6 +24,7 @@ import { isLanguage, type Language } from '../contracts/languages.js';
 import { normalizeForMatching } from '../language/normalize.js';
 import type { Translator } from '../texts/Translator.js';
 import type { ChoiceAliases, LocalizedChoices } from './localizedChoices.js';
+import { textLogOf } from '../texts/textLog.js';
 
 /** Choice defaults per prompt culture (keys as PromptCultureModels.mapToNearestLanguage returns them). */
 const CHOICE_DEFAULTS: Record<string, ChoiceFactoryOptions> = {
@@ -73,7 +74,7 @@ export class LanternChoicePrompt extends ChoicePrompt {
   /** Asks (again): the question and its buttons, made from the kept keys and ids. */
   protected override onPrompt(context: TurnContext, state: object, options: PromptOptions, isRetry: boolean): Promise<void> {
     if (!isByIds(options)) return super.onPrompt(context, state, options, isRetry);
-    const t = this.texts.translator.forLanguage(options.language);
+    const t = this.texts.translator.forLanguage(options.language, textLogOf(context));
     const choices = this.texts.choices.get(options.language, options.choiceIds, options.aliases).buttons();
     return super.onPrompt(context, state, { prompt: t(options.promptKey), retryPrompt: t(RETRY_KEY), choices }, isRetry);
   }

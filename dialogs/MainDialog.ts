@@ -31,6 +31,7 @@ import { InterruptibleDialog } from './InterruptibleDialog.js';
 import { LanguageDialog } from './LanguageDialog.js';
 import { MenuDialog, type MenuOptions } from './MenuDialog.js';
 import { SAFE_WORD_OWN_PROMPT } from './SafeWordDialog.js';
+import { textLogOf } from '../texts/textLog.js';
 
 const WATERFALL = 'mainWaterfall';
 /**
@@ -171,10 +172,10 @@ export class MainDialog extends InterruptibleDialog {
     profile.offeredLanguages ??= [];
     if (profile.offeredLanguages.includes(detected)) return;
     profile.offeredLanguages.push(detected);
-    const button = (language: Language) => commandButton(this.services.translator.forLanguage(language), `lang_${language}`, 'language', { language });
+    const button = (language: Language) => commandButton(this.services.translator.forLanguage(language, textLogOf(context)), `lang_${language}`, 'language', { language });
     await context.sendActivity({
       type: 'message',
-      text: this.services.translator.forLanguage(detected)('language:offerSwitch'),
+      text: this.services.translator.forLanguage(detected, textLogOf(context))('language:offerSwitch'),
       suggestedActions: { to: [], actions: [button(detected), button(profile.language)] },
     });
   }

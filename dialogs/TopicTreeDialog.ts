@@ -8,12 +8,14 @@ import type { TopicCode } from '../contracts/profileCodes.js';
 import type { Language } from '../contracts/languages.js';
 import { languageOf, textsFor, type DialogServices } from './DialogServices.js';
 import { TopicDialog, type Destination } from './TopicDialog.js';
+import type { RecordedText } from '../texts/Translator.js';
+import { textLogOf } from '../texts/textLog.js';
 
 /**
  * One message of a topic: a text key, or a text made when it is said (what depends on the clock,
  * such as which help lines are open now).
  */
-export type TopicText = string | ((services: DialogServices, language: Language) => string);
+export type TopicText = string | ((services: DialogServices, language: Language, log: RecordedText[] | undefined) => string);
 
 /** One section of a topic: a button that shows a few short texts. */
 export interface TopicSection {
@@ -83,6 +85,6 @@ export class TopicTreeDialog extends TopicDialog {
   private async sayTexts(context: WaterfallStepContext['context'], items: TopicText[]): Promise<void> {
     const t = await textsFor(this.services, context);
     const language = await languageOf(this.services, context);
-    await context.sendActivities(items.map((item) => ({ type: 'message', text: typeof item === 'function' ? item(this.services, language) : t(item) })));
+    await context.sendActivities(items.map((item) => ({ type: 'message', text: typeof item === 'function' ? item(this.services, language, textLogOf(context)) : t(item) })));
   }
 }

@@ -7,7 +7,7 @@
  */
 import { LANGUAGE_INFO, type Language } from '../contracts/languages.js';
 import { helplineOpen, helplineOpensAt, type HelplineId } from '../texts/helplines.js';
-import type { Translator } from '../texts/Translator.js';
+import type { RecordedText, Translator } from '../texts/Translator.js';
 
 /** Lines where a young person can talk to someone without giving a name, in the order they are offered. */
 export const TALK_LINES = ['kindertelefoon', 'fier', 'keerpunt'] as const satisfies readonly HelplineId[];
@@ -16,6 +16,8 @@ export const TALK_LINES = ['kindertelefoon', 'fier', 'keerpunt'] as const satisf
 export interface HelplineLinesOptions {
   /** Leave out lines that are closed at this moment (when someone needs a person now); all lines when every one is closed. */
   reachableOnly?: boolean;
+  /** The turn's text log (texts/textLog.ts): the texts used are noted there. */
+  log?: RecordedText[];
 }
 
 /** One date format per language (making an Intl.DateTimeFormat costs far more than using one). */
@@ -39,8 +41,8 @@ export function formatWhen(language: Language, at: Date | string | undefined): s
 }
 
 /** One line's description followed by its state at `at`. */
-export function helplineLine(translator: Translator, language: Language, id: HelplineId, at: Date): string {
-  const t = translator.forLanguage(language);
+export function helplineLine(translator: Translator, language: Language, id: HelplineId, at: Date, log?: RecordedText[]): string {
+  const t = translator.forLanguage(language, log);
   const line = translator.helplines[id];
   const open = helplineOpen(line, at);
   const status =
@@ -50,11 +52,11 @@ export function helplineLine(translator: Translator, language: Language, id: Hel
 
 /** The talk-to-someone lines as one message: a heading, then one line per help line. */
 export function helplineLines(translator: Translator, language: Language, at: Date, options: HelplineLinesOptions = {}): string {
-  const t = translator.forLanguage(language);
+  const t = translator.forLanguage(language, options.log);
   let ids: HelplineId[] = [...TALK_LINES];
   if (options.reachableOnly) {
     const reachable = ids.filter((id) => helplineOpen(translator.helplines[id], at) !== false);
     if (reachable.length > 0) ids = reachable;
   }
-  return [t('help:lines.intro'), ...ids.map((id) => helplineLine(translator, language, id, at))].join('\n');
+  return [t('help:lines.intro'), ...ids.map((id) => helplineLine(translator, language, id, at, options.log))].join('\n');
 }

@@ -92,7 +92,7 @@ let conversations = 0;
 async function walk(built: BuiltBot, storage: Storage, language: Language, measureState = false): Promise<{ turns: number; stateBytes: number[] }> {
   const id = `bench-${(conversations += 1)}`;
   const adapter = conversation(async (context) => built.bot.run(context), id);
-  adapter.use(new TextKeysMiddleware(built.translator));
+  adapter.use(new TextKeysMiddleware());
   adapter.onTurnError = built.onTurnError;
   const stateBytes: number[] = [];
   let replies: Partial<Activity>[] = [];

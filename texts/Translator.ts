@@ -8,7 +8,6 @@
  * variables are fixed), so it is made once per language and kept; a text with variables is made
  * each time it is asked for.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { helplineVariables, loadHelplines, type Helplines } from './helplines.js';
 import { LANGUAGES, type Language } from '../contracts/languages.js';
@@ -34,7 +33,7 @@ export interface TextUse {
   params?: Record<string, string | number>;
 }
 
-/** A text used while recording, with what it said in the language it was asked in. */
+/** A text used in a turn (texts/textLog.ts), with what it said in the language it was asked in. */
 export interface RecordedText extends TextUse {
   language: Language;
   text: string;
@@ -46,7 +45,6 @@ const KEPT_VALUE = /^[a-z0-9_.:-]{1,40}$/i;
 /** Loads every text once and hands out per-language translate functions. */
 export class Translator {
   private readonly i18n: i18n;
-  private readonly recordings = new AsyncLocalStorage<RecordedText[]>();
   /** The help lines the texts name (numbers, links, opening hours). */
   readonly helplines: Helplines;
   /** Every variable a text can use without the caller giving it (help lines, retention, ...). */
@@ -88,24 +86,26 @@ export class Translator {
   }
 
   /**
-   * The translate function of one language (the same function every time). A missing key returns
-   * the key itself (the locale check prevents that).
+   * The translate function of one language. Without `log`, the same function every time; with a
+   * turn's text log (texts/textLog.ts), one that also notes every text it makes there, so what the
+   * turn sends can carry the texts' keys. A missing key returns the key itself (the locale check
+   * prevents that).
    */
-  forLanguage(language: Language): Translate {
-    return this.of(language).translate;
+  forLanguage(language: Language, log?: RecordedText[]): Translate {
+    if (!log) return this.of(language).translate;
+    const translate = (key: unknown, given?: unknown): unknown => {
+      const made = this.make(language, key, given);
+      if (typeof key === 'string' && typeof made.text === 'string') log.push({ key, params: made.params, language, text: made.text });
+      return made.text;
+    };
+    return translate as unknown as Translate;
   }
 
   /** What is kept for one language, made on first use. */
   private of(language: Language): LanguageTexts {
     let kept = this.languages.get(language);
     if (!kept) {
-      const recordings = this.recordings;
-      const translate = (key: unknown, given?: unknown): unknown => {
-        const made = this.make(language, key, given);
-        const log = recordings.getStore();
-        if (log && typeof key === 'string' && typeof made.text === 'string') log.push({ key, params: made.params, language, text: made.text });
-        return made.text;
-      };
+      const translate = (key: unknown, given?: unknown): unknown => this.make(language, key, given).text;
       const t = this.i18n.getFixedT(language) as unknown as LanguageTexts['t'];
       this.languages.set(language, (kept = { t, translate: translate as unknown as Translate, texts: new Map(), lists: new Map() }));
     }
@@ -127,19 +127,6 @@ export class Translator {
       if (keep && typeof made.text === 'string') texts.set(key, made);
     }
     return made;
-  }
-
-  /**
-   * Runs `work` while recording every text asked for in its async flow (a bot turn), so what was
-   * sent can carry the keys of its texts (see `recorded`).
-   */
-  recording<T>(work: () => Promise<T>): Promise<T> {
-    return this.recordings.run([], work);
-  }
-
-  /** The texts used so far in the current recording (empty outside one). */
-  recorded(): RecordedText[] {
-    return this.recordings.getStore() ?? [];
   }
 
   /** The text of a used key in another language (e.g. the Dutch of what the bot said in Tigrinya). */

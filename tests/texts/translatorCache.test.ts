@@ -5,7 +5,7 @@
  * a kept text is still recorded for the counsellors' console.
  */
 import { describe, expect, it } from 'vitest';
-import { Translator } from '../../texts/Translator.js';
+import { Translator, type RecordedText } from '../../texts/Translator.js';
 
 const translator = new Translator({ variables: { retentionHours: 48 } });
 const en = translator.forLanguage('en');
@@ -33,13 +33,13 @@ describe('the Translator keeps fixed texts', () => {
     expect(en('welcome:anonymous', { retentionHours: 1 })).toContain('deleted 1 hour after');
   });
 
-  it('records every use of a kept text, with its key and numbers', async () => {
-    const uses = await translator.recording(async () => {
-      en('privacy:stored');
-      en('privacy:stored');
-      en('handoff:estimate', { minutes: 3 });
-      return translator.recorded();
-    });
+  it('records every use of a kept text in a turn\'s log, with its key and numbers; never without one', async () => {
+    const uses: RecordedText[] = [];
+    const logged = translator.forLanguage('en', uses);
+    logged('privacy:stored');
+    logged('privacy:stored');
+    logged('handoff:estimate', { minutes: 3 });
+    en('privacy:stored');
     expect(uses.map(({ key, params, language }) => ({ key, params, language }))).toEqual([
       { key: 'privacy:stored', params: { count: 48 }, language: 'en' },
       { key: 'privacy:stored', params: { count: 48 }, language: 'en' },
