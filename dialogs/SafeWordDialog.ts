@@ -10,9 +10,10 @@
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { CommandRecognizer } from './CommandRecognizer.js';
 import { commandButtons } from './commandButtons.js';
-import { enterNode, textsFor, type DialogServices } from './DialogServices.js';
+import { enterNode, languageOf, textsFor, type DialogServices } from './DialogServices.js';
 import { usableSafeWord } from './SafeWords.js';
 import { TopicDialog } from './TopicDialog.js';
+import { textKeysData } from '../texts/textLog.js';
 
 const WATERFALL = 'safeWordWaterfall';
 /** The question for a word of one's own (MainDialog lets what is typed here reach it, danger aside). */
@@ -53,9 +54,11 @@ export class SafeWordDialog extends TopicDialog {
     const t = await textsFor(this.services, step.context);
     // A way back (the menu command) under the question; the word itself is typed.
     const back = { to: [], actions: commandButtons(t, ['menu']) };
+    // The SDK keeps both and sends them again as they are: they carry their text keys themselves.
+    const language = await languageOf(this.services, step.context);
     return step.prompt(SAFE_WORD_OWN_PROMPT, {
-      prompt: { type: 'message', text: t('privacy:safeWord.askOwn'), suggestedActions: back },
-      retryPrompt: { type: 'message', text: t('privacy:safeWord.notUsable'), suggestedActions: back },
+      prompt: { type: 'message', text: t('privacy:safeWord.askOwn'), suggestedActions: back, channelData: textKeysData(language, ['privacy:safeWord.askOwn']) },
+      retryPrompt: { type: 'message', text: t('privacy:safeWord.notUsable'), suggestedActions: back, channelData: textKeysData(language, ['privacy:safeWord.notUsable']) },
     });
   }
 

@@ -28,3 +28,12 @@ export function textLogOf(context: WithTurnState): RecordedText[] | undefined {
   const log = context.turnState.get(TEXT_LOG);
   return Array.isArray(log) ? (log as RecordedText[]) : undefined;
 }
+
+/**
+ * The channel data that names a message's text keys, for a message made now but sent in a later
+ * turn (a prompt's retry, which the SDK keeps in the dialog state and sends again as it was): that
+ * turn's log does not have its texts. The same shape bot/textKeysMiddleware.ts adds.
+ */
+export function textKeysData(language: string, keys: readonly string[]): { lantern: { textLanguage: string; texts: Array<{ key: string }> } } {
+  return { lantern: { textLanguage: language, texts: keys.map((key) => ({ key })) } };
+}

@@ -19,6 +19,7 @@ import { RedisConversationEraser } from '../../privacy/ConversationEraser.js';
 import { Screener } from '../../screening/Screener.js';
 import { Translator } from '../../texts/Translator.js';
 import { lastActions } from '../helpers/botHarness.js';
+import { TextKeysMiddleware } from '../../bot/textKeysMiddleware.js';
 
 let sharedScreener: Screener | undefined;
 const translators = new Map<number, Translator>();
@@ -71,6 +72,8 @@ export class ClockedHarness {
       serviceUrl: 'https://test.invalid',
     });
     this.adapter.onTurnError = this.built.onTurnError;
+    // As bot/botPlugin.ts wires it: every message carries the keys of its texts.
+    this.adapter.use(new TextKeysMiddleware());
   }
 
   /** Sends an activity and returns every reply of that turn. */

@@ -63,10 +63,21 @@ const THREAT: Record<Language, string> = {
 interface Turn {
   where: string;
   messages: string[];
+  /** Messages with text that carry no text keys (the console could not show them in Dutch). */
+  withoutKeys: string[];
 }
 
 function measure(where: string, replies: Partial<Activity>[], turns: Turn[]): void {
-  turns.push({ where, messages: texts(replies) });
+  const withoutKeys = replies
+    .filter((reply) => reply.type === 'message' && reply.text)
+    .filter((reply) => !((reply.channelData as { lantern?: { texts?: unknown[] } } | undefined)?.lantern?.texts?.length))
+    .map((reply) => reply.text!);
+  turns.push({ where, messages: texts(replies), withoutKeys });
+}
+
+/** Every bot message of the walk carries the keys of its texts (bot/textKeysMiddleware.ts). */
+function unkeyed(turns: Turn[]): string[] {
+  return turns.flatMap((turn) => turn.withoutKeys.map((text) => `${turn.where}: ${text.slice(0, 60)}`));
 }
 
 function overLimit(turns: Turn[]): string[] {
@@ -128,11 +139,13 @@ describe('every turn of the dialog tree fits a phone', () => {
         console.log(`${turns.length} turns; longest:`, longest.map((turn) => `${turn.where} (${turn.messages.length}, ${turn.messages.join('').length})`));
       }
       expect(overLimit(turns)).toEqual([]);
+      expect(unkeyed(turns)).toEqual([]);
     });
 
     it.each(Object.keys(OUTCOMES).filter((name) => name !== 'nobody can come'))('the whole tree when the handoff says: %s, at night', { timeout: 240_000 }, async (name) => {
       const turns = await walkTree(language, { outcome: OUTCOMES[name]!, now: NIGHT, typed: false });
       expect(overLimit(turns)).toEqual([]);
+      expect(unkeyed(turns)).toEqual([]);
     });
 
     it('the proactive "you have waited long" turn, by day and at night', async () => {
