@@ -52,8 +52,8 @@ function finglishScore(tokens: string[]): number {
   return tokens.filter((t) => FINGLISH_WORDS.has(t)).length / tokens.length;
 }
 
-/** Identifies the language of a message (raw text, as typed). */
-export function identifyLanguage(text: string): IdentifiedLanguage {
+/** Identifies the language of a message (raw text, as typed; `tokens`: its `tokenize`, when the caller has it). */
+export function identifyLanguage(text: string, tokens?: readonly string[]): IdentifiedLanguage {
   let ethiopic = 0;
   let arabic = 0;
   let latin = 0;
@@ -65,7 +65,7 @@ export function identifyLanguage(text: string): IdentifiedLanguage {
   }
   const letters = ethiopic + arabic + latin;
   if (letters === 0) return 'und';
-  const tokens = tokenize(text);
+  tokens ??= tokenize(text);
   // Code-switching: a young person who writes two or more words in Ge'ez or Arabic script, amid
   // English or Dutch ones, writes in their own language (an Ethiopic syllable is about two Latin letters).
   const ethiopicWords = tokens.filter((t) => /^[\u1200-\u139f]/u.test(t)).length;

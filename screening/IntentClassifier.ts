@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { intentFeatures } from './intentFeatures.js';
+import type { TokenForms } from './TokenForms.js';
 
 const require = createRequire(import.meta.url);
 
@@ -159,11 +160,11 @@ export class IntentClassifier {
   }
 
   /** Classifies one message. */
-  classify(text: string): IntentResult {
+  classify(text: string, words?: readonly string[], forms?: readonly TokenForms[]): IntentResult {
     // A sparse observation (feature positions) instead of natural's dense vector: same model, O(words).
     const observation: Record<number, number> = {};
     let n = 0;
-    for (const feature of intentFeatures(text)) {
+    for (const feature of intentFeatures(text, words, forms)) {
       const index = this.featureIndex.get(feature);
       if (index !== undefined) observation[n++] = index;
       // natural multiplies probabilities (exp of summed logs): very long messages would underflow to 0.

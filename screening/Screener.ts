@@ -57,9 +57,13 @@ export class Screener {
   /** Screens one message. */
   screen(text: string): ScreeningResult {
     // Weapon emoji carry a threat on their own ("he said 🔫 if I talk"): read them as words.
-    const words = tokenize(text.replace(WEAPON_EMOJI, (emoji) => ` ${WEAPON_WORDS[emoji] ?? ''} `));
-    const rules = this.parts.detector.detect(words.map(tokenForms), { laughing: LAUGHING.test(text) });
-    const intent = this.parts.classifier.classify(text);
+    const plain = tokenize(text);
+    const withWeapons = text.replace(WEAPON_EMOJI, (emoji) => ` ${WEAPON_WORDS[emoji] ?? ''} `);
+    const words = withWeapons === text ? plain : tokenize(withWeapons);
+    const forms = words.map(tokenForms);
+    const rules = this.parts.detector.detect(forms, { laughing: LAUGHING.test(text) });
+    // The words and their forms are made once for the rules, the classifier and the language.
+    const intent = this.parts.classifier.classify(text, plain, words === plain ? forms : undefined);
     // The classifier's own danger signal does not override "I am not in danger" (the rules' acute categories do).
     // Nor a joking message ("my brother won't leave me alive 😅") that no rule found dangerous.
     const classifierDanger = intent.top === 'danger_now' && intent.confidence >= CLASSIFIER_DANGER_CONFIDENCE && !rules.saysSafe && !rules.joking;
@@ -70,7 +74,7 @@ export class Screener {
     const level = joke ? 'none' : rules.level !== 'none' ? rules.level : classifierDanger ? 'check' : 'none';
     const intents = level !== 'none' && rules.danger && !intent.intents.includes('danger_now') ? (['danger_now', ...intent.intents] as Intent[]) : intent.intents;
     return {
-      lang: identifyLanguage(text),
+      lang: identifyLanguage(text, plain),
       danger: level !== 'none',
       level,
       categories: rules.categories,

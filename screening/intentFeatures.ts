@@ -5,14 +5,16 @@
  * words (typos, Arabizi, Finglish and Latin-script Tigrinya spellings share most of them), and word pairs.
  */
 import { tokenize } from '../language/normalize.js';
-import { tokenForms } from './TokenForms.js';
+import { tokenForms, type TokenForms } from './TokenForms.js';
 
-/** Features of one message (strings; duplicates removed). */
-export function intentFeatures(text: string): string[] {
+/**
+ * Features of one message (strings; duplicates removed). `words` (its `tokenize`) and `forms` (their
+ * `tokenForms`, in the same order) may be given when the caller has them already.
+ */
+export function intentFeatures(text: string, words: readonly string[] = tokenize(text), known?: readonly TokenForms[]): string[] {
   const features = new Set<string>();
-  const words = tokenize(text);
   words.forEach((word, index) => {
-    const forms = tokenForms(word);
+    const forms = known?.[index] ?? tokenForms(word);
     features.add(`w:${word}`);
     if (forms.script === 'arabic') {
       for (const stem of forms.stems) {
