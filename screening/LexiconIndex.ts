@@ -51,22 +51,28 @@ export class LexiconIndex<P extends LexiconPattern> {
   /** The patterns that may match somewhere in these tokens (each once). */
   candidates(tokens: readonly TokenForms[]): Set<P> {
     const found = new Set<IndexEntry<P>>();
-    const add = (id: string) => {
-      const bucket = this.buckets.get(id);
-      if (bucket) for (const entry of bucket) found.add(entry);
-    };
     for (const token of tokens) {
-      const lookups: Array<[IndexKey['form'], string]> = [['text', token.text]];
-      for (const stem of token.stems) lookups.push(['stem', stem]);
-      for (const stem of token.persianStems) lookups.push(['pstem', stem]);
-      for (const skeleton of token.skeletons) lookups.push(['skel', skeleton]);
-      if (token.latinSkeleton) lookups.push(['latin', token.latinSkeleton]);
-      for (const [form, value] of lookups) {
-        add(keyOf(form, value, false));
-        add(keyOf(form, head(value), true));
-        if ([...value].length > 1) add(keyOf(form, [...value][0]!, true)); // one-character prefix words
-      }
+      this.lookUp(found, 'text', token.text);
+      for (const stem of token.stems) this.lookUp(found, 'stem', stem);
+      for (const stem of token.persianStems) this.lookUp(found, 'pstem', stem);
+      for (const skeleton of token.skeletons) this.lookUp(found, 'skel', skeleton);
+      if (token.latinSkeleton) this.lookUp(found, 'latin', token.latinSkeleton);
     }
-    return new Set([...found].map((entry) => entry.pattern()));
+    const patterns = new Set<P>();
+    for (const entry of found) patterns.add(entry.pattern());
+    return patterns;
+  }
+
+  /** Adds the entries a word form may start: whole, by its first two characters, by its first one. */
+  private lookUp(found: Set<IndexEntry<P>>, form: IndexKey['form'], value: string): void {
+    this.add(found, keyOf(form, value, false));
+    const chars = Array.from(value);
+    this.add(found, keyOf(form, chars.length > 2 ? `${chars[0]}${chars[1]}` : value, true));
+    if (chars.length > 1) this.add(found, keyOf(form, chars[0]!, true)); // one-character prefix words
+  }
+
+  private add(found: Set<IndexEntry<P>>, id: string): void {
+    const bucket = this.buckets.get(id);
+    if (bucket) for (const entry of bucket) found.add(entry);
   }
 }
