@@ -4,20 +4,12 @@
  * allocated (docs/performance.md). What belongs to a turn is kept on the turn (texts/textLog.ts,
  * directline/turnPrefetch.ts).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../helpers/sourceFiles.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (name === 'node_modules' || name === 'dist' || name === 'model') return [];
-    if (statSync(full).isDirectory()) return sourceFiles(full);
-    return /\.(ts|mjs)$/.test(name) && !name.endsWith('.d.ts') ? [full] : [];
-  });
-}
 
 describe('no async context in product code', () => {
   // The product's folders (tests/architecture/layering.test.ts lists them with their layers).

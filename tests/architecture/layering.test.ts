@@ -2,9 +2,10 @@
  * The layering of the code (docs/architecture.md, "Folders and layers"), checked over the import
  * graph: a file may import from its own folder and from folders on lower layers only. No exceptions.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../helpers/sourceFiles.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -30,15 +31,6 @@ export const LAYERS: Record<string, number> = {
 /** The pages run in the browser: they may import only the shared contracts (and the texts' JSON). */
 const PAGES = 'web';
 const PAGE_MAY_IMPORT = new Set(['contracts', 'locales']);
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (name === 'node_modules' || name === 'dist' || name === 'model') return [];
-    if (statSync(full).isDirectory()) return sourceFiles(full);
-    return /\.(ts|mjs)$/.test(name) && !name.endsWith('.d.ts') ? [full] : [];
-  });
-}
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
