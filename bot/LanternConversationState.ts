@@ -10,7 +10,7 @@
  * Everything BotState offers (`createProperty`, `load`, `saveChanges`, `clear`, `delete`, `get`)
  * keeps its meaning; only the cache is this class's own (BotState's is private).
  */
-import { ConversationState, type Storage, type TurnContext } from 'botbuilder';
+import { ConversationState, type TurnContext } from 'botbuilder';
 
 interface Cached {
   state: Record<string, unknown>;
@@ -19,10 +19,6 @@ interface Cached {
 /** ConversationState whose writes are skipped by the storage when nothing changed (see the module comment). */
 export class LanternConversationState extends ConversationState {
   private readonly cacheKey = Symbol('lantern.conversationState');
-
-  constructor(storage: Storage, namespace = '') {
-    super(storage, namespace);
-  }
 
   /** The turn's state: read once per turn (again when `force`), cached in the turn. */
   override async load(context: TurnContext, force = false): Promise<any> {

@@ -73,21 +73,10 @@ redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('EXPIRE', KEYS[2], ttl)
 return created`;
 
-// KEYS: meta, stream. ARGV: activity JSON, ttl seconds, max entries, notification channel, conversation id.
-// Returns the new entry id, or nil when the conversation does not exist (never re-creates it).
-// Announces the append (the conversation id only) in the same script, so no append goes unannounced.
-const APPEND_SCRIPT = `${RETENTION_LUA}
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', '${ACTIVITY_FIELD}', ARGV[1])
-local ttl = conversationRetention(KEYS[1], ARGV[2])
-redis.call('EXPIRE', KEYS[1], ttl)
-redis.call('EXPIRE', KEYS[2], ttl)
-redis.call('PUBLISH', ARGV[4], ARGV[5])
-return id`;
-
 // KEYS: meta, stream. ARGV: ttl seconds, max entries, notification channel, conversation id, then
-// the activities' JSON. Appends them all in order (one expiry refresh, one announcement) and returns
-// their entry ids, or nil when the conversation does not exist (nothing is written).
+// the activities' JSON. Appends them all in order (one expiry refresh) and returns their entry ids,
+// or nil when the conversation does not exist (nothing is written; it is never re-created).
+// Announces the append (the conversation id only) in the same script, so no append goes unannounced.
 const APPEND_MANY_SCRIPT = `${RETENTION_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local ids = {}
@@ -122,7 +111,6 @@ return 1`;
 
 const SCRIPTS = {
   create: redisScript('lanternConversationCreate', CREATE_SCRIPT),
-  append: redisScript('lanternConversationAppend', APPEND_SCRIPT),
   appendMany: redisScript('lanternConversationAppendMany', APPEND_MANY_SCRIPT),
   end: redisScript('lanternConversationEnd', END_SCRIPT),
   seen: redisScript('lanternConversationSeen', SEEN_SCRIPT),
@@ -227,10 +215,8 @@ export class RedisConversationStore implements ConversationStore {
    * and ActivityTooLargeError above `maxActivityBytes`.
    */
   async append(conversationId: string, activity: Partial<Activity>): Promise<Activity> {
-    const [stored, json] = this.encode(conversationId, activity);
-    const entryId = await this.eval(SCRIPTS.append, conversationId, [json, this.options.ttlSeconds, this.maxEntries, this.options.keys.directLineAppendedChannel(), conversationId]);
-    if (typeof entryId !== 'string') throw new ConversationNotFoundError();
-    return RedisConversationStore.storedAs(conversationId, entryId, stored);
+    const [stored] = await this.appendMany(conversationId, [activity]);
+    return stored!;
   }
 
   /**
@@ -240,7 +226,6 @@ export class RedisConversationStore implements ConversationStore {
    */
   async appendMany(conversationId: string, activities: ReadonlyArray<Partial<Activity>>): Promise<Activity[]> {
     if (activities.length === 0) return [];
-    if (activities.length === 1) return [await this.append(conversationId, activities[0]!)];
     const encoded = activities.map((activity) => this.encode(conversationId, activity));
     const entryIds = await this.eval(SCRIPTS.appendMany, conversationId, [
       this.options.ttlSeconds,
@@ -319,7 +304,7 @@ export class RedisConversationStore implements ConversationStore {
    */
   async markSeen(conversationId: string): Promise<void> {
     const { keys } = this.options;
-    await this.evalKeys(SCRIPTS.seen, [keys.conversationMeta(conversationId)], []);
+    await runScript(this.options.redis, SCRIPTS.seen, [keys.conversationMeta(conversationId)]);
   }
 
   /** When the young person's page was last seen (ms since the epoch), or undefined if never (or gone). */
@@ -353,10 +338,6 @@ export class RedisConversationStore implements ConversationStore {
   /** Runs a script on the conversation's two keys (metadata, stream). */
   private eval(script: RedisScript, conversationId: string, args: (string | number)[]): Promise<unknown> {
     const { keys } = this.options;
-    return this.evalKeys(script, [keys.conversationMeta(conversationId), keys.conversationActivities(conversationId)], args);
-  }
-
-  private evalKeys(script: RedisScript, redisKeys: string[], args: (string | number)[]): Promise<unknown> {
-    return runScript(this.options.redis, script, redisKeys, args);
+    return runScript(this.options.redis, script, [keys.conversationMeta(conversationId), keys.conversationActivities(conversationId)], args);
   }
 }

@@ -7,6 +7,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { ForbiddenError, InvalidTokenError, MalformedTokenError, TokenExpiredError } from './errors.js';
+import { sharedSecret } from '../contracts/sharedSecret.js';
 
 /** What a token may be used for: REST calls (`conversation`) or opening the WebSocket stream (`stream`). */
 export type TokenScope = 'conversation' | 'stream';
@@ -187,16 +188,9 @@ export class TokenService {
     this.loading ??= (async () => {
       try {
         const { redis, keys } = this.options;
-        for (let attempt = 0; attempt < 3; attempt++) {
-          await redis.set(keys.tokenSecret(), randomBytes(32).toString('base64url'), 'NX');
-          const stored = await redis.get(keys.tokenSecret());
-          if (stored && BASE64URL.test(stored)) {
-            this.secret = Buffer.from(stored, 'base64url');
-            this.secretLoadedAt = this.now();
-            return this.secret;
-          }
-        }
-        throw new Error('TokenService: the signing secret could not be read from Redis');
+        this.secret = await sharedSecret(redis, keys.tokenSecret(), 'TokenService');
+        this.secretLoadedAt = this.now();
+        return this.secret;
       } finally {
         this.loading = undefined;
       }

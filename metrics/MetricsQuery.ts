@@ -4,8 +4,8 @@
  * metrics/suppression.ts (changed by a keyed noise of at most 2, then "<5" or rounded to fives)
  * under its own stable figure name. Day counters plus the hours not rolled up yet.
  */
-import { randomBytes } from 'node:crypto';
 import { scanKeys, type RedisHandle } from '../contracts/RedisHandle.js';
+import { sharedSecret } from '../contracts/sharedSecret.js';
 import { LANGUAGES, type Language } from '../contracts/languages.js';
 import { checkLocales } from '../texts/localeCheck.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
@@ -109,36 +109,22 @@ export const FUNNEL_TREE: ReadonlyArray<[node: string, parent: string | null]> =
   ['handoff', 'menu'],
 ];
 
-/** A stored noise key: 32 bytes in base64url. */
-const NOISE_KEY = /^[A-Za-z0-9_-]{43}$/;
-
 /** Reads and shapes the metrics. */
 export class MetricsQuery {
   /** Translation coverage comes from the locale files, which do not change while the server runs: read once. */
   private coverage: ReturnType<typeof checkLocales>['coverage'] | undefined;
-  /** The noise key as last read from Redis: its stored text and its bytes. */
-  private noiseKey: { stored: string; bytes: Buffer } | undefined;
 
   constructor(private readonly options: { redis: RedisHandle; keys: RedisKeys }) {}
 
   /**
    * The noise key (metrics/suppression.ts) at `keys.metricsNoiseSecret()`: created once (SET NX,
-   * 32 random bytes) by whichever instance asks first, then read by all. Its bytes are kept here;
-   * the stored text is read again with every report (one GET), so that no instance goes on with a
+   * 32 random bytes) by whichever instance asks first, then read by all. It is read again with
+   * every report (one GET), so that no instance goes on with a
    * key that has since been replaced (then two instances would show the same figure with two
    * different noises, and comparing them would narrow the count down).
    */
-  private async noiseSecret(): Promise<Buffer> {
-    const { redis, keys } = this.options;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const stored = await redis.get(keys.metricsNoiseSecret());
-      if (stored !== null && NOISE_KEY.test(stored)) {
-        if (this.noiseKey?.stored !== stored) this.noiseKey = { stored, bytes: Buffer.from(stored, 'base64url') };
-        return this.noiseKey.bytes;
-      }
-      if (stored === null) await redis.set(keys.metricsNoiseSecret(), randomBytes(32).toString('base64url'), 'NX');
-    }
-    throw new Error('MetricsQuery: the noise key could not be read from Redis');
+  private noiseSecret(): Promise<Buffer> {
+    return sharedSecret(this.options.redis, this.options.keys.metricsNoiseSecret(), 'MetricsQuery');
   }
 
   /** Raw counts per day (each a map of field → count), filtered by language. */

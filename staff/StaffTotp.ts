@@ -13,6 +13,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import type { RedisHandle } from '../contracts/RedisHandle.js';
 import { Secret, TOTP } from 'otpauth';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
+import { sharedSecret } from '../contracts/sharedSecret.js';
 
 /** Digits of a code. */
 export const TOTP_DIGITS = 6;
@@ -58,13 +59,8 @@ export class TotpSealer {
     return this.key;
   }
 
-  private async keptKey(): Promise<Buffer> {
-    const name = this.options.keys.staffTotpSecret();
-    await this.options.redis.set(name, randomBytes(32).toString('base64url'), 'NX');
-    const stored = await this.options.redis.get(name);
-    const key = stored ? Buffer.from(stored, 'base64url') : undefined;
-    if (!key || key.length !== 32) throw new Error('staff totp: the kept key is missing or damaged');
-    return key;
+  private keptKey(): Promise<Buffer> {
+    return sharedSecret(this.options.redis, this.options.keys.staffTotpSecret(), 'staff totp');
   }
 
   /** `v1.<iv|tag|ciphertext, base64url>`. */

@@ -4,9 +4,10 @@
  * same on every app instance, so a copy of the database does not turn hashes back into addresses by
  * trying every address without the key being in it too. Never logged.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { RedisHandle } from '../contracts/RedisHandle.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
+import { sharedSecret } from '../contracts/sharedSecret.js';
 
 /** Turns client addresses into keyed hashes. */
 export class LoginClientHasher {
@@ -16,13 +17,7 @@ export class LoginClientHasher {
 
   private secret(): Promise<Buffer> {
     if (!this.key) {
-      this.key = (async () => {
-        const name = this.options.keys.staffLoginSecret();
-        await this.options.redis.set(name, randomBytes(32).toString('base64url'), 'NX');
-        const stored = await this.options.redis.get(name);
-        if (!stored) throw new Error('staff login: the client key is missing');
-        return Buffer.from(stored, 'base64url');
-      })();
+      this.key = sharedSecret(this.options.redis, this.options.keys.staffLoginSecret(), 'staff login');
       this.key.catch(() => (this.key = undefined));
     }
     return this.key;
