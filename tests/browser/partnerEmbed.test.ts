@@ -98,21 +98,23 @@ const ignoreConsole = /Failed to load resource/;
 /**
  * After a quick exit: the page is the neutral site, the conversation has ended on the server, and
  * one step back is `before`, the page before the one that held the chat (which was replaced, not
- * pushed). Going back is tried again while Chromium is still moving the page to the neutral site's
- * process ("Not attached to an active page"); nothing else is tried again.
+ * pushed). Going back is tried again only when it did not happen: while Chromium is still moving
+ * the page to the neutral site's process ("Not attached to an active page"), or when it answered
+ * that it could not go back yet and the page is still the neutral site. A step back that happened
+ * is never repeated: a second one would hide a pushed page.
  */
 async function expectLeftFor(page: Page, conversationId: string, before: string): Promise<void> {
-  await page.waitForURL(`${stranger.origin}/neutral`);
+  const neutral = `${stranger.origin}/neutral`;
+  await page.waitForURL(neutral);
   await expect.poll(() => lantern.store.status(conversationId), { timeout: 10_000 }).toBe('ended');
-  // Only the error is tried again, never a wrong page: a second step back would hide a pushed page.
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await page.goBack();
-      break;
+      const response = await page.goBack();
+      if (response !== null || page.url() !== neutral || attempt >= 5) break;
     } catch (error) {
       if (attempt >= 5 || !/Not attached to an active page/.test(String(error))) throw error;
-      await page.waitForLoadState('load');
     }
+    await page.waitForLoadState('load');
   }
   expect(page.url()).toBe(before);
 }
