@@ -31,12 +31,34 @@ function runQueueWaitMs(): number {
   }
 }
 
-/** This process's CPU and memory now; collects garbage first when asked (for memory per conversation). */
-function sample(gc: boolean): ServerSample {
+/**
+ * After a collection, V8 hands the pages it freed back to the system a little later, on a helper
+ * thread: the RSS right after `gc()` still counts them. Waits until the RSS has stopped falling
+ * (five readings 100 ms apart without a drop of 256 KiB or more; at most 3 s), so that a memory
+ * reading is what the process holds, not what it is still giving back.
+ */
+async function untilMemorySettles(): Promise<void> {
+  const deadline = performance.now() + 3_000;
+  let lowest = process.memoryUsage.rss();
+  let steady = 0;
+  while (steady < 5 && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const rss = process.memoryUsage.rss();
+    steady = lowest - rss >= 256 * 1024 ? 0 : steady + 1;
+    lowest = Math.min(lowest, rss);
+  }
+}
+
+/**
+ * This process's CPU and memory now. When asked (for memory per conversation): collects garbage
+ * first and waits for the memory to settle (untilMemorySettles).
+ */
+async function sample(gc: boolean): Promise<ServerSample> {
   const collect = (globalThis as { gc?: () => void }).gc;
   if (gc && collect) {
     collect();
     collect();
+    await untilMemorySettles();
   }
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();

@@ -30,7 +30,7 @@ export interface IdleStep {
   open: number;
   /** Arrivals that failed while opening them, by code. */
   failures: Record<string, number>;
-  /** Server RSS and V8 heap right after garbage collection, before the silent window (MiB). */
+  /** Server RSS and V8 heap after garbage collection, once the RSS has stopped falling (see targetChild), before the silent window (MiB). */
   rssMiB: number;
   heapMiB: number;
   /** Growth since the step with none open, per open conversation (KiB; NaN for that step). */
