@@ -19,6 +19,7 @@ export class DialogStateConfiguration {
 
   constructor() {
     shareDialogsComponentRegistration();
+    rememberParsedPaths();
   }
 
   /** Before a turn makes its first DialogContext: gives it the set kept from an earlier turn. */
@@ -68,5 +69,52 @@ export function shareDialogsComponentRegistration(): boolean {
   Shared.prototype = Original.prototype;
   module.DialogsComponentRegistration = Shared;
   registrationShared = true;
+  return true;
+}
+
+/** The SDK class whose paths are parsed (botbuilder-dialogs 4.23.3, memory/dialogStateManager.js). */
+interface PathParser {
+  parsePath(pathExpression: string, allowNestedPaths?: boolean): Array<string | number>;
+}
+
+/** How many parsed paths are kept at most (the SDK's and Lantern's are a few dozen fixed strings). */
+const PARSED_PATHS_KEPT = 512;
+
+/** Marks the remembering parsePath (its value: the SDK's own), so a module evaluated again does not wrap it twice. */
+export const SDK_PARSE_PATH = Symbol.for('lantern.sdkParsePath');
+
+/**
+ * Every DialogContext sets `turn.activity` in its DialogStateManager, and every set or get of a
+ * value parses its path character by character again (string concatenation per character), and a
+ * set parses it twice more to track changes: about 30 parses in a button turn, 60 in a typed one,
+ * always of the same few fixed paths (`turn.activity`, `dialog._tracker.paths`, ...). The parse of
+ * a path without brackets depends on nothing but the string, so it is kept (a copy handed out each
+ * time: callers may change what they get). Paths with brackets can read other values and are
+ * always parsed anew; a path that fails to parse is not kept (it throws again). At most
+ * PARSED_PATHS_KEPT are kept, so a path made from changing values cannot grow the process. Done
+ * once per process (the method is marked); true when done. With an SDK not shaped so, nothing changes (and its test fails).
+ */
+export function rememberParsedPaths(): boolean {
+  const require = createRequire(import.meta.url);
+  let module: { DialogStateManager?: { prototype: Partial<PathParser> } };
+  try {
+    module = require('botbuilder-dialogs/lib/memory/dialogStateManager.js') as typeof module;
+  } catch {
+    return false;
+  }
+  const prototype = module.DialogStateManager?.prototype;
+  const parse = prototype?.parsePath;
+  if (!prototype || typeof parse !== 'function') return false;
+  if (SDK_PARSE_PATH in parse) return true;
+  const kept = new Map<string, ReadonlyArray<string | number>>();
+  prototype.parsePath = function parsePath(this: PathParser, pathExpression: string, allowNestedPaths?: boolean) {
+    if (typeof pathExpression !== 'string' || pathExpression.includes('[')) return parse.call(this, pathExpression, allowNestedPaths);
+    const known = kept.get(pathExpression);
+    if (known) return known.slice();
+    const parsed = parse.call(this, pathExpression, allowNestedPaths);
+    if (kept.size < PARSED_PATHS_KEPT) kept.set(pathExpression, parsed.slice());
+    return parsed;
+  };
+  Object.defineProperty(prototype.parsePath, SDK_PARSE_PATH, { value: parse });
   return true;
 }

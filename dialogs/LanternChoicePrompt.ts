@@ -68,7 +68,7 @@ export class LanternChoicePrompt extends ChoicePrompt {
     this.style = ListStyle.suggestedAction;
     // Numbers only count when they are the whole message ("2", "٢", "፪."), never inside a sentence:
     // "my number is 06 ..." must not pick button 6. See recognizeWholeNumber.
-    this.recognizerOptions = { recognizeOrdinals: false, recognizeNumbers: false };
+    this.recognizerOptions = { recognizeOrdinals: false, recognizeNumbers: false, tokenizer: texts.choices.tokenize };
   }
 
   /** Asks (again): the question and its buttons, made from the kept keys and ids. */

@@ -6,7 +6,7 @@
  * their normalised forms) are made once per list of ids and kept: a prompt only names its ids.
  */
 import { ActionTypes } from 'botbuilder';
-import type { Choice } from 'botbuilder-dialogs';
+import { defaultTokenizer, type Choice, type Token, type TokenizerFunction } from 'botbuilder-dialogs';
 import type { Language } from '../contracts/languages.js';
 import type { Translator } from '../texts/Translator.js';
 import { normalizeForMatching } from '../language/normalize.js';
@@ -31,8 +31,18 @@ export interface ChoiceList {
 /** Makes and keeps the translated choices of each language and list of ids. */
 export class LocalizedChoices {
   private readonly lists = new Map<string, ChoiceList>();
+  /** The SDK's tokens of every text a kept choice is recognised by (its id, title and synonyms). */
+  private readonly tokens = new Map<string, readonly Token[]>();
 
   constructor(private readonly translator: Translator) {}
+
+  /**
+   * A tokenizer for the SDK's choice recognition (`findChoices` tokenizes the id, the title and
+   * every synonym of every choice again for each answer): the kept choices' texts come tokenized
+   * once, anything else (the young person's answer) is tokenized as the SDK does and not kept.
+   * Shared tokens: the SDK only reads them.
+   */
+  readonly tokenize: TokenizerFunction = (text, locale) => (this.tokens.get(text) as Token[] | undefined) ?? defaultTokenizer(text, locale);
 
   /** The choices for the given stable ids (keys in locales/<lng>/choices.json), with their typed aliases. */
   get(language: Language, ids: readonly string[], aliases: ChoiceAliases = {}): ChoiceList {
@@ -54,6 +64,13 @@ export class LocalizedChoices {
       // Normalised like the utterance the prompt compares them with (see LanternChoicePrompt).
       synonyms: [...new Set([...wordsFor(id), ...(aliases[id] ?? []).flatMap(wordsFor)].map(normalizeForMatching))],
     }));
+    for (const choice of recognition) {
+      for (const text of [choice.value, choice.action?.title, ...(choice.synonyms ?? [])]) {
+        // findValues tokenizes each text trimmed.
+        const trimmed = typeof text === 'string' ? text.trim() : undefined;
+        if (trimmed !== undefined && !this.tokens.has(trimmed)) this.tokens.set(trimmed, Object.freeze(defaultTokenizer(trimmed)));
+      }
+    }
     return { recognition, buttons: () => ids.map((id, index) => ({ value: id, action: button(id, titles[index]!) })) };
   }
 }
