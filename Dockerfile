@@ -15,4 +15,5 @@ COPY . .
 COPY --from=build /app/web/dist ./web/dist
 USER node
 EXPOSE 3000
-CMD ["node", "--import", "tsx", "server/main.ts"]
+# Node's flags for the server: config/node-flags.json (a test keeps the two the same).
+CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "server/main.ts"]

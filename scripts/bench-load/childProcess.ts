@@ -20,11 +20,12 @@ export interface ForkedChild<Ready> {
  * Forks `file` with `args`; `handlers` answer the child's requests. The child must send the
  * request `ready` (with any payload) once it is up; a child that exits first rejects.
  */
-export async function forkTs<Ready>(file: string, args: string[], handlers: Handlers = {}): Promise<ForkedChild<Ready>> {
+export async function forkTs<Ready>(file: string, args: string[], handlers: Handlers = {}, nodeFlags: readonly string[] = []): Promise<ForkedChild<Ready>> {
   const child = fork(file, args, {
+    // `nodeFlags`: a target server runs with the product server's (config/node-flags.json).
     // tsx runs the TypeScript; --expose-gc lets a target collect garbage before a memory reading.
     // BENCH_CPU_PROF_DIR: every child writes a V8 CPU profile there when it exits (docs/performance.md).
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])],
+    execArgv: [...nodeFlags, '--import', 'tsx', '--expose-gc', ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])],
     // The children's stdout is not read (a target's log goes nowhere, as into a cheap sink); errors show.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -4,7 +4,7 @@
  * It takes the readings around a measurement window: the server's CPU, memory and event-loop
  * delay (asked over IPC) and its redis-server's counters.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ import { readRedisStats } from './redisStats.js';
 import type { CounsellorAccount } from './RunningTarget.js';
 
 const CHILD = fileURLToPath(new URL('./targetChild.ts', import.meta.url));
+/** Node's flags for the product's server process, as `npm start` and the Dockerfile give them. */
+const nodeFlags = JSON.parse(readFileSync(new URL('../../../config/node-flags.json', import.meta.url), 'utf8')) as { server: string[] };
 
 /** How to start a target. */
 export interface TargetOptions {
@@ -40,7 +42,8 @@ export class TargetProcess {
     const redisServer = await RedisServerProcess.start({ dir, appendOnly: true });
     const spec: TargetSpec = { kind, redisUrl: redisServer.url, keyPrefix: `bench-${kind}:`, logLevel: options.logLevel, counsellorsOnDuty: options.counsellorsOnDuty };
     try {
-      const server = await forkTs<{ url: string }>(CHILD, [JSON.stringify(spec)]);
+      // Every target runs with the Node flags `npm start` gives the server, so only the code differs.
+      const server = await forkTs<{ url: string }>(CHILD, [JSON.stringify(spec)], {}, nodeFlags.server);
       const probe = new Redis(redisServer.url, { connectionName: 'bench-probe' });
       return new TargetProcess(kind, server.ready.url, server, redisServer, probe, dir);
     } catch (error) {
