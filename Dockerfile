@@ -16,4 +16,4 @@ COPY --from=build /app/web/dist ./web/dist
 USER node
 EXPOSE 3000
 # Node's flags for the server: config/node-flags.json (a test keeps the two the same).
-CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "server/main.ts"]
+CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "server/main.ts"]
