@@ -9,6 +9,12 @@ import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHand
 import type { RedisKeys } from '../contracts/RedisKeys.js';
 import { STAFF_LANGUAGES, STAFF_ROLES, type StaffLanguage, type StaffPrincipal, type StaffRole } from './StaffStore.js';
 
+/**
+ * Why a staff member left: logged out, their account was removed or disabled, or an admin ended
+ * their sessions (a new role, a password set through a link).
+ */
+export type StaffLeaveReason = 'logout' | 'removed' | 'disabled' | 'revoked';
+
 /** Options of StaffSessionStore. */
 export interface StaffSessionStoreOptions {
   redis: RedisHandle;

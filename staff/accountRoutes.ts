@@ -10,8 +10,7 @@ import type { AuditRecord } from '../audit/AuditTrail.js';
 import { CannotChangeSelfError, CannotRemoveSelfError, InvalidStaffInputError, StaffUserNotFoundError } from './errors.js';
 import type { PasswordLinks } from './PasswordLinks.js';
 import { generatePassword } from './passwordHash.js';
-import type { StaffLeaveReason } from './staffAuthPlugin.js';
-import type { StaffSessionStore } from './StaffSessionStore.js';
+import type { StaffLeaveReason, StaffSessionStore } from './StaffSessionStore.js';
 import { normaliseUsername, parseLanguages, parseRole, type StaffStore, type StaffUser, type StaffUserChanges } from './StaffStore.js';
 
 /** What the account routes need from staffAuthPlugin. */

@@ -39,7 +39,7 @@ import {
   WrongPasswordError,
 } from './errors.js';
 export { CannotRemoveSelfError, CsrfTokenError, LoginFailedError, NotAuthenticatedError, StaffForbiddenError, StaffServiceError };
-import { StaffSessionStore, safeEqual, type StaffSession } from './StaffSessionStore.js';
+import { StaffSessionStore, safeEqual, type StaffLeaveReason, type StaffSession } from './StaffSessionStore.js';
 import { LoginClientHasher } from './clientHash.js';
 import { PasswordLinks } from './PasswordLinks.js';
 import { registerAccountRoutes } from './accountRoutes.js';
@@ -54,11 +54,7 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** Path prefix of the staff routes. */
 export const STAFF_API_BASE = '/api/staff';
 
-/**
- * Why a staff member left: logged out, their account was removed or disabled, or an admin ended
- * their sessions (a new role, a password set through a link).
- */
-export type StaffLeaveReason = 'logout' | 'removed' | 'disabled' | 'revoked';
+export type { StaffLeaveReason };
 
 /** Called after a staff member left (see `onStaffLeave`). */
 export type StaffLeaveListener = (username: string, reason: StaffLeaveReason) => Promise<void>;
