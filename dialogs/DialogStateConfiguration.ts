@@ -80,7 +80,7 @@ interface PathParser {
 /** How many parsed paths are kept at most (the SDK's and Lantern's are a few dozen fixed strings). */
 const PARSED_PATHS_KEPT = 512;
 
-/** Marks the remembering parsePath (its value: the SDK's own), so a module evaluated again does not wrap it twice. */
+/** Marks the remembering parsePath (its value: the SDK's own), so it is never wrapped twice. */
 export const SDK_PARSE_PATH = Symbol.for('lantern.sdkParsePath');
 
 /**
@@ -92,7 +92,8 @@ export const SDK_PARSE_PATH = Symbol.for('lantern.sdkParsePath');
  * time: callers may change what they get). Paths with brackets can read other values and are
  * always parsed anew; a path that fails to parse is not kept (it throws again). At most
  * PARSED_PATHS_KEPT are kept, so a path made from changing values cannot grow the process. Done
- * once per process (the method is marked); true when done. With an SDK not shaped so, nothing changes (and its test fails).
+ * once per process (the method is marked); true when done. With an SDK not shaped so, nothing
+ * changes (and its test fails).
  */
 export function rememberParsedPaths(): boolean {
   const require = createRequire(import.meta.url);
