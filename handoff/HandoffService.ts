@@ -51,6 +51,16 @@ export interface ActingCounsellor {
 }
 
 /** One entry of the waiting list with whom it is offered to first now, if anyone (never sent as such: `queueFor`). */
+/** A waiting conversation's facts besides its request (HandoffService.rowFacts). */
+interface RowFacts {
+  lastSeen: number | undefined;
+  notes: NoteItem[];
+  watched: boolean;
+  cameBack: boolean;
+}
+
+const NO_FACTS: RowFacts = { lastSeen: undefined, notes: [], watched: false, cameBack: false };
+
 export interface ListedEntry {
   item: QueueItem;
   preferred?: PreferredCounsellor;
@@ -192,8 +202,17 @@ export class HandoffService {
    * The waiting list with, per entry, the counsellor it is offered to first now: the one who had it
    * last, from a request made while they were on duty with room, until its time is up, and only while
    * they are still on duty (signed in, console present) with room.
+   *
+   * `expected`: conversations the caller expects in the list (those of its last reading, and those
+   * the queue announced since). Their rows' other facts are read side by side with the list, not
+   * after it: under a burst of requests every round trip waits behind the young people's turns, so
+   * a hop less is a list shown sooner. Facts of a listed conversation not expected are read after
+   * the list, as without `expected`; those of an expected one no longer waiting are not used.
    */
-  async waitingList(): Promise<ListedEntry[]> {
+  async waitingList(expected: readonly string[] = []): Promise<ListedEntry[]> {
+    const early = expected.length > 0 ? this.rowFacts([...new Set(expected)]) : undefined;
+    // Awaited below; should the list fail first, its failure is the one reported.
+    early?.catch(() => undefined);
     const [entries, onDuty] = await Promise.all([this.options.queue.waiting(), this.options.presence.onDuty()]);
     const spoken = new Set(onDuty.flatMap((c) => c.languages));
     const now = this.now();
@@ -206,17 +225,13 @@ export class HandoffService {
         return (await available.get(preferred.counsellor)) ? preferred : undefined;
       }),
     );
-    // The rows' other facts, read side by side (the list is read again on every change of the queue).
     const ids = entries.map((entry) => entry.conversationId);
-    const [offers, seen, notes, watched, cameBack] = await Promise.all([
-      offered,
-      Promise.all(ids.map((id) => this.options.store.lastSeen(id).catch(() => undefined))),
-      this.notes.listMany(ids),
-      this.notes.mayBeWatchedMany(ids),
-      Promise.all(ids.map((id) => this.cameBackWithCode(id).catch(() => false))),
-    ]);
-    return entries.map((entry, index) => {
-      const lastSeen = seen[index];
+    const known = new Set(expected);
+    const unexpected = ids.filter((id) => !known.has(id));
+    const [offers, earlyFacts, lateFacts] = await Promise.all([offered, early, unexpected.length > 0 ? this.rowFacts(unexpected) : undefined]);
+    const factsOf = (id: string): RowFacts => lateFacts?.get(id) ?? earlyFacts?.get(id) ?? NO_FACTS;
+    return entries.map((entry) => {
+      const { lastSeen, notes, watched, cameBack } = factsOf(entry.conversationId);
       return {
         conversationId: entry.conversationId,
         language: entry.data.language,
@@ -228,11 +243,22 @@ export class HandoffService {
         lastSeenSeconds: lastSeen === undefined ? null : Math.max(0, Math.round((now - lastSeen) / 1000)),
         returned: (entry.data.returned ?? 0) > 0,
         triage: triageOf(entry.data),
-        notes: notes.get(entry.conversationId) ?? [],
-        ...(watched.has(entry.conversationId) ? { mayBeWatched: true } : {}),
-        ...(cameBack[index] ? { cameBackWithCode: true } : {}),
+        notes,
+        ...(watched ? { mayBeWatched: true } : {}),
+        ...(cameBack ? { cameBackWithCode: true } : {}),
       };
     }).map((item, index) => (offers[index] ? { item, preferred: offers[index] } : { item }));
+  }
+
+  /** The facts of each listed conversation's row besides its request, read side by side. */
+  private async rowFacts(ids: readonly string[]): Promise<Map<string, RowFacts>> {
+    const [seen, notes, watched, cameBack] = await Promise.all([
+      Promise.all(ids.map((id) => this.options.store.lastSeen(id).catch(() => undefined))),
+      this.notes.listMany([...ids]),
+      this.notes.mayBeWatchedMany([...ids]),
+      Promise.all(ids.map((id) => this.cameBackWithCode(id).catch(() => false))),
+    ]);
+    return new Map(ids.map((id, index) => [id, { lastSeen: seen[index], notes: notes.get(id) ?? [], watched: watched.has(id), cameBack: cameBack[index] === true }]));
   }
 
   /** Whether a counsellor is on duty now (signed in, console present) with room for one more conversation. */

@@ -46,7 +46,7 @@ export interface CounsellorApiOptions {
   /** How often a waiting danger conversation alerts every console again (ms). Default 60 000. */
   dangerRealertMs?: number;
   /** Registers a listener for changes of the queue (from this or another instance). */
-  onChange(listener: () => void): void;
+  onChange(listener: (conversationId?: string) => void): void;
   /** Renders the bot's texts in Dutch and English for the transcript (without it: as sent only). */
   translator?: Pick<Translator, 'render'>;
   /** The team lead's view and moves. */
@@ -365,18 +365,25 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     }
   };
 
+  // The conversations of the last list and those the queue announced since: their rows' facts are
+  // read together with the next list (HandoffService.waitingList).
+  let lastListed: string[] = [];
+  const announced = new Set<string>();
   const refresh = async () => {
     if (clients.size === 0) return;
     const listening = [...clients];
+    const expected = [...lastListed, ...announced];
+    announced.clear();
     // Each console's session is checked while the list is read, not after it: under a burst of
     // requests every Redis round trip waits behind the turns, so one hop less is a list shown sooner.
     const signedIn = listening.map((client) => options.authenticateSocket(client.cookie).catch(() => undefined));
     let list: ListedEntry[];
     try {
-      list = await service.waitingList();
+      list = await service.waitingList(expected);
     } catch {
       return;
     }
+    lastListed = list.map(({ item }) => item.conversationId);
     await Promise.all(listening.map((client, index) => refreshClient(client, signedIn[index]!, list).catch(() => undefined)));
   };
   // A change is shown at once (no fixed delay); changes that come while a refresh runs are
@@ -401,7 +408,10 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     })();
   };
   const timer = setInterval(scheduleRefresh, options.refreshMs ?? 2_000);
-  options.onChange(scheduleRefresh);
+  options.onChange((conversationId) => {
+    if (conversationId && clients.size > 0) announced.add(conversationId);
+    scheduleRefresh();
+  });
   fastify.addHook('onClose', async () => clearInterval(timer));
 
   // Access ends at once, on every instance.

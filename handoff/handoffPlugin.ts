@@ -141,7 +141,8 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
   const consoleChanges = new EventEmitter();
   const eventsConnection = duplicateConnection(redis, { maxRetriesPerRequest: null, connectionName: 'lantern-handoff-events' });
   const queueEvents = new QueueEvents('handoff', { connection: eventsConnection, prefix: keys.bullPrefix() });
-  for (const event of ['waiting', 'removed', 'completed', 'added'] as const) queueEvents.on(event, () => consoleChanges.emit('change'));
+  // An announced conversation (the events' jobId) lets the consoles read its row with the list.
+  for (const event of ['waiting', 'removed', 'completed', 'added'] as const) queueEvents.on(event, (args: { jobId?: string }) => consoleChanges.emit('change', event === 'added' || event === 'waiting' ? args?.jobId : undefined));
   await bus.listening();
   app.addHook('onClose', async () => {
     await queueEvents.close();
@@ -157,7 +158,7 @@ const plugin: FastifyPluginAsync<HandoffPluginOptions> = async (app, options) =>
     bus,
     dangerRealertMs: options.dangerRealertSeconds * 1000,
     translator: options.translator,
-    onChange: (listener) => consoleChanges.on('change', listener),
+    onChange: (listener) => consoleChanges.on('change', (conversationId?: unknown) => listener(typeof conversationId === 'string' ? conversationId : undefined)),
     teamLead: new TeamLead({ service, sessions, presence, store: app.channel.store, account, reference, now }),
     reference,
     audit,
