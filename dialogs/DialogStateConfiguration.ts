@@ -33,6 +33,15 @@ export class DialogStateConfiguration {
   }
 }
 
+/** One of botbuilder-dialogs' own modules (its `lib/` path), or undefined when the SDK has none so named. */
+function sdkModule<Module>(libPath: string): Partial<Module> | undefined {
+  try {
+    return createRequire(import.meta.url)(`botbuilder-dialogs/lib/${libPath}`) as Partial<Module>;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The SDK module whose class every DialogStateManager constructs (botbuilder-dialogs 4.23.3). */
 interface RegistrationModule {
   DialogsComponentRegistration: new () => object;
@@ -52,15 +61,9 @@ let registrationShared = false;
  */
 export function shareDialogsComponentRegistration(): boolean {
   if (registrationShared) return true;
-  const require = createRequire(import.meta.url);
-  let module: Partial<RegistrationModule>;
-  try {
-    module = require('botbuilder-dialogs/lib/dialogsComponentRegistration.js') as Partial<RegistrationModule>;
-  } catch {
-    return false;
-  }
-  const Original = module.DialogsComponentRegistration;
-  if (typeof Original !== 'function') return false;
+  const module = sdkModule<RegistrationModule>('dialogsComponentRegistration.js');
+  const Original = module?.DialogsComponentRegistration;
+  if (!module || typeof Original !== 'function') return false;
   let shared: object | undefined;
   // Called with `new`, a constructor that returns an object gives that object: the one registration.
   const Shared = function DialogsComponentRegistration() {
@@ -96,14 +99,7 @@ export const SDK_PARSE_PATH = Symbol.for('lantern.sdkParsePath');
  * changes (and its test fails).
  */
 export function rememberParsedPaths(): boolean {
-  const require = createRequire(import.meta.url);
-  let module: { DialogStateManager?: { prototype: Partial<PathParser> } };
-  try {
-    module = require('botbuilder-dialogs/lib/memory/dialogStateManager.js') as typeof module;
-  } catch {
-    return false;
-  }
-  const prototype = module.DialogStateManager?.prototype;
+  const prototype = sdkModule<{ DialogStateManager: { prototype: Partial<PathParser> } }>('memory/dialogStateManager.js')?.DialogStateManager?.prototype;
   const parse = prototype?.parsePath;
   if (!prototype || typeof parse !== 'function') return false;
   if (SDK_PARSE_PATH in parse) return true;

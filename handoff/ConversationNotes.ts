@@ -91,7 +91,7 @@ export class ConversationNotes {
   }
 
   /** The notes of many conversations at once (the waiting list). */
-  async listMany(conversationIds: string[]): Promise<Map<string, NoteItem[]>> {
+  async listMany(conversationIds: readonly string[]): Promise<Map<string, NoteItem[]>> {
     const result = new Map<string, NoteItem[]>();
     await Promise.all(conversationIds.map(async (id) => result.set(id, await this.list(id))));
     return result;
@@ -117,7 +117,7 @@ export class ConversationNotes {
   }
 
   /** The same for many conversations at once (the waiting list). */
-  async mayBeWatchedMany(conversationIds: string[]): Promise<Set<string>> {
+  async mayBeWatchedMany(conversationIds: readonly string[]): Promise<Set<string>> {
     const marked = await Promise.all(conversationIds.map(async (id) => ((await this.mayBeWatched(id)) ? id : undefined)));
     return new Set(marked.filter((id): id is string => id !== undefined));
   }

@@ -210,7 +210,8 @@ export class HandoffService {
    * the list, as without `expected`; those of an expected one no longer waiting are not used.
    */
   async waitingList(expected: readonly string[] = []): Promise<ListedEntry[]> {
-    const early = expected.length > 0 ? this.rowFacts([...new Set(expected)]) : undefined;
+    const known = new Set(expected);
+    const early = known.size > 0 ? this.rowFacts([...known]) : undefined;
     // Awaited below; should the list fail first, its failure is the one reported.
     early?.catch(() => undefined);
     const [entries, onDuty] = await Promise.all([this.options.queue.waiting(), this.options.presence.onDuty()]);
@@ -226,7 +227,6 @@ export class HandoffService {
       }),
     );
     const ids = entries.map((entry) => entry.conversationId);
-    const known = new Set(expected);
     const unexpected = ids.filter((id) => !known.has(id));
     const [offers, earlyFacts, lateFacts] = await Promise.all([offered, early, unexpected.length > 0 ? this.rowFacts(unexpected) : undefined]);
     const factsOf = (id: string): RowFacts => lateFacts?.get(id) ?? earlyFacts?.get(id) ?? NO_FACTS;
@@ -254,8 +254,8 @@ export class HandoffService {
   private async rowFacts(ids: readonly string[]): Promise<Map<string, RowFacts>> {
     const [seen, notes, watched, cameBack] = await Promise.all([
       Promise.all(ids.map((id) => this.options.store.lastSeen(id).catch(() => undefined))),
-      this.notes.listMany([...ids]),
-      this.notes.mayBeWatchedMany([...ids]),
+      this.notes.listMany(ids),
+      this.notes.mayBeWatchedMany(ids),
       Promise.all(ids.map((id) => this.cameBackWithCode(id).catch(() => false))),
     ]);
     return new Map(ids.map((id, index) => [id, { lastSeen: seen[index], notes: notes.get(id) ?? [], watched: watched.has(id), cameBack: cameBack[index] === true }]));
