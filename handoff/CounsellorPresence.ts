@@ -3,9 +3,25 @@
  * console (every few seconds) in a Redis sorted set. Used to route by language and to mark a
  * conversation "interpreter needed" when nobody on duty speaks its language.
  */
-import type { RedisHandle } from '../contracts/RedisHandle.js';
+import { redisScript, runScript, type RedisHandle } from '../contracts/RedisHandle.js';
 import type { Language } from '../contracts/languages.js';
 import type { RedisKeys } from '../contracts/RedisKeys.js';
+
+// KEYS: presence (sorted set), languages (hash). ARGV: the oldest heartbeat that still counts (ms).
+// Forgets older heartbeats and returns [username, "ar,nl", username, "", …] in one round trip.
+const ON_DUTY = redisScript(
+  'lanternPresenceOnDuty',
+  `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local names = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+local result = {}
+for _, name in ipairs(names) do
+  result[#result + 1] = name
+  result[#result + 1] = redis.call('HGET', KEYS[2], name) or ''
+end
+return result
+`,
+);
 
 /** Options of CounsellorPresence. */
 export interface CounsellorPresenceOptions {
@@ -46,15 +62,16 @@ export class CounsellorPresence {
     return score === null ? undefined : Number(score);
   }
 
-  /** Counsellors on duty now, with their languages. */
+  /**
+   * Counsellors on duty now, with their languages: one round trip (a turn asking for a person and
+   * every refresh of the consoles' list wait for it, behind everything else under a burst).
+   */
   async onDuty(): Promise<Array<{ username: string; languages: Language[] }>> {
     const { redis, keys } = this.options;
-    const since = this.now() - this.windowMs;
-    await redis.zremrangebyscore(keys.counsellorPresence(), '-inf', since);
-    const names = await redis.zrangebyscore(keys.counsellorPresence(), since, '+inf');
-    if (names.length === 0) return [];
-    const languages = await redis.hmget(keys.counsellorLanguages(), ...names);
-    return names.map((username, i) => ({ username, languages: (languages[i] ?? '').split(',').filter(Boolean) as Language[] }));
+    const flat = (await runScript(redis, ON_DUTY, [keys.counsellorPresence(), keys.counsellorLanguages()], [this.now() - this.windowMs])) as string[];
+    const result: Array<{ username: string; languages: Language[] }> = [];
+    for (let i = 0; i < flat.length; i += 2) result.push({ username: flat[i]!, languages: flat[i + 1]!.split(',').filter(Boolean) as Language[] });
+    return result;
   }
 
   /** Languages spoken by at least one counsellor on duty. */
