@@ -28,6 +28,7 @@ import type { HandoffEvent } from './HandoffEvents.js';
 import type { HandoffSession } from './HandoffSessions.js';
 import type { TeamLead } from './TeamLead.js';
 import type { ActingCounsellor, HandoffService, ListedEntry, QueueItem } from './HandoffService.js';
+import { coalesce } from './coalesce.js';
 import { OUTCOMES } from './outcomes.js';
 import { staffText } from './staffTexts.js';
 import { NotSignedInError, SessionNotFoundError } from './errors.js';
@@ -81,6 +82,8 @@ interface LiveClient {
   preferredAlerts: Set<string>;
   /** Conversations followed live, with the subscription. */
   subscriptions: Map<string, StreamSubscription>;
+  /** Sends this console its own conversations again (gathered: see coalesce). */
+  showSessions: () => void;
 }
 
 function acting(request: FastifyRequest): ActingCounsellor {
@@ -339,7 +342,8 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     for (const id of [...client.preferredAlerts]) if (!items.some((item) => item.conversationId === id)) client.preferredAlerts.delete(id);
   };
 
-  const refreshClient = async (client: LiveClient, signedIn: Promise<unknown>, list: ListedEntry[]) => {
+  /** Sends a console its view of the list just read, once its staff session is known to be valid. */
+  const showQueue = async (client: LiveClient, signedIn: Promise<unknown>, list: ListedEntry[]) => {
     // The staff session may have expired or been revoked (logout elsewhere, account removed).
     if (!(await signedIn)) {
       signOut(client);
@@ -354,12 +358,20 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
     }
     alertDanger(client, queueItems, Date.now());
     alertPreferred(client, queueItems);
+    // Its own conversations next, without holding up the list's next reading.
+    client.showSessions();
+  };
+
+  /** Sends a console the conversations its counsellor holds, and stops following any they do not. */
+  const showSessions = async (client: LiveClient) => {
+    if (!clients.has(client)) return;
     const sessions = await service.mySessions(client.counsellor);
+    if (!clients.has(client)) return;
     const held = new Set(sessions.map((s) => s.conversationId));
     for (const conversationId of [...client.subscriptions.keys()]) if (!held.has(conversationId)) drop(client, conversationId, 'not_yours');
     const items = await Promise.all(sessions.map(item));
     const sessionsJson = JSON.stringify(items);
-    if (client.lastSessions !== sessionsJson) {
+    if (clients.has(client) && client.lastSessions !== sessionsJson) {
       client.lastSessions = sessionsJson;
       send(client.socket, { type: 'sessions', items });
     }
@@ -384,29 +396,11 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
       return;
     }
     lastListed = list.map(({ item }) => item.conversationId);
-    await Promise.all(listening.map((client, index) => refreshClient(client, signedIn[index]!, list).catch(() => undefined)));
+    await Promise.all(listening.map((client, index) => showQueue(client, signedIn[index]!, list).catch(() => undefined)));
   };
   // A change is shown at once (no fixed delay); changes that come while a refresh runs are
   // gathered into one more refresh right after it, so a burst costs two refreshes, not one each.
-  let refreshing = false;
-  let changedMeanwhile = false;
-  const scheduleRefresh = () => {
-    if (refreshing) {
-      changedMeanwhile = true;
-      return;
-    }
-    refreshing = true;
-    void (async () => {
-      try {
-        do {
-          changedMeanwhile = false;
-          await refresh();
-        } while (changedMeanwhile);
-      } finally {
-        refreshing = false;
-      }
-    })();
-  };
+  const scheduleRefresh = coalesce(refresh);
   const timer = setInterval(scheduleRefresh, options.refreshMs ?? 2_000);
   options.onChange((conversationId) => {
     if (conversationId && clients.size > 0) announced.add(conversationId);
@@ -476,7 +470,9 @@ export const counsellorApiPlugin: FastifyPluginAsync<CounsellorApiOptions> = asy
         socket.close(4401, 'Not signed in');
         return;
       }
-      client = { socket, cookie, counsellor, lastQueue: '', lastSessions: '', dangerAlerts: new Map(), preferredAlerts: new Set(), subscriptions: new Map() };
+      const live: LiveClient = { socket, cookie, counsellor, lastQueue: '', lastSessions: '', dangerAlerts: new Map(), preferredAlerts: new Set(), subscriptions: new Map(), showSessions: () => undefined };
+      live.showSessions = coalesce(() => showSessions(live));
+      client = live;
       clients.add(client);
       await options.presence.heartbeat(counsellor.username, counsellor.languages);
       scheduleRefresh();
