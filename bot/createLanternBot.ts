@@ -18,6 +18,7 @@ import { LanternBot } from './LanternBot.js';
 import { ChatScreening } from './chatScreening.js';
 import { SafeWordSignal } from './safeWordSignal.js';
 import { createTurnErrorHandler, type ErrorLog } from './turnErrorHandler.js';
+import { rememberEventTimezone } from './eventTimezone.js';
 import { Translator } from '../texts/Translator.js';
 
 /** Options of createLanternBot. */
@@ -56,6 +57,7 @@ export interface BuiltBot {
 
 /** Wires the bot from its parts. */
 export function createLanternBot(parts: LanternBotParts): BuiltBot {
+  rememberEventTimezone();
   const translator = parts.translator ?? new Translator({ variables: { retentionHours: parts.retentionHours } });
   const conversationState = new LanternConversationState(parts.storage);
   const profile = new ConversationProfile(conversationState);
