@@ -49,6 +49,16 @@ export interface WaitingEntry {
 
 
 
+/** What orders the waiting list: priority (lower first), then when the request was made, then when the job was added. */
+interface OrderFacts {
+  priority: number;
+  requestedAt: number;
+  timestamp: number;
+}
+
+/** The waiting list's order (a stable sort keeps BullMQ's own order for equal facts). */
+const inLine = (a: OrderFacts, b: OrderFacts) => a.priority - b.priority || a.requestedAt - b.requestedAt || a.timestamp - b.timestamp;
+
 /** Options of HandoffQueue. */
 export interface HandoffQueueOptions {
   redis: RedisHandle;
@@ -56,6 +66,33 @@ export interface HandoffQueueOptions {
   /** Queue name (default "handoff"). */
   name?: string;
 }
+
+// KEYS: BullMQ's prioritized (sorted set), wait and paused (lists) of the queue. ARGV: the prefix of
+// its job keys (same hash tag). Returns [id, priority, requestedAt, timestamp, …] of every waiting job,
+// in the order BullMQ's getJobs(['prioritized', 'waiting'], 0, -1, true) lists them: the facts that
+// order the list, without the rest of each job (its place in line, for a turn, in one round trip).
+const ORDER = redisScript(
+  'lanternHandoffOrder',
+  `
+local result = {}
+local function add(id)
+  local job = redis.call('HMGET', ARGV[1] .. id, 'priority', 'timestamp', 'data')
+  if not job[3] then return end
+  local ok, data = pcall(cjson.decode, job[3])
+  local requestedAt = ok and type(data) == 'table' and tonumber(data.requestedAt) or 0
+  result[#result + 1] = id
+  result[#result + 1] = tonumber(job[1]) or 0
+  result[#result + 1] = requestedAt
+  result[#result + 1] = tonumber(job[2]) or 0
+end
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do add(id) end
+for k = 2, 3 do
+  local ids = redis.call('LRANGE', KEYS[k], 0, -1)
+  for i = #ids, 1, -1 do add(ids[i]) end
+end
+return result
+`,
+);
 
 // KEYS: the claim lock. ARGV: token. Deletes it only while it is still this holder's.
 const RELEASE = redisScript('lanternClaimLockRelease', `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`);
@@ -93,13 +130,21 @@ export class HandoffQueue {
   /** The waiting list, in the order counsellors get it: priority, then first come. */
   async waiting(): Promise<WaitingEntry[]> {
     const jobs = (await this.queue.getJobs(['prioritized', 'waiting'], 0, -1, true)).filter((job): job is Job<HandoffJobData> => Boolean(job?.id));
-    jobs.sort((a, b) => (a.priority || 0) - (b.priority || 0) || a.data.requestedAt - b.data.requestedAt || a.timestamp - b.timestamp);
-    return jobs.map((job, index) => ({ conversationId: String(job.id), data: job.data, priority: job.priority, position: index + 1 }));
+    const ordered = jobs.map((job) => ({ job, priority: job.priority || 0, requestedAt: job.data.requestedAt, timestamp: job.timestamp })).sort(inLine);
+    return ordered.map(({ job }, index) => ({ conversationId: String(job.id), data: job.data, priority: job.priority, position: index + 1 }));
   }
 
-  /** 1-based place in line of a conversation, or undefined when it is not waiting. */
+  /**
+   * 1-based place in line of a conversation, or undefined when it is not waiting: the same order as
+   * `waiting`, read from only the facts that make it (one round trip, nothing of the jobs parsed).
+   */
   async positionOf(conversationId: string): Promise<number | undefined> {
-    return (await this.waiting()).find((entry) => entry.conversationId === conversationId)?.position;
+    const { keys } = this.queue;
+    const flat = (await runScript(this.options.redis, ORDER, [keys.prioritized!, keys.wait!, keys.paused!], [this.queue.toKey('')])) as Array<string | number>;
+    const line: Array<OrderFacts & { id: string }> = [];
+    for (let i = 0; i < flat.length; i += 4) line.push({ id: String(flat[i]), priority: Number(flat[i + 1]), requestedAt: Number(flat[i + 2]), timestamp: Number(flat[i + 3]) });
+    const index = line.sort(inLine).findIndex((entry) => entry.id === conversationId);
+    return index < 0 ? undefined : index + 1;
   }
 
   /**

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HandoffQueue, NotWaitingError, type HandoffJobData } from '../../handoff/HandoffQueue.js';
 import type { Priority } from '../../dialogs/ConversationProfile.js';
 import type { Language } from '../../contracts/languages.js';
-import { testKeys, testRedis } from '../helpers/redis.js';
+import { commandsSent, testKeys, testRedis } from '../helpers/redis.js';
 
 const redis = testRedis();
 const queues: HandoffQueue[] = [];
@@ -42,6 +42,28 @@ describe('HandoffQueue', () => {
     const e = job('danger');
     for (const j of [a, b, c, d, e]) await q.enqueue(j);
     expect((await q.waiting()).map((w) => w.conversationId)).toEqual([c, e, b, a, d].map((j) => j.conversationId));
+  });
+
+  it("gives each conversation the place in line the waiting list shows, in one command", async () => {
+    const keys = testKeys('position');
+    const q = new HandoffQueue({ redis, keys });
+    queues.push(q);
+    const [a, b, c, d, e] = [job('normal'), job('normal'), job('danger'), job('raised'), job('normal')];
+    // Came back to the list (a counsellor left): it keeps its first place among its priority.
+    const back = { ...job('normal'), requestedAt: a.requestedAt - 60_000, returned: 1 };
+    // Two requests in the same millisecond: BullMQ's own order decides between them.
+    const twin = { ...job('normal'), requestedAt: e.requestedAt };
+    const positions: number[] = [];
+    for (const j of [a, b, c, d, e, back, twin]) positions.push(await q.enqueue(j));
+    expect(positions).toEqual([1, 2, 1, 2, 5, 3, 7]);
+    // Danger typed while waiting raises one among the danger ones, by when it asked.
+    expect(await q.raise(b.conversationId, 'danger')).toBe(true);
+    const line = await q.waiting();
+    expect(line.map((w) => w.conversationId)).toEqual([b, c, d, back, a, e, twin].map((j) => j.conversationId));
+    for (const entry of line) expect(await q.positionOf(entry.conversationId), entry.conversationId).toBe(entry.position);
+    expect(await q.positionOf('not-waiting')).toBeUndefined();
+    const sent = await commandsSent(keys.prefix, () => q.positionOf(a.conversationId));
+    expect(sent).toHaveLength(1);
   });
 
   it('claims a chosen conversation from the middle of the line and completes its job', async () => {
