@@ -49,8 +49,12 @@ export class QueueHandoffGateway implements HandoffGateway {
     // Offered first to the counsellor who had it last, when on duty: its place in line stays the same.
     // (Already waiting: the queue keeps the first request, and its offer, as they were.)
     const preferred = await this.options.prefer?.(context.conversationId).catch(() => undefined);
-    const position = await this.options.queue.enqueue({ ...context, requestedAt: now.getTime(), reference, ...(preferred ? { preferred } : {}) });
-    const counsellorsOnDuty = (await this.options.presence.onDuty()).length;
+    // Who is on duty is read while the request goes in line (a round trip less for the young person).
+    const [position, onDuty] = await Promise.all([
+      this.options.queue.enqueue({ ...context, requestedAt: now.getTime(), reference, ...(preferred ? { preferred } : {}) }),
+      this.options.presence.onDuty(),
+    ]);
+    const counsellorsOnDuty = onDuty.length;
     const estimatedWaitMinutes = await this.options.estimator.estimateMinutes(position, counsellorsOnDuty);
     return { status: 'queued', position, estimatedWaitMinutes, counsellorsOnDuty };
   }
