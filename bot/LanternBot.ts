@@ -18,6 +18,7 @@ import type { ChatScreening } from './chatScreening.js';
 import type { SafeWordSignal } from './safeWordSignal.js';
 import type { Translator } from '../texts/Translator.js';
 import { textLogOf } from '../texts/textLog.js';
+import { holdPlainMessages, sendHeldMessages } from './heldReplies.js';
 
 /** What the bot is built from. */
 export interface LanternBotOptions {
@@ -51,6 +52,8 @@ export class LanternBot extends ActivityHandler {
     // its language: Web Chat sends its default (`en-US`) with every activity, which must never
     // decide for the young person later (MainDialog reads FIRST_LOCALE_TURN_KEY, not the activity).
     this.onTurn(async (context, next) => {
+      // A turn's texts go out with its question, in one batch (bot/heldReplies.ts).
+      holdPlainMessages(context);
       const locale = context.activity.locale;
       if (typeof locale === 'string' && locale !== '' && !(await this.localeSeen.get(context, false))) {
         await this.localeSeen.set(context, true);
@@ -106,6 +109,7 @@ export class LanternBot extends ActivityHandler {
     });
 
     this.onDialog(async (context, next) => {
+      await sendHeldMessages(context);
       if (context.activity.type !== 'endOfConversation') await options.conversationState.saveChanges(context, false);
       await next();
     });

@@ -2,6 +2,7 @@
  * Per-test-file Redis access: a connection to the shared test redis-server and a unique key prefix.
  */
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { RedisKeys } from '../../contracts/RedisKeys.js';
@@ -21,22 +22,45 @@ export function testKeys(name?: string): RedisKeys {
   return new RedisKeys(uniquePrefix(name));
 }
 
+/** One argument of a MONITOR line, its escapes undone (enough to compare keys and names). */
+function unquote(quoted: string): string {
+  return quoted.replace(/\\(x[0-9a-f]{2}|.)/gi, (_all, escape: string) => (escape.length === 3 ? String.fromCharCode(parseInt(escape.slice(1), 16)) : escape === 'n' ? '\n' : escape === 'r' ? '\r' : escape === 't' ? '\t' : escape));
+}
+
 /**
  * The commands a piece of code sends to Redis itself (not those its scripts run inside Redis)
- * on keys that start with `prefix`, in the order Redis ran them, seen with MONITOR: a real count
- * of its round trips when each of them is one command.
+ * on keys that start with `prefix`, in the order Redis ran them, seen with MONITOR on a plain
+ * socket: a real count of its round trips when each of them is one command.
  */
 export async function commandsSent(prefix: string, action: () => Promise<unknown>): Promise<string[][]> {
-  const watcher = testRedis();
-  const monitor = await watcher.monitor();
-  const seen: string[][] = [];
+  const url = new URL(inject('redisUrl'));
+  const socket = connect(Number(url.port || 6379), url.hostname);
   const end = `${prefix}commands-sent-end:${randomBytes(4).toString('hex')}`;
+  const seen: string[][] = [];
+  let buffered = '';
+  let monitoring: () => void = () => undefined;
   let ended: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (monitoring = resolve));
   const done = new Promise<void>((resolve) => (ended = resolve));
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (args.includes(end)) ended();
-    else if (source !== 'lua' && args.some((arg) => arg.startsWith(prefix))) seen.push(args);
+  socket.setEncoding('latin1');
+  socket.on('error', () => undefined);
+  socket.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline: number;
+    while ((newline = buffered.indexOf('\r\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 2);
+      if (line === '+OK') monitoring();
+      const match = /^\+[\d.]+ \[\d+ ([^\]]+)\] (.*)$/s.exec(line);
+      if (!match) continue;
+      const args = [...match[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => unquote(m[1]!));
+      if (args.includes(end)) ended();
+      else if (match[1] !== 'lua' && args.some((arg) => arg.startsWith(prefix))) seen.push(args);
+    }
   });
+  socket.write('MONITOR\r\n');
+  await started;
+  const watcher = testRedis();
   try {
     await action();
     // MONITOR shows commands in the order Redis ran them: once this one is seen, so is all before it.
@@ -44,7 +68,7 @@ export async function commandsSent(prefix: string, action: () => Promise<unknown
     await done;
     return seen;
   } finally {
-    monitor.disconnect();
+    socket.destroy();
     watcher.disconnect();
   }
 }
