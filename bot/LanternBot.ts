@@ -52,8 +52,6 @@ export class LanternBot extends ActivityHandler {
     // its language: Web Chat sends its default (`en-US`) with every activity, which must never
     // decide for the young person later (MainDialog reads FIRST_LOCALE_TURN_KEY, not the activity).
     this.onTurn(async (context, next) => {
-      // A turn's texts go out with its question, in one batch (bot/heldReplies.ts).
-      holdPlainMessages(context);
       const locale = context.activity.locale;
       if (typeof locale === 'string' && locale !== '' && !(await this.localeSeen.get(context, false))) {
         await this.localeSeen.set(context, true);
@@ -109,10 +107,25 @@ export class LanternBot extends ActivityHandler {
     });
 
     this.onDialog(async (context, next) => {
+      // The turn's held texts (see run) go out before the state that follows them is saved.
       await sendHeldMessages(context);
       if (context.activity.type !== 'endOfConversation') await options.conversationState.saveChanges(context, false);
       await next();
     });
+  }
+
+  /**
+   * Runs a turn whose texts go out with its question, in one batch (bot/heldReplies.ts). They are
+   * sent before the state is saved (onDialog above), or at the end of a turn that did not get
+   * there, failed or not; then nothing waits, so a failed turn's apology goes out at once.
+   */
+  override async run(context: TurnContext): Promise<void> {
+    holdPlainMessages(context);
+    try {
+      await super.run(context);
+    } finally {
+      await sendHeldMessages(context);
+    }
   }
 
   private async warnAboutPersonalDetails(context: TurnContext): Promise<void> {
