@@ -6,7 +6,7 @@
  * such turns, docs/performance.md). The zone changes only with the process's TZ, so it is kept per
  * TZ value instead.
  */
-import { createRequire } from 'node:module';
+import { sdkModule } from '../dialogs/sdkModule.js';
 
 /** Marks the kept version of `tz.guess`, so it is never wrapped twice. */
 export const KEPT_TIMEZONE = Symbol.for('lantern.keptTimezone');
@@ -20,15 +20,9 @@ interface TimezonePlugin {
  * that uses no dayjs `tz.guess`, nothing changes (and its test fails).
  */
 export function rememberEventTimezone(): boolean {
-  let dayjs: TimezonePlugin | undefined;
-  try {
-    // The dayjs botbuilder itself loads (and extended with the timezone plugin when it loaded).
-    const fromBotbuilder = createRequire(createRequire(import.meta.url).resolve('botbuilder'));
-    fromBotbuilder('botbuilder');
-    dayjs = fromBotbuilder('dayjs') as TimezonePlugin;
-  } catch {
-    return false;
-  }
+  // The dayjs botbuilder itself loads (and extended with the timezone plugin when it loaded).
+  sdkModule('botbuilder');
+  const dayjs = sdkModule<TimezonePlugin>('dayjs', 'botbuilder');
   const tz = dayjs?.tz;
   const guess = tz?.guess;
   if (!tz || typeof guess !== 'function') return false;
@@ -37,7 +31,7 @@ export function rememberEventTimezone(): boolean {
   let zone = '';
   tz.guess = function keptGuess() {
     const tzVariable = process.env.TZ ?? '';
-    if (keptFor !== tzVariable || zone === '') {
+    if (keptFor !== tzVariable) {
       zone = guess.call(this);
       keptFor = tzVariable;
     }

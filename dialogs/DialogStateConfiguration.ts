@@ -6,7 +6,7 @@
  * SDK's own DialogManager keeps one set for all turns. So the bot builds them once and hands the
  * same set to every turn.
  */
-import { createRequire } from 'node:module';
+import { sdkModule } from './sdkModule.js';
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext, DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 
@@ -33,15 +33,6 @@ export class DialogStateConfiguration {
   }
 }
 
-/** One of botbuilder-dialogs' own modules (its `lib/` path), or undefined when the SDK has none so named. */
-function sdkModule<Module>(libPath: string): Partial<Module> | undefined {
-  try {
-    return createRequire(import.meta.url)(`botbuilder-dialogs/lib/${libPath}`) as Partial<Module>;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The SDK module whose class every DialogStateManager constructs (botbuilder-dialogs 4.23.3). */
 interface RegistrationModule {
   DialogsComponentRegistration: new () => object;
@@ -61,7 +52,7 @@ let registrationShared = false;
  */
 export function shareDialogsComponentRegistration(): boolean {
   if (registrationShared) return true;
-  const module = sdkModule<RegistrationModule>('dialogsComponentRegistration.js');
+  const module = sdkModule<RegistrationModule>('botbuilder-dialogs/lib/dialogsComponentRegistration.js');
   const Original = module?.DialogsComponentRegistration;
   if (!module || typeof Original !== 'function') return false;
   let shared: object | undefined;
@@ -99,7 +90,7 @@ export const SDK_PARSE_PATH = Symbol.for('lantern.sdkParsePath');
  * changes (and its test fails).
  */
 export function rememberParsedPaths(): boolean {
-  const prototype = sdkModule<{ DialogStateManager: { prototype: Partial<PathParser> } }>('memory/dialogStateManager.js')?.DialogStateManager?.prototype;
+  const prototype = sdkModule<{ DialogStateManager: { prototype: Partial<PathParser> } }>('botbuilder-dialogs/lib/memory/dialogStateManager.js')?.DialogStateManager?.prototype;
   const parse = prototype?.parsePath;
   if (!prototype || typeof parse !== 'function') return false;
   if (SDK_PARSE_PATH in parse) return true;

@@ -5,9 +5,9 @@
  */
 import { TestAdapter, type Activity, type TurnContext } from 'botbuilder';
 import { holdPlainMessages, sendHeldMessages } from '../../bot/heldReplies.js';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { OpeningHours } from '../../handoff/OpeningHours.js';
-import { startLantern, type LanternInstance } from '../../server/Lantern.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LanternInstance } from '../../server/Lantern.js';
+import { startTestLantern } from '../helpers/testLantern.js';
 import { YoungPersonClient } from '../helpers/lanternClients.js';
 import { commandsSent, testKeys, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { BotHarness, texts } from '../helpers/botHarness.js';
@@ -19,7 +19,7 @@ describe('a turn with texts and a question', () => {
   const prefix = uniquePrefix('heldreplies');
   let lantern: LanternInstance;
   beforeAll(async () => {
-    lantern = await startLantern({ redisUrl: inject('redisUrl'), keyPrefix: prefix, port: 0, host: '127.0.0.1', logLevel: 'silent', secureCookies: false }, { openingHours: OpeningHours.always() });
+    lantern = await startTestLantern(prefix);
   });
   afterAll(() => lantern.stop());
 

@@ -6,12 +6,12 @@
  * routes, and the coordinators' list of unreviewed phrases.
  */
 import type { Activity } from 'botbuilder';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHRASE_GROUPS, type PhrasebookAnswer, type PhraseReviewAnswer, type QuickReplyItem } from '../../contracts/counsellorApi.js';
 import { LANGUAGES } from '../../contracts/languages.js';
 import { FORMER_QUICK_REPLIES, Phrasebook } from '../../handoff/Phrasebook.js';
-import { OpeningHours } from '../../handoff/OpeningHours.js';
-import { startLantern, type LanternInstance } from '../../server/Lantern.js';
+import type { LanternInstance } from '../../server/Lantern.js';
+import { startTestLantern } from '../helpers/testLantern.js';
 import { loadHelplines } from '../../texts/helplines.js';
 import { checkLocales, MIN_PHRASES } from '../../texts/localeCheck.js';
 import { flatten, readLanguage, readReview } from '../../texts/localeFiles.js';
@@ -97,10 +97,7 @@ describe('Phrasebook', () => {
 describe('the phrasebook routes', () => {
   let lantern: LanternInstance;
   beforeAll(async () => {
-    lantern = await startLantern(
-      { redisUrl: inject('redisUrl'), keyPrefix: uniquePrefix('phrasebook'), port: 0, host: '127.0.0.1', logLevel: 'silent', secureCookies: false },
-      { openingHours: OpeningHours.always() },
-    );
+    lantern = await startTestLantern(uniquePrefix('phrasebook'));
   });
   afterAll(async () => {
     await lantern?.stop();

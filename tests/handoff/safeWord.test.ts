@@ -7,10 +7,10 @@
  * counsellor who has it and raises the priority.
  */
 import type { Activity } from 'botbuilder';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhrasebookAnswer, QueueItem, SessionItem } from '../../contracts/counsellorApi.js';
-import { OpeningHours } from '../../handoff/OpeningHours.js';
-import { startLantern, type LanternInstance } from '../../server/Lantern.js';
+import type { LanternInstance } from '../../server/Lantern.js';
+import { startTestLantern } from '../helpers/testLantern.js';
 import { Translator } from '../../texts/Translator.js';
 import { liveConsole, waitUntil } from '../helpers/liveConsole.js';
 import { CounsellorClient, YoungPersonClient } from '../helpers/lanternClients.js';
@@ -32,10 +32,7 @@ const fromBot = (activities: Activity[]) => activities.filter((a) => a.from?.rol
 describe('the safe word reaches the console', () => {
   let lantern: LanternInstance;
   beforeAll(async () => {
-    lantern = await startLantern(
-      { redisUrl: inject('redisUrl'), keyPrefix: uniquePrefix('safeword'), port: 0, host: '127.0.0.1', logLevel: 'silent', secureCookies: false },
-      { openingHours: OpeningHours.always() },
-    );
+    lantern = await startTestLantern(uniquePrefix('safeword'));
   });
   afterAll(() => lantern.stop());
 

@@ -4,20 +4,17 @@
  * whatever it was told to expect (all of them, some, none, ones no longer waiting), every row is
  * the same as without expecting any. Real Redis, the real handoff queue.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListedEntry } from '../../handoff/HandoffService.js';
-import { OpeningHours } from '../../handoff/OpeningHours.js';
-import { startLantern, type LanternInstance } from '../../server/Lantern.js';
+import type { LanternInstance } from '../../server/Lantern.js';
+import { startTestLantern } from '../helpers/testLantern.js';
 import { YoungPersonClient } from '../helpers/lanternClients.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
 describe('waiting list with expected conversations', () => {
   let lantern: LanternInstance;
   beforeAll(async () => {
-    lantern = await startLantern(
-      { redisUrl: inject('redisUrl'), keyPrefix: uniquePrefix('waitfacts'), port: 0, host: '127.0.0.1', logLevel: 'silent', secureCookies: false },
-      { openingHours: OpeningHours.always() },
-    );
+    lantern = await startTestLantern(uniquePrefix('waitfacts'));
   });
   afterAll(() => lantern.stop());
 

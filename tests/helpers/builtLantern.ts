@@ -6,10 +6,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OpeningHours } from '../../handoff/OpeningHours.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import type { LanternConfig } from '../../server/config.js';
-import { startLantern, type LanternInstance } from '../../server/Lantern.js';
+import type { LanternInstance } from '../../server/Lantern.js';
+import { startTestLantern } from './testLantern.js';
 
 /** Where browser tests put their screenshots (gitignored). */
 export const ARTIFACTS = path.resolve('tests/artifacts');
@@ -20,10 +20,7 @@ export async function startBuiltLantern(redisUrl: string, prefix: string, tempDi
   tempDirs.push(distDir);
   await buildWeb({ outDir: distDir, log: false });
   mkdirSync(ARTIFACTS, { recursive: true });
-  return startLantern(
-    { redisUrl, keyPrefix: prefix, port: 0, host: '127.0.0.1', logLevel: 'silent', secureCookies: false, ...config },
-    { webDistDir: distDir, openingHours: OpeningHours.always() },
-  );
+  return startTestLantern(prefix, { redisUrl, ...config }, { webDistDir: distDir });
 }
 
 /** Stops `lantern` (if it started) and removes `tempDirs`. */
