@@ -96,27 +96,45 @@ async function conversationIdIn(requests: string[]): Promise<string> {
 const ignoreConsole = /Failed to load resource/;
 
 /**
- * After a quick exit: the page is the neutral site, the conversation has ended on the server, and
- * one step back is `before`, the page before the one that held the chat (which was replaced, not
- * pushed). Going back is tried again only when it did not happen: while Chromium is still moving
- * the page to the neutral site's process ("Not attached to an active page"), or when it answered
- * that it could not go back yet and the page is still the neutral site. A step back that happened
- * is never repeated: a second one would hide a pushed page.
+ * The tab's history as Chromium keeps it (what the back button walks), read through a DevTools
+ * session of its own. Reading it does not navigate, so it can be asked again until it answers:
+ * while Chromium moves the tab to the neutral site's process, a session may answer "Not attached
+ * to an active page" (a page.goBack() at that moment failed the suite in CI three times).
  */
-async function expectLeftFor(page: Page, conversationId: string, before: string): Promise<void> {
-  const neutral = `${stranger.origin}/neutral`;
-  await page.waitForURL(neutral);
+async function tabHistory(page: Page): Promise<{ back: string | undefined; all: string[] }> {
+  let history: { back: string | undefined; all: string[] } | undefined;
+  await expect
+    .poll(
+      async () => {
+        const session = await page.context().newCDPSession(page);
+        try {
+          const { currentIndex, entries } = await session.send('Page.getNavigationHistory');
+          history = { back: entries[currentIndex - 1]?.url, all: entries.map((entry) => entry.url) };
+          return entries[currentIndex]?.url;
+        } catch (error) {
+          if (/Not attached to an active page|Target closed|Session closed/.test(String(error))) return undefined;
+          throw error;
+        } finally {
+          await session.detach().catch(() => undefined);
+        }
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(`${stranger.origin}/neutral`);
+  return history!;
+}
+
+/**
+ * After a quick exit: the page is the neutral site, the conversation has ended on the server, and
+ * one step back is `before`, the page before the one that held the chat: that page was replaced,
+ * not pushed, so it is nowhere in the tab's history (nor is any of `replaced`).
+ */
+async function expectLeftFor(page: Page, conversationId: string, before: string, replaced: string[]): Promise<void> {
+  await page.waitForURL(`${stranger.origin}/neutral`);
   await expect.poll(() => lantern.store.status(conversationId), { timeout: 10_000 }).toBe('ended');
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const response = await page.goBack();
-      if (response !== null || page.url() !== neutral || attempt >= 5) break;
-    } catch (error) {
-      if (attempt >= 5 || !/Not attached to an active page/.test(String(error))) throw error;
-    }
-    await page.waitForLoadState('load');
-  }
-  expect(page.url()).toBe(before);
+  const history = await tabHistory(page);
+  expect(history.back).toBe(before);
+  for (const url of replaced) expect(history.all).not.toContain(url);
 }
 
 describe('the partners’ launcher', () => {
@@ -163,7 +181,7 @@ describe('the partners’ launcher', () => {
       // Quick exit inside the frame.
       await frame.locator('#exit').tap();
       // One step back is the page before the one that held the chat: that one was replaced.
-      await expectLeftFor(page, conversationId, `${partner.origin}/start`);
+      await expectLeftFor(page, conversationId, `${partner.origin}/start`, [`${partner.origin}/partner`]);
       expect(errors).toEqual([]);
     } finally {
       await browser.context.close();
@@ -195,7 +213,7 @@ describe('the partners’ launcher', () => {
 
       await page.keyboard.press('Escape');
       // One step back is the page before the one that held the chat: that one was replaced.
-      await expectLeftFor(page, conversationId, `${partner.origin}/start`);
+      await expectLeftFor(page, conversationId, `${partner.origin}/start`, [`${partner.origin}/partner`]);
       expect(errors).toEqual([]);
     } finally {
       await browser.context.close();
@@ -221,7 +239,7 @@ describe('the partners’ launcher', () => {
 
       await page.locator('#exit').tap();
       // One step back is the page before the one that held the chat: that one was replaced.
-      await expectLeftFor(page, conversationId, `${stranger.origin}/start`);
+      await expectLeftFor(page, conversationId, `${stranger.origin}/start`, [`${stranger.origin}/partner`, `${lantern.url}/?lang=ar`]);
       expect(errors).toEqual([]);
     } finally {
       await browser.context.close();
