@@ -211,8 +211,34 @@ describe('the partners’ launcher', () => {
       await page.screenshot({ path: path.join(ARTIFACTS, 'embed-partner-laptop.png') });
       const conversationId = await conversationIdIn(requests);
 
+      // Escape, whether the keyboard is in the chat's page already or still on the frame: either way
+      // the conversation ends (the next test presses it on the panel's own button).
       await page.keyboard.press('Escape');
       // One step back is the page before the one that held the chat: that one was replaced.
+      await expectLeftFor(page, conversationId, `${partner.origin}/start`, [`${partner.origin}/partner`]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.context.close();
+    }
+  }, 120_000);
+
+  it('Escape on the panel’s own button leaves too, and the chat (which alone holds the token) still ends the conversation', async () => {
+    const ti = web('ti');
+    const browser = await launchBrowser({ tempDirs, context: { viewport: { width: 1366, height: 768 }, locale: 'nl-NL' }, ignoreConsole });
+    const { page, requests, errors } = browser;
+    try {
+      await page.goto(`${partner.origin}/start`);
+      await page.goto(`${partner.origin}/partner`);
+      await page.getByRole('button', { name: ti['embedOpen'] }).click();
+      const frame = await chatFrame(page);
+      await frame.locator('.msg.bot').first().waitFor({ timeout: 20_000 });
+      const conversationId = await conversationIdIn(requests);
+      // The keyboard on the launcher's "hide" button, on the partner's page, not in the chat.
+      const hide = page.getByRole('button', { name: ti['embedHide'] });
+      await hide.focus();
+      expect(await js<string>(page, "document.querySelector('[data-lantern-embed]').shadowRoot.activeElement.textContent")).toBe(ti['embedHide']);
+
+      await page.keyboard.press('Escape');
       await expectLeftFor(page, conversationId, `${partner.origin}/start`, [`${partner.origin}/partner`]);
       expect(errors).toEqual([]);
     } finally {

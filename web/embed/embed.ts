@@ -21,7 +21,7 @@
  * The launcher lives in a shadow root and is styled only through the CSS object model, so the
  * partner's stylesheets do not reach it and a strict Content-Security-Policy without
  * 'unsafe-inline' styles does not block it. Escape inside the open panel is the quick exit, as it
- * is on the chat page.
+ * is on the chat page; it ends the conversation on the server wherever the focus was.
  */
 import { LANGUAGE_INFO, languageFromLocale, type Language } from '../../contracts/languages.js';
 
@@ -30,6 +30,12 @@ interface Launcher {
 }
 
 type Styles = Partial<Record<keyof CSSStyleDeclaration, string>>;
+
+/**
+ * How long Escape in the launcher's own panel waits for the chat frame to answer that it ended the
+ * conversation (a message between two windows: a few milliseconds) before it leaves anyway.
+ */
+const LEAVE_ANSWER_MS = 300;
 
 function styled<K extends keyof HTMLElementTagNameMap>(tag: K, styles: Styles): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
@@ -98,10 +104,34 @@ function start(script: HTMLScriptElement): Launcher {
   let panel: HTMLElement | undefined;
   let frame: HTMLIFrameElement | undefined;
 
-  const quickExit = (url: string): void => {
+  /** Replaces this page with the neutral site; the chat is gone with it. */
+  const leave = (): void => {
     if (host.parentNode) host.parentNode.removeChild(host);
     document.title = '';
-    location.replace(url);
+    location.replace(exitUrl);
+  };
+
+  /**
+   * Escape in the panel's own controls (or on the frame before its page had the focus). Only the
+   * chat page holds the conversation's token, so it is asked to leave too (`lantern:leave`: it
+   * ends the conversation on the server and answers `lantern:quick-exit`); this page goes on that
+   * answer, or after LEAVE_ANSWER_MS if the chat cannot answer. Out of sight at once meanwhile.
+   */
+  const quickExitFromPanel = (): void => {
+    const chat = frame && frame.contentWindow;
+    if (!chat) {
+      leave();
+      return;
+    }
+    host.style.display = 'none';
+    document.title = '';
+    try {
+      chat.postMessage({ type: 'lantern:leave' }, lanternOrigin);
+    } catch {
+      leave();
+      return;
+    }
+    setTimeout(leave, LEAVE_ANSWER_MS);
   };
 
   const hide = (): void => {
@@ -160,7 +190,7 @@ function start(script: HTMLScriptElement): Launcher {
     box.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' || event.key === 'Esc') {
         event.preventDefault();
-        quickExit(exitUrl);
+        quickExitFromPanel();
       }
     });
     return box;
@@ -170,7 +200,7 @@ function start(script: HTMLScriptElement): Launcher {
   window.addEventListener('message', (event: MessageEvent) => {
     if (event.origin !== lanternOrigin || !frame || event.source !== frame.contentWindow) return;
     const data = event.data as { type?: unknown } | null;
-    if (data && data.type === 'lantern:quick-exit') quickExit(exitUrl);
+    if (data && data.type === 'lantern:quick-exit') leave();
   });
 
   const open = (): void => {

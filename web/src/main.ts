@@ -8,7 +8,7 @@ import { applyLanguage, browserLanguage, currentLanguage, t } from './i18n.js';
 import { hideMinutes, initLook, refreshLook } from './look.js';
 import { renderPicker } from './picker.js';
 import { initReturnCode } from './returnCode.js';
-import { quickExit } from './quickExit.js';
+import { listenForPartnerLeaving, quickExit } from './quickExit.js';
 import { loadSession, saveSession, type Session } from './storage.js';
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -37,6 +37,7 @@ let session: Session | undefined = loadSession();
 let chat: Chat | undefined;
 
 const leave = (): void => quickExit(() => chat && chat.leave());
+listenForPartnerLeaving(() => quickExit(() => chat && chat.leave(), true));
 byId('exit').addEventListener('click', leave);
 byId('coverExit').addEventListener('click', leave);
 document.addEventListener('keydown', (event) => {
