@@ -104,8 +104,11 @@ function start(script: HTMLScriptElement): Launcher {
   let panel: HTMLElement | undefined;
   let frame: HTMLIFrameElement | undefined;
 
-  /** Replaces this page with the neutral site; the chat is gone with it. */
+  let leaving = false;
+  /** Replaces this page with the neutral site, once (a second replace would restart the first); the chat is gone with it. */
   const leave = (): void => {
+    if (leaving) return;
+    leaving = true;
     if (host.parentNode) host.parentNode.removeChild(host);
     document.title = '';
     location.replace(exitUrl);
