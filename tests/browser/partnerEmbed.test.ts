@@ -246,6 +246,36 @@ describe('the partners’ launcher', () => {
     }
   }, 120_000);
 
+  it('Escape on the panel leaves even when the chat cannot answer (its page never came)', async () => {
+    const ti = web('ti');
+    const browser = await launchBrowser({
+      tempDirs,
+      context: { viewport: { width: 1366, height: 768 }, locale: 'nl-NL' },
+      ignoreConsole,
+      // The chat's page is held back for good: the frame stays empty and cannot answer.
+      setup: async (context) => {
+        await context.route((url) => url.href.startsWith(`${lantern.url}/embed?`), () => undefined);
+      },
+    });
+    const { page, requests, errors } = browser;
+    try {
+      await page.goto(`${partner.origin}/start`);
+      await page.goto(`${partner.origin}/partner`);
+      await page.getByRole('button', { name: ti['embedOpen'] }).click();
+      await expect.poll(() => requests.some((url) => url.startsWith(`${lantern.url}/embed?`)), { timeout: 10_000 }).toBe(true);
+      await page.getByRole('button', { name: ti['embedHide'] }).focus();
+
+      await page.keyboard.press('Escape');
+      await page.waitForURL(`${stranger.origin}/neutral`);
+      const history = await tabHistory(page);
+      expect(history.back).toBe(`${partner.origin}/start`);
+      expect(history.all).not.toContain(`${partner.origin}/partner`);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.context.close();
+    }
+  }, 120_000);
+
   it('on a site that may not frame the chat, replaces the page with the chat; its quick exit leaves no help site behind', async () => {
     const ar = web('ar');
     const browser = await launchBrowser({ tempDirs, context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'nl-NL' }, ignoreConsole });
