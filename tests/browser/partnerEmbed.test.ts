@@ -8,7 +8,8 @@
  * - pressed, the chat opens framed in Tigrinya (`/embed?lang=ti`); hiding keeps the conversation;
  * - the quick exit in the frame (a tap, or Escape from the keyboard) replaces the partner's page
  *   too: the neutral site is on screen, one step back is the page before the partner's, and the
- *   conversation is ended on the server;
+ *   conversation is ended on the server; Escape on the panel's own button does the same (only the
+ *   chat holds the token: the launcher asks it to leave), and leaves even when the chat cannot answer;
  * - on a site that may not frame the chat, the launcher replaces the page with the chat instead,
  *   and the quick exit there leaves no help site behind either;
  * - /embed.js and /embed carry the headers that make this work (and / still refuses every frame).
@@ -17,11 +18,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LanternInstance } from '../../server/Lantern.js';
 import { readLanguage } from '../../texts/localeFiles.js';
-import { js, launchBrowser } from '../helpers/browser.js';
+import { js, launchBrowser, type Browser, type ContextOptions, type LaunchBrowserOptions } from '../helpers/browser.js';
 import { ARTIFACTS, startBuiltLantern, stopBuiltLantern } from '../helpers/builtLantern.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -95,6 +96,31 @@ async function conversationIdIn(requests: string[]): Promise<string> {
 
 const ignoreConsole = /Failed to load resource/;
 
+const PHONE: ContextOptions = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'nl-NL' };
+const LAPTOP: ContextOptions = { viewport: { width: 1366, height: 768 }, locale: 'nl-NL' };
+
+/**
+ * A fresh browser on `site`'s start page, then on its page with the launcher (so one step back
+ * from there is the start page); `body` runs there, the page must have logged no errors, and the
+ * browser is closed whatever happened. `setup` as in launchBrowser.
+ */
+async function onPartnerPage(
+  site: { origin: string },
+  device: ContextOptions,
+  body: (browser: Browser) => Promise<void>,
+  setup?: LaunchBrowserOptions['setup'],
+): Promise<void> {
+  const browser = await launchBrowser({ tempDirs, context: device, ignoreConsole, setup });
+  try {
+    await browser.page.goto(`${site.origin}/start`);
+    await browser.page.goto(`${site.origin}/partner`);
+    await body(browser);
+    expect(browser.errors).toEqual([]);
+  } finally {
+    await browser.context.close();
+  }
+}
+
 /**
  * The tab's history as Chromium keeps it (what the back button walks), read through a DevTools
  * session of its own. Reading it does not navigate, so it can be asked again until it answers:
@@ -125,13 +151,13 @@ async function tabHistory(page: Page): Promise<{ back: string | undefined; all: 
 }
 
 /**
- * After a quick exit: the page is the neutral site, the conversation has ended on the server, and
+ * After a quick exit: the page is the neutral site, the conversation (if one began) has ended on the server, and
  * one step back is `before`, the page before the one that held the chat: that page was replaced,
  * not pushed, so it is nowhere in the tab's history (nor is any of `replaced`).
  */
-async function expectLeftFor(page: Page, conversationId: string, before: string, replaced: string[]): Promise<void> {
+async function expectLeftFor(page: Page, conversationId: string | undefined, before: string, replaced: string[]): Promise<void> {
   await page.waitForURL(`${stranger.origin}/neutral`);
-  await expect.poll(() => lantern.store.status(conversationId), { timeout: 10_000 }).toBe('ended');
+  if (conversationId) await expect.poll(() => lantern.store.status(conversationId), { timeout: 10_000 }).toBe('ended');
   const history = await tabHistory(page);
   expect(history.back).toBe(before);
   for (const url of replaced) expect(history.all).not.toContain(url);
@@ -140,11 +166,7 @@ async function expectLeftFor(page: Page, conversationId: string, before: string,
 describe('the partners’ launcher', () => {
   it('opens the chat framed in Tigrinya on a phone; the quick exit leaves the partner’s page too', async () => {
     const ti = web('ti');
-    const browser = await launchBrowser({ tempDirs, context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'nl-NL' }, ignoreConsole });
-    const { page, requests, errors } = browser;
-    try {
-      await page.goto(`${partner.origin}/start`);
-      await page.goto(`${partner.origin}/partner`);
+    await onPartnerPage(partner, PHONE, async ({ page, requests }) => {
       const launcher = page.getByRole('button', { name: ti['embedOpen'] });
       await launcher.waitFor();
       const box = await launcher.boundingBox();
@@ -182,19 +204,12 @@ describe('the partners’ launcher', () => {
       await frame.locator('#exit').tap();
       // One step back is the page before the one that held the chat: that one was replaced.
       await expectLeftFor(page, conversationId, `${partner.origin}/start`, [`${partner.origin}/partner`]);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.context.close();
-    }
+    });
   }, 120_000);
 
   it('works from the keyboard on a laptop: Tab to the launcher, Enter, Escape in the chat leaves the partner’s page', async () => {
     const ti = web('ti');
-    const browser = await launchBrowser({ tempDirs, context: { viewport: { width: 1366, height: 768 }, locale: 'nl-NL' }, ignoreConsole });
-    const { page, requests, errors } = browser;
-    try {
-      await page.goto(`${partner.origin}/start`);
-      await page.goto(`${partner.origin}/partner`);
+    await onPartnerPage(partner, LAPTOP, async ({ page, requests }) => {
       const launcher = page.getByRole('button', { name: ti['embedOpen'] });
       await launcher.waitFor();
       // The partner's one link, then the launcher.
@@ -216,19 +231,12 @@ describe('the partners’ launcher', () => {
       await page.keyboard.press('Escape');
       // One step back is the page before the one that held the chat: that one was replaced.
       await expectLeftFor(page, conversationId, `${partner.origin}/start`, [`${partner.origin}/partner`]);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.context.close();
-    }
+    });
   }, 120_000);
 
   it('Escape on the panel’s own button leaves too, and the chat (which alone holds the token) still ends the conversation', async () => {
     const ti = web('ti');
-    const browser = await launchBrowser({ tempDirs, context: { viewport: { width: 1366, height: 768 }, locale: 'nl-NL' }, ignoreConsole });
-    const { page, requests, errors } = browser;
-    try {
-      await page.goto(`${partner.origin}/start`);
-      await page.goto(`${partner.origin}/partner`);
+    await onPartnerPage(partner, LAPTOP, async ({ page, requests }) => {
       await page.getByRole('button', { name: ti['embedOpen'] }).click();
       const frame = await chatFrame(page);
       await frame.locator('.msg.bot').first().waitFor({ timeout: 20_000 });
@@ -240,49 +248,34 @@ describe('the partners’ launcher', () => {
 
       await page.keyboard.press('Escape');
       await expectLeftFor(page, conversationId, `${partner.origin}/start`, [`${partner.origin}/partner`]);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.context.close();
-    }
+    });
   }, 120_000);
 
   it('Escape on the panel leaves even when the chat cannot answer (its page never came)', async () => {
     const ti = web('ti');
-    const browser = await launchBrowser({
-      tempDirs,
-      context: { viewport: { width: 1366, height: 768 }, locale: 'nl-NL' },
-      ignoreConsole,
-      // The chat's page is held back for good: the frame stays empty and cannot answer.
-      setup: async (context) => {
-        await context.route((url) => url.href.startsWith(`${lantern.url}/embed?`), () => undefined);
-      },
-    });
-    const { page, requests, errors } = browser;
-    try {
-      await page.goto(`${partner.origin}/start`);
-      await page.goto(`${partner.origin}/partner`);
-      await page.getByRole('button', { name: ti['embedOpen'] }).click();
-      await expect.poll(() => requests.some((url) => url.startsWith(`${lantern.url}/embed?`)), { timeout: 10_000 }).toBe(true);
-      await page.getByRole('button', { name: ti['embedHide'] }).focus();
+    // The chat's page is held back for good: the frame stays empty and cannot answer.
+    const holdChatPage = async (context: BrowserContext) => {
+      await context.route((url) => url.href.startsWith(`${lantern.url}/embed?`), () => undefined);
+    };
+    await onPartnerPage(
+      partner,
+      LAPTOP,
+      async ({ page, requests }) => {
+        await page.getByRole('button', { name: ti['embedOpen'] }).click();
+        await expect.poll(() => requests.some((url) => url.startsWith(`${lantern.url}/embed?`)), { timeout: 10_000 }).toBe(true);
+        await page.getByRole('button', { name: ti['embedHide'] }).focus();
 
-      await page.keyboard.press('Escape');
-      await page.waitForURL(`${stranger.origin}/neutral`);
-      const history = await tabHistory(page);
-      expect(history.back).toBe(`${partner.origin}/start`);
-      expect(history.all).not.toContain(`${partner.origin}/partner`);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.context.close();
-    }
+        await page.keyboard.press('Escape');
+        // No conversation began.
+        await expectLeftFor(page, undefined, `${partner.origin}/start`, [`${partner.origin}/partner`]);
+      },
+      holdChatPage,
+    );
   }, 120_000);
 
   it('on a site that may not frame the chat, replaces the page with the chat; its quick exit leaves no help site behind', async () => {
     const ar = web('ar');
-    const browser = await launchBrowser({ tempDirs, context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'nl-NL' }, ignoreConsole });
-    const { page, requests, errors } = browser;
-    try {
-      await page.goto(`${stranger.origin}/start`);
-      await page.goto(`${stranger.origin}/partner`);
+    await onPartnerPage(stranger, PHONE, async ({ page, requests }) => {
       const launcher = page.getByRole('button', { name: ar['embedOpen'] });
       await launcher.waitFor();
       expect(await launcher.getAttribute('dir')).toBe('rtl');
@@ -296,10 +289,7 @@ describe('the partners’ launcher', () => {
       await page.locator('#exit').tap();
       // One step back is the page before the one that held the chat: that one was replaced.
       await expectLeftFor(page, conversationId, `${stranger.origin}/start`, [`${stranger.origin}/partner`, `${lantern.url}/?lang=ar`]);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.context.close();
-    }
+    });
   }, 120_000);
 
   it('serves /embed.js to any site and /embed only to the partners; / refuses every frame', async () => {
