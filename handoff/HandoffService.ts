@@ -397,15 +397,26 @@ export class HandoffService {
     const clean = typeof text === 'string' ? text.trim() : '';
     if (!clean) throw new HandoffRequestError('The message is empty');
     if ([...clean].length > (this.options.maxMessageLength ?? 4000)) throw new HandoffRequestError('The message is too long');
-    const session = await this.options.sessions.getOwn(conversationId, counsellor.username);
-    // A sender of its own, named in the young person's language; plain text (never markdown).
-    return this.options.store.append(conversationId, {
+    const [session, watched] = await Promise.all([this.options.sessions.getOwn(conversationId, counsellor.username), this.notes.mayBeWatched(conversationId)]);
+    const extra = texts ? { textLanguage: texts.language, texts: texts.keys.map((key) => ({ key })) } : {};
+    return this.options.store.append(conversationId, this.personMessage('counsellor', session.job.language, clean, watched, extra));
+  }
+
+  /**
+   * A person's message to the young person (plain text, never markdown), from a sender of its own
+   * (`channelData.lantern.sender`), named in the young person's language. Once the young person
+   * typed their safe word (`watched`) it is `discreet`: no name, and the chat page shows it like
+   * the bot's, without the visible "person" label (docs/protocol.md, "The safe word").
+   */
+  private personMessage(sender: 'counsellor' | 'interpreter', language: Language, text: string, watched: boolean, extra: Record<string, unknown> = {}): Partial<Activity> {
+    const name = watched ? {} : { name: this.options.translator.forLanguage(language)(sender === 'counsellor' ? 'web:person' : 'web:interpreter') };
+    return {
       type: 'message',
-      text: clean,
+      text,
       textFormat: 'plain',
-      from: { id: 'counsellor', name: this.options.translator.forLanguage(session.job.language)('web:person'), role: 'bot' },
-      channelData: { lantern: { sender: 'counsellor', ...(texts ? { textLanguage: texts.language, texts: texts.keys.map((key) => ({ key })) } : {}) } },
-    });
+      from: { id: sender, ...name, role: 'bot' } as Activity['from'],
+      channelData: { lantern: { sender, ...(watched ? { discreet: true } : {}), ...extra } },
+    };
   }
 
   /**
@@ -576,16 +587,9 @@ export class HandoffService {
     const clean = typeof text === 'string' ? text.trim() : '';
     if (!clean) throw new HandoffRequestError('The message is empty');
     if ([...clean].length > (this.options.maxMessageLength ?? 4000)) throw new HandoffRequestError('The message is too long');
-    const session = await this.options.sessions.get(state.conversationId);
+    const [session, watched] = await Promise.all([this.options.sessions.get(state.conversationId), this.notes.mayBeWatched(state.conversationId)]);
     if (!session) throw new SessionNotFoundError('The conversation has ended');
-    // A sender of its own, named in the young person's language; plain text (never markdown).
-    return this.options.store.append(state.conversationId, {
-      type: 'message',
-      text: clean,
-      textFormat: 'plain',
-      from: { id: 'interpreter', name: this.options.translator.forLanguage(session.job.language)('web:interpreter'), role: 'bot' },
-      channelData: { lantern: { sender: 'interpreter' } },
-    });
+    return this.options.store.append(state.conversationId, this.personMessage('interpreter', session.job.language, clean, watched));
   }
 
   /** Colleagues on duty (not me), with their languages and room for more conversations. */

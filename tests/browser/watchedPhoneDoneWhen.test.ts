@@ -20,7 +20,8 @@
  *    messages behind "Show earlier messages", and there when asked.
  * 6. The young person asks for a person again: A's waiting list marks the entry "was with you
  *    before", "back with a code" and "may be watched"; A takes it (the panel says the same) and the
- *    young person's phone shows A's message.
+ *    young person's phone shows A's message, like the bot's (no visible "person" label since the
+ *    safe word).
  *
  * What this does NOT prove: another day. A return code lives `CONVERSATION_TTL_SECONDS` (48 h) and
  * the clock of the server and Redis cannot be moved in this test, so "the next day" is a new device
@@ -302,8 +303,14 @@ describe("issue 16's Done when, one young person on a watched phone", () => {
       const welcomeBack = phrasesPrs['neutral']!['goodMoment']!;
       await panelAgain.locator('textarea.messageInput').fill(welcomeBack);
       await panelAgain.locator('textarea.messageInput').press('Enter');
-      await expect.poll(() => personTexts(b), { timeout: WAIT }).toContain(welcomeBack);
-      expect(await b.locator('.msg.person .text', { hasText: welcomeBack }).last().isVisible()).toBe(true);
+      // After the safe word a person's message looks like the bot's: no visible "person" label
+      // (a screen reader still says who wrote it); the messages from before keep theirs.
+      const discreet = b.locator('.msg[data-author="person"]:not(.person)', { hasText: welcomeBack }).last();
+      await discreet.waitFor({ timeout: WAIT });
+      expect(await discreet.locator('.text').isVisible()).toBe(true);
+      expect(await discreet.locator('.who').count()).toBe(0);
+      expect(await discreet.locator('.sr').textContent()).toBe(web['person']);
+      expect(await personTexts(b)).not.toContain(welcomeBack);
 
       expect(second.errors).toEqual([]);
       expect(counsellor.errors).toEqual([]);

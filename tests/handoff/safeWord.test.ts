@@ -98,6 +98,11 @@ describe('the safe word reaches the console', () => {
     const before = await bea.api<SessionItem>('GET', `/api/staff/conversations/${young.conversationId}`);
     expect(before.body.mayBeWatched).toBeUndefined();
     expect(before.body.priority).toBe('normal');
+    // Before the safe word a counsellor's message comes named ("person" in Dari), for the page's label.
+    expect((await bea.api('POST', `/api/staff/conversations/${young.conversationId}/messages`, { text: 'سلام' })).status).toBe(200);
+    const named = await young.waitFor((a) => a.type === 'message' && a.text === 'سلام');
+    expect(named.from).toMatchObject({ id: 'counsellor', name: dari('web:person') });
+    expect(named.channelData).toEqual({ lantern: { sender: 'counsellor' } });
 
     await young.read();
     await young.say(OFFERED);
@@ -110,6 +115,17 @@ describe('the safe word reaches the console', () => {
     expect(sessions).toMatchObject({ priority: 'danger', danger: true, mayBeWatched: true });
     // The bot stays silent in a counsellor's chat: nothing on the screen but their own message.
     expect(fromBot(await young.read())).toEqual([]);
+
+    // From now on the counsellor's messages and phrases come discreet: no name, and the page shows
+    // them like the bot's, without the visible "person" label.
+    expect((await bea.api('POST', `/api/staff/conversations/${young.conversationId}/messages`, { text: 'خوب است' })).status).toBe(200);
+    const discreet = await young.waitFor((a) => a.type === 'message' && a.text === 'خوب است');
+    expect(discreet.from).toEqual({ id: 'counsellor', role: 'bot' });
+    expect(discreet.channelData).toEqual({ lantern: { sender: 'counsellor', discreet: true } });
+    await bea.api('POST', `/api/staff/conversations/${young.conversationId}/phrases`, { key: 'neutral.goodMoment' });
+    const phrase = await young.waitFor((a) => a.text === lantern.handoff.phrasebook.text('prs', 'neutral.goodMoment'));
+    expect(phrase.from?.name).toBeUndefined();
+    expect(phrase.channelData).toMatchObject({ lantern: { sender: 'counsellor', discreet: true, textLanguage: 'prs' } });
     live.socket.close();
   });
 });

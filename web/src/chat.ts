@@ -386,7 +386,7 @@ export class Chat {
         case 'message':
           this.hideTyping();
           if (activity.text) {
-            const node = bubble(authorOf(activity), activity.text);
+            const node = bubble(authorOf(activity), activity.text, activity.channelData?.lantern?.discreet === true);
             this.addBeforePending(node, earlier);
             this.last = node;
             if (!this.anchor && !earlier) this.anchor = node;

@@ -27,8 +27,8 @@ export interface Activity {
     clientActivityID?: string;
     postBack?: boolean;
     messageBack?: { displayText?: string };
-    /** Set by the server on a counsellor's message. */
-    lantern?: { sender?: string };
+    /** Set by the server on a person's message; `discreet` after the young person's safe word. */
+    lantern?: { sender?: string; discreet?: boolean };
   };
 }
 

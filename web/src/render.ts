@@ -148,11 +148,17 @@ export function linkify(text: string): DocumentFragment {
 /** Who wrote a bubble: the bot, the young person, or a person who joined the chat (a counsellor, an interpreter). */
 export type Author = 'bot' | 'user' | 'person' | 'interpreter';
 
-/** One message bubble; `text` is shown as plain text. A person's message carries a visible label. */
-export function bubble(author: Author, text: string): HTMLElement {
+/**
+ * One message bubble; `text` is shown as plain text. A person's message carries a visible label,
+ * unless it is `discreet` (after the young person's safe word, someone may be reading along): then
+ * it looks like the bot's, and only a screen reader says who wrote it.
+ */
+export function bubble(author: Author, text: string, discreet = false): HTMLElement {
   const human = author === 'person' || author === 'interpreter';
-  const item = el('div', human ? 'msg bot person' : `msg ${author}`);
-  const who = human ? translated('span', 'who', author) : translated('span', 'sr', author === 'bot' ? 'bot' : 'you');
+  const labelled = human && !discreet;
+  const item = el('div', labelled ? 'msg bot person' : human ? 'msg bot' : `msg ${author}`);
+  if (human) item.dataset.author = author;
+  const who = labelled ? translated('span', 'who', author) : translated('span', 'sr', human ? author : author === 'bot' ? 'bot' : 'you');
   const body = el('p', 'text');
   body.dir = 'auto';
   if (author === 'user') appendIsolated(body, text, hasRtl(text));
