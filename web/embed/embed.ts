@@ -33,7 +33,7 @@ type Styles = Partial<Record<keyof CSSStyleDeclaration, string>>;
 
 /**
  * How long Escape in the launcher's own panel waits for the chat frame to answer that it ended the
- * conversation (a message between two windows: a few milliseconds) before it leaves anyway.
+ * conversation (one message each way between the two windows) before it leaves anyway.
  */
 const LEAVE_ANSWER_MS = 300;
 

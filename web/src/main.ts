@@ -36,8 +36,9 @@ const view: ChatView = {
 let session: Session | undefined = loadSession();
 let chat: Chat | undefined;
 
-const leave = (): void => quickExit(() => chat && chat.leave());
-listenForPartnerLeaving(() => quickExit(() => chat && chat.leave(), true));
+const endConversation = (): void => chat && chat.leave();
+const leave = (): void => quickExit(endConversation);
+listenForPartnerLeaving(() => quickExit(endConversation, true));
 byId('exit').addEventListener('click', leave);
 byId('coverExit').addEventListener('click', leave);
 document.addEventListener('keydown', (event) => {

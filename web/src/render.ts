@@ -156,9 +156,10 @@ export type Author = 'bot' | 'user' | 'person' | 'interpreter';
 export function bubble(author: Author, text: string, discreet = false): HTMLElement {
   const human = author === 'person' || author === 'interpreter';
   const labelled = human && !discreet;
-  const item = el('div', labelled ? 'msg bot person' : human ? 'msg bot' : `msg ${author}`);
+  const item = el('div', human ? `msg bot${labelled ? ' person' : ''}` : `msg ${author}`);
   if (human) item.dataset.author = author;
-  const who = labelled ? translated('span', 'who', author) : translated('span', 'sr', human ? author : author === 'bot' ? 'bot' : 'you');
+  // Visible for a person's message, else for screen readers only ("you" for the young person's own).
+  const who = translated('span', labelled ? 'who' : 'sr', author === 'user' ? 'you' : author);
   const body = el('p', 'text');
   body.dir = 'auto';
   if (author === 'user') appendIsolated(body, text, hasRtl(text));
